@@ -1,0 +1,370 @@
+"""Figure consistency: group figures that measure the same thing, and say whether they agree.
+
+A *claim group* gathers figures that quantify the same measure (自给率, 市场份额,
+关税 … through the synonym lexicon ``core/data/measures.tsv``) of the same scope
+(芯片 = 半导体 = 晶片, ``core/data/scopes.tsv``) and subject (canonical entity
+names), in compatible units. A value alone never makes a group: a figure
+without a measure phrase is never grouped.
+
+Every pair of figures in a group is compared, within one article too. Each
+figure stands for an interval — its value widened by the tolerance its
+qualifier allows (:data:`TOLERANCE`) or its stated range — and two figures
+agree when their intervals meet. A difference is explained by a different
+period, then a different modality (reported vs projected or target); what
+remains is ``unexplained``: a real contradiction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from core.entities import canonical_name
+from core.lexicon import read_rows
+from core.normalize import to_simplified
+
+# How far a stated figure reaches, relative to its value, by qualifier: (below, above).
+# exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
+# so 超38% does not agree with 78%; at_least/at_most likewise reach 25 % beyond the bound.
+TOLERANCE: dict[str, tuple[float, float]] = {
+    "exact": (0.01, 0.01),
+    "about": (0.10, 0.10),
+    "over": (0.0, 0.10),
+    "at_least": (0.0, 0.25),
+    "under": (0.10, 0.0),
+    "at_most": (0.25, 0.0),
+}
+STATUS_ORDER = {"contradiction": 0, "explained": 1, "agree": 2}
+
+CLAIM_COLUMNS = [
+    "group_id", "metric", "subject", "file", "article_id", "source", "text", "value", "value_high", "unit",
+    "qualifier", "period", "modality", "attributed_to", "sentence", "start", "end",
+]
+COMPARISON_COLUMNS = [
+    "group_id", "metric", "subject", "file_a", "value_a", "unit_a", "period_a", "modality_a", "file_b",
+    "value_b", "unit_b", "period_b", "modality_b", "verdict", "reason", "overlap", "explanation",
+    "explanation_en",
+]
+GROUP_COLUMNS = [
+    "group_id", "rank", "status", "metric", "subject", "unit", "figures", "articles", "sources",
+    "contradictions", "explained", "agreements", "headline", "headline_en",
+]
+CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
+
+MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算"}
+MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates"}
+REASON_ZH = {
+    "different_period": "时期不同",
+    "different_modality": "性质不同（实测与预测或目标）",
+    "unexplained": "同一时期、同一性质，数字矛盾",
+    "change": "同一句中的前后变化",
+}
+
+
+@dataclass
+class ClaimReport:
+    """Claim groups ranked for display, their figures, pairwise verdicts and qualitative context."""
+
+    groups: pd.DataFrame
+    claims: pd.DataFrame
+    comparisons: pd.DataFrame
+    context: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str   # agree | differ
+    reason: str    # "" when agreeing; different_period | different_modality | unexplained
+    overlap: str   # full | boundary | none
+
+
+# --- measures and scopes -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _synonyms(name: str) -> tuple[tuple[str, str], ...]:
+    """(synonym, canonical) pairs from a lexicon, longest synonym first."""
+    pairs = {(syn, row[0]) for row in read_rows(name) for syn in (row[0], *row[1].split("|")) if syn}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+def _lookup(text: str, lexicon: str) -> str:
+    for synonym, canonical in _synonyms(lexicon):
+        if synonym in text:
+            return canonical
+    return ""
+
+
+def measure_of(metric: str) -> str:
+    """The canonical measure a metric phrase names (芯片自給率 → 自给率), else the phrase itself."""
+    metric = to_simplified(metric or "").strip()
+    return _lookup(metric, "measures.tsv") or metric
+
+
+def scope_of(metric: str, subject: str = "") -> str:
+    """What the measure is about when the phrase says (芯片/晶片/半导体 → 半导体), else ""."""
+    return _lookup(to_simplified(f"{metric or ''} {subject or ''}"), "scopes.tsv")
+
+
+def subject_key(subject: str) -> str:
+    """The canonical name of a figure's subject, for matching across scripts and aliases."""
+    subject = (subject or "").strip()
+    return canonical_name(subject) if subject else ""
+
+
+# --- intervals and verdicts ----------------------------------------------------------------------
+
+
+def interval(value: float, value_high: float | None = None, qualifier: str = "exact") -> tuple[float, float]:
+    """The values a stated figure is consistent with: its range, or its value widened by :data:`TOLERANCE`."""
+    if value_high is not None and not _missing(value_high):
+        low, high = sorted((value, value_high))
+        below, above = TOLERANCE["exact"]
+        return low - abs(low) * below, high + abs(high) * above
+    below, above = TOLERANCE.get(qualifier or "exact", TOLERANCE["exact"])
+    return value - abs(value) * below, value + abs(value) * above
+
+
+def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
+    """``full`` when two intervals share more than a point, ``boundary`` when they only touch, else ``none``."""
+    low, high = max(a[0], b[0]), min(a[1], b[1])
+    if high > low + 1e-12 * max(1.0, abs(low)):
+        return "full"
+    if math.isclose(high, low, rel_tol=1e-9, abs_tol=1e-12):
+        return "boundary"
+    return "none"
+
+
+def periods_differ(a: str, b: str) -> bool:
+    """Two periods differ when both are known and neither contains the other (2025 contains 2025Q1)."""
+    a, b = (a or "").strip(), (b or "").strip()
+    if not a or not b or a == b:
+        return False
+    return not (a.startswith(b) or b.startswith(a) or _year(a) == _year(b) and ("." in a or "." in b))
+
+
+def _year(period: str) -> str:
+    match = re.match(r"\d{4}", period)
+    return match.group() if match else period
+
+
+def compare(a: dict, b: dict) -> Verdict:
+    """Verdict on two figures of one group; symmetric, and a figure always agrees with itself."""
+    ia = interval(a["value"], a.get("value_high"), a.get("qualifier", "exact"))
+    ib = interval(b["value"], b.get("value_high"), b.get("qualifier", "exact"))
+    kind = overlap_kind(ia, ib)
+    if kind != "none":
+        return Verdict("agree", "", kind)
+    if periods_differ(a.get("period", ""), b.get("period", "")):
+        return Verdict("differ", "different_period", kind)
+    if (a.get("modality") or "reported") != (b.get("modality") or "reported"):
+        return Verdict("differ", "different_modality", kind)
+    if _same_sentence(a, b):
+        return Verdict("differ", "different_period", kind)
+    return Verdict("differ", "unexplained", kind)
+
+
+def _same_sentence(a: dict, b: dict) -> bool:
+    """Two figures of one sentence in one article: a change (从28%降至15%) or a before/after."""
+    return a.get("article_id") == b.get("article_id") and a.get("sentence_start") == b.get("sentence_start") \
+        and a.get("sentence_start") is not None
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+# --- grouping ------------------------------------------------------------------------------------
+
+
+def _group_keys(figures: pd.DataFrame) -> pd.Series:
+    """A grouping key per figure, or None for figures that name no measure."""
+    keys = []
+    for row in figures.itertuples(index=False):
+        metric = row.metric if isinstance(row.metric, str) else ""
+        if not metric.strip():
+            keys.append(None)
+            continue
+        subject = row.subject if isinstance(row.subject, str) else ""
+        keys.append((measure_of(metric), scope_of(metric, subject), row.unit))
+    return pd.Series(keys, index=figures.index, dtype=object)
+
+
+def _split_by_subject(members: pd.DataFrame) -> list[pd.DataFrame]:
+    """Figures of one measure split by subject; figures with no subject join the only subject there is."""
+    subjects = members["subject"].fillna("").map(subject_key)
+    named = sorted(s for s in subjects.unique() if s)
+    if len(named) <= 1:
+        return [members]
+    return [members[subjects == s] for s in named]
+
+
+def group_claims(extraction) -> ClaimReport:
+    """Claim groups over an :class:`~core.pipeline.Extraction` (uses its ``figures`` and ``texts``)."""
+    figures = extraction.figures.copy()
+    if figures.empty:
+        return _empty_report()
+    figures["_key"] = _group_keys(figures)
+    clusters: list[pd.DataFrame] = []
+    for _, members in figures[figures["_key"].notna()].groupby("_key", sort=True):
+        clusters.extend(c for c in _split_by_subject(members) if len(c) >= 2)
+
+    claim_frames, comparison_rows, group_rows, context_rows = [], [], [], []
+    for number, members in enumerate(clusters, start=1):
+        group_id = f"G{number:03d}"
+        measure, scope, unit = members["_key"].iloc[0]
+        metric = scope + measure if scope and not measure.startswith(scope) else measure
+        subject = next((s for s in members["subject"].fillna("").map(subject_key) if s), "")
+        claims = members.assign(group_id=group_id, metric_label=metric)
+        claim_frames.append(claims)
+        records = claims.to_dict("records")
+        pairs = [
+            _comparison_row(group_id, metric, subject, records[i], records[j])
+            for i in range(len(records)) for j in range(i + 1, len(records))
+        ]
+        comparison_rows.extend(pairs)
+        group_rows.append(_group_row(group_id, metric, subject, unit, claims, pairs))
+        context_rows.extend(_context(group_id, measure, scope, claims, extraction))
+
+    groups = pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"])
+    groups = groups.sort_values(
+        ["status", "sources", "figures", "group_id"],
+        key=lambda s: s.map(STATUS_ORDER) if s.name == "status" else (-s if s.name in ("sources", "figures") else s),
+        kind="stable",
+    ).reset_index(drop=True)
+    groups.insert(1, "rank", range(1, len(groups) + 1))
+    order = {g: r for g, r in zip(groups["group_id"], groups["rank"])}
+
+    claims = pd.concat(claim_frames, ignore_index=True) if claim_frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+    claims["metric"] = claims.get("metric_label", claims["metric"])
+    claims = claims.sort_values(["group_id", "file", "start"], key=_by_rank(order), kind="stable")
+    comparisons = pd.DataFrame(comparison_rows, columns=COMPARISON_COLUMNS)
+    comparisons = comparisons.sort_values("group_id", key=_by_rank(order), kind="stable")
+    return ClaimReport(
+        groups=groups,
+        claims=claims[CLAIM_COLUMNS + ["sentence_start", "sentence_end"]].reset_index(drop=True),
+        comparisons=comparisons.reset_index(drop=True),
+        context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS),
+    )
+
+
+def _by_rank(order: dict[str, int]):
+    return lambda s: s.map(order) if s.name == "group_id" else s
+
+
+def _empty_report() -> ClaimReport:
+    return ClaimReport(
+        pd.DataFrame(columns=GROUP_COLUMNS), pd.DataFrame(columns=CLAIM_COLUMNS),
+        pd.DataFrame(columns=COMPARISON_COLUMNS), pd.DataFrame(columns=CONTEXT_COLUMNS),
+    )
+
+
+def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) -> dict:
+    verdict = compare(a, b)
+    zh, en = explain(metric, subject, a, b, verdict)
+    row = {"group_id": group_id, "metric": metric, "subject": subject}
+    for side, fig in (("a", a), ("b", b)):
+        row.update({
+            f"file_{side}": fig["file"], f"value_{side}": fig["value"], f"unit_{side}": fig["unit"],
+            f"period_{side}": fig.get("period") or "", f"modality_{side}": fig.get("modality") or "",
+        })
+    row.update({"verdict": verdict.verdict, "reason": verdict.reason, "overlap": verdict.overlap,
+                "explanation": zh, "explanation_en": en})
+    return row
+
+
+def _group_row(group_id: str, metric: str, subject: str, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
+    reasons = [p["reason"] for p in pairs if p["verdict"] == "differ"]
+    contradictions = reasons.count("unexplained")
+    status = "contradiction" if contradictions else "explained" if reasons else "agree"
+    values = " / ".join(dict.fromkeys(claims["text"].astype(str)))
+    label = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    headline = {
+        "contradiction": f"{label}：{values}，同一时期说法矛盾",
+        "explained": f"{label}：{values}，差异可由时期或性质解释",
+        "agree": f"{label}：{values}，各方一致",
+    }[status]
+    headline_en = {
+        "contradiction": f"{label}: {values} — the figures contradict each other",
+        "explained": f"{label}: {values} — they differ, explained by period or modality",
+        "agree": f"{label}: {values} — the figures agree",
+    }[status]
+    return {
+        "group_id": group_id, "status": status, "metric": metric, "subject": subject, "unit": unit,
+        "figures": len(claims), "articles": claims["article_id"].nunique(), "sources": claims["source"].nunique(),
+        "contradictions": contradictions, "explained": len(reasons) - contradictions,
+        "agreements": len(pairs) - len(reasons), "headline": headline, "headline_en": headline_en,
+    }
+
+
+def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tuple[str, str]:
+    """One readable sentence in Chinese and one in English on why two figures agree or differ."""
+    def side_zh(f: dict) -> str:
+        bits = [x for x in (f.get("period"), f.get("attributed_to") and f"据{f['attributed_to']}") if x]
+        extra = f"（{'，'.join(bits)}）" if bits else ""
+        return f"{_short(f['file'])} {MODALITY_ZH.get(f.get('modality') or 'reported', '报告')}{f['text']}{extra}"
+
+    def side_en(f: dict) -> str:
+        bits = [x for x in (f.get("period") and f"for {f['period']}",
+                            f.get("attributed_to") and f"({f['attributed_to']})") if x]
+        verb = MODALITY_EN.get(f.get("modality") or "reported", "reports")
+        return " ".join([_short(f["file"]), verb, str(f["text"]), *bits])
+
+    what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    if verdict.verdict == "agree":
+        edge = "，仅在边界处相合" if verdict.overlap == "boundary" else ""
+        edge_en = ", meeting only at the boundary" if verdict.overlap == "boundary" else ""
+        return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致{edge}。",
+                f"{what}: {side_en(a)}; {side_en(b)}: consistent{edge_en}.")
+    source_note = ""
+    source_note_en = ""
+    if (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
+        source_note, source_note_en = "，出处也不同", "; the sources differ too"
+    reason = verdict.reason
+    if reason == "different_period" and _same_sentence(a, b):
+        reason_zh, reason_en = REASON_ZH["change"], "a change stated in one sentence (before and after)"
+    else:
+        reason_zh = REASON_ZH[reason]
+        reason_en = {
+            "different_period": "different periods, not the same fact",
+            "different_modality": "a projection or target, not the same fact as a reported figure",
+            "unexplained": "same period and modality: a real contradiction",
+        }[reason]
+    return (f"{what}：{side_zh(a)}；{side_zh(b)}：{reason_zh}{source_note}。",
+            f"{what}: {side_en(a)}; {side_en(b)}: {reason_en}{source_note_en}.")
+
+
+def _short(file: str) -> str:
+    return str(file).split("_", 1)[0] if re.match(r"\d+_", str(file)) else str(file)
+
+
+_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
+
+
+def _context(group_id: str, measure: str, scope: str, claims: pd.DataFrame, extraction) -> list[dict]:
+    """Sentences naming the group's measure (and scope) without a figure: qualitative context."""
+    if not scope:
+        return []
+    words = [s for s, c in _synonyms("measures.tsv") if c == measure]
+    scopes = [s for s, c in _synonyms("scopes.tsv") if c == scope]
+    rows = []
+    articles = extraction.articles.set_index("article_id")
+    for article_id in extraction.texts:
+        if article_id not in articles.index or not any(w in extraction.simplified_text(article_id) for w in words):
+            continue
+        for match in _SENTENCE.finditer(extraction.texts[article_id]):
+            sentence = to_simplified(match.group())
+            if any(w in sentence for w in words) and any(s in sentence for s in scopes) \
+                    and not _NUMBER.search(sentence):
+                meta = articles.loc[article_id]
+                rows.append({"group_id": group_id, "file": meta["file"], "article_id": article_id,
+                             "source": meta["source"], "sentence": match.group().strip()})
+    return rows
+
+
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之")
+

@@ -1,0 +1,45 @@
+"""CSV export that opens cleanly in Excel and cannot smuggle formulas.
+
+Every table the product offers (command line and dashboard downloads) goes
+through here: UTF-8 with a byte-order mark, so Excel shows Chinese intact, and
+text cells that a spreadsheet would evaluate (starting with = + - @, or a tab or
+carriage return) prefixed with an apostrophe, as OWASP recommends.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """Prefix a text cell that a spreadsheet would read as a formula; leave others alone."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells are neutralised; numbers keep their type."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as CSV bytes: UTF-8 with BOM, formulas neutralised, no index."""
+    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` to ``path`` as :func:`csv_bytes` does; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(csv_bytes(frame))
+    return path

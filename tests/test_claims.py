@@ -1,0 +1,180 @@
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.claims import (
+    TOLERANCE,
+    compare,
+    group_claims,
+    interval,
+    measure_of,
+    overlap_kind,
+    periods_differ,
+    scope_of,
+)
+
+
+def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modality="reported",
+        metric="芯片自给率", subject="中国", article="a", sentence_start=None, attributed_to=""):
+    return {
+        "file": f"{article}.txt", "article_id": article, "source": f"source {article}", "text": f"{value}{unit}",
+        "value": value, "value_high": value_high, "unit": unit, "classifier": "", "qualifier": qualifier,
+        "metric": metric, "subject": subject, "period": period, "modality": modality,
+        "attributed_to": attributed_to, "sentence": "", "start": 0, "end": 1,
+        "sentence_start": sentence_start if sentence_start is not None else hash(article) % 1000,
+        "sentence_end": 0,
+    }
+
+
+def extraction_of(*figures):
+    frame = pd.DataFrame(list(figures))
+    articles = frame.drop_duplicates("article_id")[["article_id", "file", "source"]]
+    return SimpleNamespace(figures=frame, articles=articles, texts={a: "" for a in articles["article_id"]},
+                           simplified_text=lambda _aid: "")
+
+
+# --- tolerance rules ---
+
+def test_about_agrees_within_ten_percent():
+    assert compare(fig(20, qualifier="about"), fig(20)).verdict == "agree"
+    assert compare(fig(60, qualifier="about"), fig(65)).verdict == "agree"
+    assert compare(fig(60, qualifier="about"), fig(70)).verdict == "differ"
+
+
+def test_exact_agrees_only_within_rounding():
+    assert compare(fig(38), fig(38.2)).verdict == "agree"
+    assert compare(fig(38), fig(40)).verdict == "differ"
+
+
+def test_over_does_not_reach_far_larger_values():
+    assert compare(fig(38, qualifier="over"), fig(78), ).verdict == "differ"
+    assert compare(fig(38, qualifier="over"), fig(39)).verdict == "agree"
+
+
+def test_over_touches_range_only_at_boundary():
+    low, high = interval(5e10, None, "over")
+    assert low == 5e10 and high == 5e10 * (1 + TOLERANCE["over"][1])
+    verdict = compare(fig(5e10, unit="USD", qualifier="over"), fig(5.5e10 + 1, unit="USD", value_high=None))
+    assert verdict.verdict == "agree"
+    edge = overlap_kind(interval(5e10, None, "over"), (3e10, 5e10))
+    assert edge == "boundary"
+
+
+def test_ranges_overlap():
+    assert compare(fig(3e10, value_high=5e10, unit="USD"), fig(4e10, unit="USD")).verdict == "agree"
+    assert compare(fig(30, value_high=40), fig(45)).verdict == "differ"
+
+
+def test_at_least_and_at_most_bounds():
+    assert compare(fig(270, qualifier="at_least"), fig(300)).verdict == "agree"
+    assert compare(fig(100, qualifier="at_most"), fig(120)).verdict == "differ"
+
+
+# --- reasons ---
+
+def test_different_period_explains_a_difference():
+    verdict = compare(fig(25, period="2019", metric="关税"), fig(30, period="2025", metric="关税"))
+    assert (verdict.verdict, verdict.reason) == ("differ", "different_period")
+
+
+def test_period_containment_is_not_a_difference():
+    assert not periods_differ("2025", "2025Q1")
+    assert not periods_differ("2025-04", "2025")
+    assert periods_differ("2019", "2025")
+    assert not periods_differ("", "2025")
+
+
+def test_different_modality_explains_a_difference():
+    verdict = compare(fig(38, qualifier="over", period="2025"), fig(78, modality="projected"))
+    assert (verdict.verdict, verdict.reason) == ("differ", "different_modality")
+
+
+def test_same_period_and_modality_is_unexplained():
+    verdict = compare(fig(38, period="2025", article="a"), fig(45, period="2025", article="b"))
+    assert (verdict.verdict, verdict.reason) == ("differ", "unexplained")
+
+
+def test_change_within_one_sentence_is_a_period_difference():
+    a = fig(28, metric="市场份额", article="x", sentence_start=5)
+    b = fig(15, metric="市场份额", article="x", sentence_start=5)
+    assert compare(a, b).reason == "different_period"
+
+
+# --- measures and grouping ---
+
+def test_measure_synonyms_across_scripts():
+    assert measure_of("芯片自給率") == measure_of("半导体自给率") == "自给率"
+    assert measure_of("市占率") == measure_of("全球份额") == "市场份额"
+    assert scope_of("晶片自給率") == scope_of("芯片自给率") == "半导体"
+
+
+def test_group_across_scripts_and_scope_words():
+    report = group_claims(extraction_of(
+        fig(38, qualifier="over", period="2025", metric="芯片自給率", subject="中國", article="a"),
+        fig(78, modality="projected", metric="半导体自给率", subject="中国", article="b"),
+    ))
+    assert len(report.groups) == 1
+    row = report.comparisons.iloc[0]
+    assert (row.verdict, row.reason) == ("differ", "different_modality")
+    assert "78" in row.explanation_en and "projects" in row.explanation_en
+
+
+def test_same_value_different_measures_never_group():
+    report = group_claims(extraction_of(
+        fig(5e10, unit="USD", metric="营收损失", subject="美国半导体企业", article="a"),
+        fig(5e10, unit="USD", metric="拨款", subject="芯片与科学法案", article="b"),
+    ))
+    assert report.groups.empty
+
+
+def test_same_measure_different_subjects_never_group():
+    report = group_claims(extraction_of(
+        fig(28, metric="全球份额", subject="长江存储", article="a"),
+        fig(28, metric="市场份额", subject="日本半导体设备", article="b"),
+    ))
+    assert report.groups.empty
+
+
+def test_figures_without_measure_never_group():
+    report = group_claims(extraction_of(fig(60, metric="", article="a"), fig(60, metric="", article="b")))
+    assert report.groups.empty
+
+
+def test_percent_and_percentage_points_never_group():
+    report = group_claims(extraction_of(fig(3, unit="%", article="a"), fig(3, unit="pp", article="b")))
+    assert report.groups.empty
+
+
+def test_contradictions_rank_first():
+    report = group_claims(extraction_of(
+        fig(10, metric="良率", subject="甲公司", article="a"), fig(10, metric="良率", subject="甲公司", article="b"),
+        fig(30, metric="关税", subject="", period="2025", article="a"),
+        fig(50, metric="关税", subject="", period="2025", article="b"),
+    ))
+    assert list(report.groups["status"]) == ["contradiction", "agree"]
+    assert list(report.groups["rank"]) == [1, 2]
+
+
+# --- properties ---
+
+qualifiers = st.sampled_from(sorted(TOLERANCE))
+values = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
+
+
+@given(values, qualifiers, values, qualifiers, st.sampled_from(["", "2019", "2025"]),
+       st.sampled_from(["reported", "projected"]))
+def test_verdicts_are_symmetric(v1, q1, v2, q2, period, modality):
+    a = fig(v1, qualifier=q1, article="a")
+    b = fig(v2, qualifier=q2, period=period, modality=modality, article="b")
+    assert compare(a, b) == compare(b, a)
+
+
+@given(values, qualifiers, st.one_of(st.none(), values))
+def test_a_figure_always_agrees_with_itself(value, qualifier, high):
+    a = fig(value, qualifier=qualifier, value_high=high)
+    assert compare(a, dict(a)).verdict == "agree"
+    low, up = interval(value, high, qualifier)
+    assert low <= up and not math.isnan(low)
