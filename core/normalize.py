@@ -1,21 +1,24 @@
 """Script conversion and width folding, with offsets mapped back to the original.
 
-Analysis runs on a normalised copy of each article: Simplified script with
-Taiwan phrases converted (OpenCC ``tw2sp``: 晶片→芯片, 奈米→纳米), full-width
-digits, letters and punctuation folded to ASCII. Phrase conversion changes the
-length of the text, so every character of the normalised copy keeps the span
-of original characters it came from; evidence found in the copy is highlighted
-where it stands in the original.
+Analysis runs on a normalised copy of each article: Simplified script
+(OpenCC ``tw2s`` character conversion) with Taiwan/HK phrases replaced from
+``core/data/tw_phrases.tsv`` (晶片→芯片, 奈米→纳米, 記憶體→内存), full-width
+digits, letters and punctuation folded to ASCII. We do not use OpenCC's
+``tw2sp`` phrase table: it also rewrites ordinary words (核心→内核 in any
+text). Phrase replacement changes the length of the text, so every character
+of the normalised copy keeps the span of original characters it came from;
+evidence found in the copy is highlighted where it stands in the original.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import opencc
+
+from core.lexicon import read_rows
 
 # Full-width ASCII block (！..～) folds onto ASCII; the ideographic space onto a space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -25,11 +28,9 @@ _PUNCT = {
     ord("－"): "-", ord("—"): "-", ord("–"): "-", ord("～"): "~", ord("〜"): "~",
     ord("﹪"): "%", ord("％"): "%", ord("．"): ".",
 }
-_FOLD = {**{k: chr(v) for k, v in _FULLWIDTH.items()}, **_PUNCT}
-
-# Conversion runs clause by clause: short pieces keep the alignment cheap and local.
-_CLAUSE = re.compile(r"[^\n。!?！？;；]*[\n。!?！？;；]?")
-
+# Variant characters OpenCC leaves unconverted (美國國立衞生研究院).
+_VARIANTS = {ord("衞"): "卫", ord("歳"): "岁", ord("緖"): "绪"}
+_FOLD = {**{k: chr(v) for k, v in _FULLWIDTH.items()}, **_PUNCT, **_VARIANTS}
 
 @dataclass(frozen=True)
 class MappedText:
@@ -71,14 +72,23 @@ class MappedText:
         starts = tuple(self.starts[s] if s < len(self.starts) else len(self.original) for s in derived.starts)
         ends = tuple(
             max(self.ends[s:e]) if e > s and s < len(self.ends) else starts[i]
-            for i, (s, e) in enumerate(zip(derived.starts, derived.ends))
+            for i, (s, e) in enumerate(zip(derived.starts, derived.ends, strict=True))
         )
         return MappedText(derived.text, self.original, starts, ends)
 
 
-@lru_cache(maxsize=2)
-def _converter(config: str) -> opencc.OpenCC:
+@cache
+def converter(config: str) -> opencc.OpenCC:
+    """The process-wide OpenCC converter for ``config`` (``t2s``, ``s2t``, ``tw2s`` ...)."""
     return opencc.OpenCC(config)
+
+
+@cache
+def _phrases() -> tuple[dict[str, str], re.Pattern[str] | None]:
+    table = {row[0]: row[1] for row in read_rows("tw_phrases.tsv") if len(row) > 1 and row[0] != row[1]}
+    if not table:
+        return table, None
+    return table, re.compile("|".join(re.escape(p) for p in sorted(table, key=len, reverse=True)))
 
 
 def fold_width(text: str) -> str:
@@ -87,40 +97,39 @@ def fold_width(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional (incl. Taiwan phrases) to Simplified, as OpenCC ``tw2sp`` does."""
-    return _converter("tw2sp").convert(text)
+    """Traditional to Simplified characters, then Taiwan/HK phrases to mainland ones (晶片→芯片)."""
+    return normalize_script(text)[0]
+
+
+def normalize_script(text: str) -> tuple[str, list[int], list[int]]:
+    """Simplified text plus, per output character, the (start, end) of its source span in ``text``."""
+    chars = converter("tw2s").convert(text)
+    if len(chars) != len(text):
+        # OpenCC's character tables map one character to one; keep the text if that ever breaks.
+        chars = text
+    table, pattern = _phrases()
+    if pattern is None or not pattern.search(chars):
+        return chars, list(range(len(text))), list(range(1, len(text) + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+    for match in pattern.finditer(chars):
+        out.append(chars[last:match.start()])
+        starts.extend(range(last, match.start()))
+        ends.extend(range(last + 1, match.start() + 1))
+        replacement = table[match.group()]
+        out.append(replacement)
+        starts.extend([match.start()] * len(replacement))
+        ends.extend([match.end()] * len(replacement))
+        last = match.end()
+    out.append(chars[last:])
+    starts.extend(range(last, len(chars)))
+    ends.extend(range(last + 1, len(chars) + 1))
+    return "".join(out), starts, ends
 
 
 def normalize(text: str) -> MappedText:
     """Simplified script, folded widths; each character mapped back to ``text``."""
-    folded = fold_width(text)
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _CLAUSE.finditer(folded):
-        if not m.group():
-            continue
-        _align_clause(m.group(), m.start(), out, starts, ends)
-    return MappedText("".join(out), text, tuple(starts), tuple(ends))
-
-
-def _align_clause(clause: str, offset: int, out: list[str], starts: list[int], ends: list[int]) -> None:
-    converted = to_simplified(clause)
-    out.append(converted)
-    if converted == clause:
-        starts.extend(range(offset, offset + len(clause)))
-        ends.extend(range(offset + 1, offset + len(clause) + 1))
-        return
-    # Character-level conversion keeps the length; diffing it against the phrase
-    # conversion isolates the phrases that were replaced as a whole.
-    chars = _converter("t2s").convert(clause)
-    if len(chars) != len(clause):
-        chars = clause
-    matcher = difflib.SequenceMatcher(None, chars, converted, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            starts.extend(range(offset + i1, offset + i2))
-            ends.extend(range(offset + i1 + 1, offset + i2 + 1))
-        elif j2 > j1:
-            starts.extend([offset + i1] * (j2 - j1))
-            ends.extend([offset + max(i2, i1 + 1)] * (j2 - j1))
+    converted, starts, ends = normalize_script(fold_width(text))
+    return MappedText(converted, text, tuple(starts), tuple(ends))

@@ -1,0 +1,169 @@
+"""Benchmarks: ``python -m core.bench [--articles N] [--jobs 1 2] [--dashboard]``.
+
+Builds a synthetic corpus of N articles from the seed paragraphs (figures,
+sources and dates varied), then measures whole processes, as a user would see
+them: cold extraction against one bare ``jieba.lcut`` pass over the same files,
+a warm (cached) re-run, adding ten articles to a cached corpus, peak memory,
+and the warm run on the seeds against bare interpreter start. With
+``--dashboard`` it also times the pages with Streamlit's AppTest on that corpus.
+
+Numbers are printed, never asserted: targets live in the issue notes, not in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ["新华社", "联合早报", "中央社", "端传媒", "财新", "明报", "自由时报", "观察者网", "澎湃新闻", "经济日报"]
+
+
+def seed_paragraphs(seeds: Path = ROOT / "seeds") -> list[str]:
+    """Body paragraphs of the seed articles (boilerplate and repeats removed), long enough to carry content."""
+    from core.corpus import load_corpus
+
+    paragraphs: list[str] = []
+    for article in load_corpus([seeds]).articles:
+        body = article.body().text
+        paragraphs.extend(p.strip() for p in body.split("\n") if len(p.strip()) >= 30)
+    return list(dict.fromkeys(paragraphs))
+
+
+def _vary_numbers(paragraph: str, rng: random.Random) -> str:
+    """Change the digits of figures so articles disagree the way real ones do; years stay years."""
+    def repl(match: re.Match[str]) -> str:
+        digits = match.group()
+        if len(digits) == 4 and digits.startswith(("19", "20")):
+            return digits
+        return str(max(1, int(int(digits) * rng.uniform(0.6, 1.4))))
+
+    return re.sub(r"\d+", repl, paragraph)
+
+
+def generate_corpus(out: Path, articles: int, *, seed: int = 7, start: int = 0) -> Path:
+    """Write ``articles`` synthetic articles and a manifest into ``out``; returns ``out``."""
+    rng = random.Random(seed + start)
+    paragraphs = seed_paragraphs()
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for i in range(start, start + articles):
+        body = [_vary_numbers(p, rng) for p in rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(8, 20)))]
+        title = body[0][:24]
+        name = f"{i:06d}.txt"
+        (out / name).write_text(title + "\n" + "\n".join(body) + "\n", encoding="utf-8")
+        rows.append({"file": name, "source": rng.choice(SOURCES), "author": "", "title": title,
+                     "published": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                     "script": "", "notes": "synthetic benchmark article"})
+    manifest = out / "manifest.csv"
+    existing = list(csv.DictReader(manifest.open(encoding="utf-8"))) if manifest.exists() else []
+    with manifest.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(existing + rows)
+    return out
+
+
+def run_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run a child process; (wall seconds, peak RSS in MB of that child alone)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})},
+                                stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - started
+        if proc.returncode:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(args)} failed:\n{err.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def extract_cmd(corpus: Path, out: Path, cache: Path, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "core", "extract", str(corpus), "--out", str(out),
+            "--cache-dir", str(cache), "--jobs", str(jobs)]
+
+
+JIEBA_PASS = (
+    "import sys, pathlib, jieba; jieba.initialize()\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.txt')): jieba.lcut(p.read_text(encoding='utf-8'))"
+)
+
+
+def bench_extraction(articles: int, jobs_list: list[int], work: Path) -> None:
+    corpus = generate_corpus(work / "corpus", articles)
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
+    print(f"synthetic corpus: {articles} articles, {chars / 1e6:.1f} M characters")
+    start_s, _ = run_process([sys.executable, "-c", "pass"])
+    jieba_s, jieba_mb = run_process([sys.executable, "-c", JIEBA_PASS, str(corpus)])
+    print(f"interpreter start: {start_s:.2f} s; bare jieba.lcut pass: {jieba_s:.1f} s, peak {jieba_mb:.0f} MB")
+    cache = work / "cache"
+    for jobs in jobs_list:
+        shutil.rmtree(cache, ignore_errors=True)
+        cold_s, cold_mb = run_process(extract_cmd(corpus, work / "out", cache, jobs))
+        print(f"cold extraction --jobs {jobs}: {cold_s:.1f} s ({articles / cold_s:.0f} articles/s), "
+              f"{cold_s / jieba_s:.2f}x one jieba pass, peak {cold_mb:.0f} MB")
+    warm_s, warm_mb = run_process(extract_cmd(corpus, work / "out", cache, jobs_list[-1]))
+    print(f"warm re-run: {warm_s:.1f} s, peak {warm_mb:.0f} MB")
+    generate_corpus(corpus, 10, start=articles)
+    add_s, _ = run_process(extract_cmd(corpus, work / "out", cache, jobs_list[-1]))
+    print(f"after adding 10 articles: {add_s:.1f} s")
+
+
+def bench_seeds(work: Path) -> None:
+    cache = work / "seed-cache"
+    start_s, _ = run_process([sys.executable, "-c", "pass"])
+    run_process(extract_cmd(ROOT / "seeds", work / "seed-out", cache, 1))
+    warm = min(run_process(extract_cmd(ROOT / "seeds", work / "seed-out", cache, 1))[0] for _ in range(3))
+    print(f"seeds warm run: {warm:.2f} s ({warm - start_s:.2f} s beyond interpreter start {start_s:.2f} s)")
+
+
+def bench_dashboard(corpus: Path, cache: Path) -> None:
+    """Time each page with AppTest on ``corpus`` (warm disk cache), in this process."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DUIZHAO_CORPUS"] = str(corpus)
+    os.environ["DUIZHAO_CACHE"] = str(cache)
+    started = time.perf_counter()
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+    app.run()
+    print(f"dashboard first render (warm disk cache): {time.perf_counter() - started:.2f} s")
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        app.switch_page(f"pages/{page.name}")
+        started = time.perf_counter()
+        app.run()
+        print(f"  {page.stem}: {time.perf_counter() - started:.2f} s, exceptions: {len(app.exception)}")
+    print(f"dashboard process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--dashboard", action="store_true", help="also time the pages on the synthetic corpus")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="duizhao-bench-"))
+    try:
+        bench_seeds(work)
+        bench_extraction(args.articles, args.jobs, work)
+        if args.dashboard:
+            bench_dashboard(work / "corpus", work / "cache")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,582 @@
+"""Named entities in one article: people, organisations, places, products, media.
+
+In: an article's text (any script) or its normalised ``MappedText``. Out:
+``EntityMention`` records in text order, each with one canonical Simplified
+name per entity (中芯國際, SMIC → 中芯国际) and the surface form and offsets
+as they stand in the original text.
+
+Recognition runs in order of trust:
+
+1. the curated alias lexicon ``core/data/entities.tsv``, scanned in one pass
+   with a first-character index;
+2. patterns: a title before a name (商务部长卢特尼克), a name before a verb of
+   saying (金刻羽直言), a name or organisation followed by a romanised form in
+   brackets (孙成昊(Sun Chenghao), 无线宽带联盟(WBA)), an organisation suffix
+   after a sensible prefix of segmenter tokens (美国国防后勤局);
+3. the segmenter's own tags, only where they are trustworthy: organisation
+   words (``nt``) ending in an organisation suffix and place words (``ns``)
+   ending in 省/市/州/县.
+
+A name found by a pattern is then looked up everywhere else in the article,
+so later bare mentions count too. Overlaps go to the longest match; at equal
+length the more trusted source wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.lexicon import read_rows, read_words
+from core.normalize import MappedText, fold_width, normalize, to_simplified
+from core.segment import tag
+
+ENTITY_TYPES = ("person", "org", "place", "product", "media")
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    entity: str  # canonical Simplified name
+    type: str  # person | org | place | product | media
+    surface: str  # as written in the original text
+    start: int  # offsets in the original text
+    end: int
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    entity: str
+    type: str
+    count: int
+    surface_forms: tuple[str, ...]  # distinct surfaces in order of first appearance
+
+
+# Sources, most trusted first; the order breaks ties between overlapping matches of equal length.
+_LEXICON, _BRACKET, _TITLE, _SPEECH, _ORG, _TAGGED, _PROPAGATED = range(7)
+
+_ASCII_LOWER = {cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&\-]{1,9}")
+_ROMANISED = re.compile(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+){1,2}")
+_BRACKETED = re.compile(r"\(([A-Za-z][A-Za-z0-9&\- .]{0,38})\)")
+_ORG_POS = {"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "j", "eng", "vn", "an", "b", "x", "l"}
+_LENIENT_POS = _ORG_POS | {"v", "vn"}
+# Tags the segmenter gives to proper names it does not know well enough to call common words.
+_NAMELIKE_POS = {"nt", "nrt", "eng", "x"}
+_PERSON_POS = {"nr", "nrt", "nrfg", "x"}
+_JOINERS = {"与", "和", "及"}
+_PLACE_SUFFIXES = ("省", "市", "州", "县")
+_NAME_DOT = "·"
+# Traditional variants that OpenCC leaves alone (美國國立衞生研究院); folded one for one, keeping offsets.
+_VARIANTS = str.maketrans({"衞": "卫", "歳": "岁", "緖": "绪"})
+
+
+@dataclass(frozen=True)
+class _Entry:
+    entity: str
+    type: str
+    alias: str  # normalised alias, original case
+    case_sensitive: bool
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int  # offsets in the normalised text
+    end: int
+    entity: str
+    type: str
+    source: int
+
+
+class _AliasIndex:
+    """All aliases of a lexicon, looked up by position with a first-character index.
+
+    Keys are ASCII-lowercased so Latin aliases match in any case, except short
+    acronyms (SIA, BIS) whose case is checked. Latin aliases match whole words only.
+    """
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self._by_key: dict[str, list[_Entry]] = {}
+        lengths: dict[str, set[int]] = {}
+        for entry in entries:
+            key = entry.alias.translate(_ASCII_LOWER)
+            if not key:
+                continue
+            self._by_key.setdefault(key, []).append(entry)
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+
+    def matches(self, text: str) -> list[tuple[int, int, _Entry]]:
+        """The longest match at every position of ``text`` that has one: (start, end, entry)."""
+        folded = text.translate(_ASCII_LOWER)
+        index = self._lengths
+        out = []
+        for i, ch in enumerate(folded):
+            lengths = index.get(ch)
+            if lengths:
+                hit = self._longest(text, folded, i, lengths)
+                if hit:
+                    out.append((i, hit[0], hit[1]))
+        return out
+
+    def _longest(self, text: str, folded: str, i: int, lengths: list[int]) -> tuple[int, _Entry] | None:
+        for length in lengths:
+            end = i + length
+            if end > len(text):
+                continue
+            for entry in self._by_key.get(folded[i:end], ()):
+                if entry.case_sensitive and text[i:end] != entry.alias:
+                    continue
+                if not _word_bounded(text, i, end):
+                    continue
+                return end, entry
+        return None
+
+    def lookup(self, name: str) -> _Entry | None:
+        entries = self._by_key.get(name.translate(_ASCII_LOWER), ())
+        return next((e for e in entries if not e.case_sensitive or e.alias == name), None)
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    """Latin edges of a match must not continue a Latin word (SIA is not in ASIAN)."""
+    if _is_ascii_alnum(text[start]) and start > 0 and _is_ascii_alnum(text[start - 1]):
+        return False
+    return not (_is_ascii_alnum(text[end - 1]) and end < len(text) and _is_ascii_alnum(text[end]))
+
+
+def _normalise_name(name: str) -> str:
+    return to_simplified(fold_width(name)).translate(_VARIANTS).strip()
+
+
+def _is_case_sensitive(alias: str) -> bool:
+    letters = [c for c in alias if c.isascii() and c.isalpha()]
+    return bool(letters) and all(c.isascii() for c in alias) and len(alias) <= 5
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _AliasIndex:
+    entries: list[_Entry] = []
+    for row in read_rows("entities.tsv"):
+        canonical, kind = row[0], row[1]
+        names = [canonical, *(a for a in (row[2].split("|") if len(row) > 2 else []) if a)]
+        for name in names:
+            alias = _normalise_name(name)
+            entries.append(_Entry(canonical, kind, alias, _is_case_sensitive(alias)))
+    return _AliasIndex(entries)
+
+
+@lru_cache(maxsize=1)
+def _title_pattern() -> re.Pattern[str]:
+    titles = sorted({_normalise_name(t) for t in read_words("entity_titles.txt")}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, titles)))
+
+
+@lru_cache(maxsize=1)
+def _org_suffixes() -> dict[str, str]:
+    return {row[0]: row[1] for row in read_rows("entity_org_suffixes.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _chars(name: str) -> frozenset[str]:
+    return frozenset("".join(read_words(name)))
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    words = read_words("entity_surnames.txt")
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return read_words("entity_stopwords.txt")
+
+
+@lru_cache(maxsize=1)
+def _speech_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(sorted(read_words("entity_speech_verbs.txt"), key=len, reverse=True)))
+
+
+def canonical_name(name: str) -> str:
+    """The canonical Simplified name of ``name`` (中芯國際, SMIC → 中芯国际); unknown names normalised."""
+    normalised = _normalise_name(name)
+    entry = _lexicon().lookup(normalised)
+    return entry.entity if entry else normalised
+
+
+def entity_type(name: str) -> str | None:
+    """The lexicon type of ``name`` (any alias, any script), or None when it is not in the lexicon."""
+    entry = _lexicon().lookup(_normalise_name(name))
+    return entry.type if entry else None
+
+
+def extract_entities(text: str) -> list[EntityMention]:
+    """Entity mentions in ``text`` (any script), in text order, with offsets into ``text``."""
+    return extract_entities_mapped(normalize(text))
+
+
+def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
+    """Entity mentions found in ``mapped.text``, reported at their place in ``mapped.original``."""
+    text = mapped.text.translate(_VARIANTS)
+    if not text.strip():
+        return []
+    tokens = _tokens(text)
+    boundaries = {start for start, _, _, _ in tokens} | {len(text)}
+    lexical = _scan(text, _lexicon(), boundaries, _LEXICON)
+    found = [
+        *_bracketed_names(text, lexical),
+        *_titled_names(text, tokens, lexical),
+        *_speakers(text, tokens, lexical),
+        *_organisations(text, tokens, lexical),
+        *_tagged(tokens),
+    ]
+    accepted = [c for c in found if _plausible(c.entity) and not _is_title_part(text, c)]
+    found_index = _AliasIndex(
+        [_Entry(c.entity, c.type, text[c.start:c.end], False) for c in accepted]
+        + _bracket_aliases(text, [*lexical, *accepted])
+    )
+    propagated = _scan(text, found_index, boundaries, _PROPAGATED)
+    chosen = _resolve(text, [*lexical, *accepted, *propagated])
+    mentions = []
+    for c in chosen:
+        start, end = mapped.to_original(c.start, c.end)
+        mentions.append(EntityMention(c.entity, c.type, mapped.original[start:end], start, end))
+    return mentions
+
+
+def count_entities(mentions: list[EntityMention]) -> list[EntityCount]:
+    """Mentions grouped by entity, most mentioned first (ties by name)."""
+    counts: Counter[str] = Counter()
+    types: dict[str, str] = {}
+    surfaces: dict[str, dict[str, None]] = {}
+    for m in mentions:
+        counts[m.entity] += 1
+        types.setdefault(m.entity, m.type)
+        surfaces.setdefault(m.entity, {})[m.surface] = None
+    return [
+        EntityCount(name, types[name], n, tuple(surfaces[name]))
+        for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+# -- the lexicon scan ---------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> list[tuple[int, int, str, str]]:
+    """Segmenter tokens as (start, end, word, tag) in ``text``."""
+    out = []
+    pos = 0
+    for word, pos_tag in tag(text):
+        start = pos if text.startswith(word, pos) else text.find(word, pos)
+        if start < 0:
+            continue
+        out.append((start, start + len(word), word, pos_tag))
+        pos = start + len(word)
+    return out
+
+
+def _scan(text: str, index: _AliasIndex, boundaries: set[int], source: int) -> list[_Candidate]:
+    """The longest alias match at every position where one is acceptable."""
+    return [
+        _Candidate(start, end, entry.entity, entry.type, source)
+        for start, end, entry in index.matches(text)
+        if _acceptable_match(text, start, end, entry, boundaries)
+    ]
+
+
+def _acceptable_match(text: str, start: int, end: int, entry: _Entry, boundaries: set[int]) -> bool:
+    surface = text[start:end]
+    # A short Chinese alias must be a word of its own (北大 is not in 东北大学); a place may
+    # also open a longer word (日本首相, 中国人) but not end inside one (发展中国家).
+    aligned = start in boundaries and (end in boundaries or entry.type == "place")
+    if _CJK.match(surface[0]) and len(surface) <= 3 and not aligned:
+        return False
+    return not _is_title_part(text, _Candidate(start, end, entry.entity, entry.type, _LEXICON))
+
+
+def _is_title_part(text: str, c: _Candidate) -> bool:
+    """商务部长 is a title, not the ministry."""
+    return c.type == "org" and c.end < len(text) and text[c.end] == "长" and text[c.end - 1] in "部局院署"
+
+
+# -- patterns -----------------------------------------------------------------------------------
+
+
+def _covered(spans: list[_Candidate]) -> list[bool]:
+    size = max((c.end for c in spans), default=0)
+    covered = [False] * (size + 1)
+    for c in spans:
+        for i in range(c.start, c.end):
+            covered[i] = True
+    return covered
+
+
+def _starts_of(spans: list[_Candidate]) -> dict[int, _Candidate]:
+    return {c.start: c for c in spans}
+
+
+def _chinese_name_at(text: str, i: int, tokens_at: dict[int, tuple[int, int, str, str]]) -> int:
+    """End of a Chinese name (surname + one or two given characters) starting at ``i``, or -1."""
+    single, double = _surnames()
+    if text[i:i + 2] in double:
+        surname = 2
+    elif text[i] in single:
+        surname = 1
+    else:
+        return -1
+    breaks = _chars("entity_name_breaks.txt")
+    given = 0
+    while given < 2 and i + surname + given < len(text):
+        ch = text[i + surname + given]
+        if not _CJK.match(ch) or ch in breaks:
+            break
+        given += 1
+    if given == 0:
+        return -1
+    token = tokens_at.get(i)
+    # A common word starting here (总统任期内) is not a name.
+    if token and token[1] - token[0] >= 2 and token[3] not in _PERSON_POS:
+        return -1
+    return i + surname + given
+
+
+def _foreign_name_at(text: str, i: int) -> int:
+    """End of a transliterated name (贝森特, 唐·格雷夫斯) starting at ``i``, or -1."""
+    letters = _chars("entity_translit.txt")
+    end = i
+    count = 0
+    while end < len(text) and count < 8:
+        ch = text[end]
+        if ch in letters:
+            count += 1
+        elif ch == _NAME_DOT and count and end + 1 < len(text) and text[end + 1] in letters:
+            pass
+        else:
+            break
+        end += 1
+    return end if count >= 2 else -1
+
+
+def _name_at(text: str, i: int, tokens_at: dict[int, tuple[int, int, str, str]]) -> int:
+    chinese = _chinese_name_at(text, i, tokens_at)
+    foreign = _foreign_name_at(text, i)
+    if foreign > 0 and (chinese < 0 or foreign > chinese):
+        token = tokens_at.get(i)
+        if token and token[1] - token[0] >= 2 and token[3] not in _PERSON_POS and token[1] > foreign:
+            return -1
+        return foreign
+    return chinese
+
+
+def _titled_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Names right after a title: 副总理何立峰, 商务部长卢特尼克, 作者:孙成昊."""
+    known = _starts_of(lexical)
+    tokens_at = {t[0]: t for t in tokens}
+    out = []
+    for m in _title_pattern().finditer(text):
+        start = m.end()
+        while start < len(text) and text[start] in ": ":
+            start += 1
+        if start >= len(text) or start in known:
+            continue
+        end = _name_at(text, start, tokens_at)
+        if end > start:
+            out.append(_Candidate(start, end, text[start:end], "person", _TITLE))
+    return out
+
+
+def _speakers(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidate]:
+    """A Chinese name the segmenter tags as a person, right before a verb of saying: 毛宁表示."""
+    verb_starts = {m.start() for m in _speech_pattern().finditer(text)}
+    covered = _covered(lexical)
+    tokens_at = {t[0]: t for t in tokens}
+    out = []
+    for k, (_, end, _, pos_tag) in enumerate(tokens):
+        if end not in verb_starts:
+            continue
+        # The name may be one token or a surname split off by the segmenter (金刻/羽).
+        for first in (k, k - 1):
+            if first < 0:
+                continue
+            n_start = tokens[first][0]
+            if not 2 <= end - n_start <= 3 or any(covered[i] for i in range(n_start, min(end, len(covered)))):
+                continue
+            if not all(t[3] in _PERSON_POS or t[1] - t[0] == 1 for t in tokens[first:k + 1]):
+                continue
+            if pos_tag not in _PERSON_POS:
+                continue
+            if _chinese_name_at(text, n_start, tokens_at) == end:
+                out.append(_Candidate(n_start, end, text[n_start:end], "person", _SPEECH))
+                break
+    return out
+
+
+def _bracketed_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
+    """A Chinese name followed by its romanisation: 孙成昊(Sun Chenghao), 唐·格雷夫斯(Don Graves)."""
+    known_ends = {c.end for c in lexical}
+    letters = _chars("entity_translit.txt")
+    single, double = _surnames()
+    out = []
+    for m in _BRACKETED.finditer(text):
+        latin, end = m.group(1).strip(), m.start()
+        if end in known_ends or not _ROMANISED.fullmatch(latin):
+            continue
+        start = end
+        while start > 0 and (text[start - 1] in letters or text[start - 1] == _NAME_DOT) and end - start < 9:
+            start -= 1
+        if _NAME_DOT in text[start:end] and not text[start:end].startswith(_NAME_DOT):
+            out.append(_Candidate(start, end, text[start:end], "person", _BRACKET))
+            continue
+        for length in (3, 2):
+            start = end - length
+            if start < 0 or not all(_CJK.match(ch) for ch in text[start:end]):
+                continue
+            name = text[start:end]
+            if name[0] in single or (length == 3 and name[:2] in double):
+                out.append(_Candidate(start, end, name, "person", _BRACKET))
+                break
+    return out
+
+
+def _bracket_aliases(text: str, spans: list[_Candidate]) -> list[_Entry]:
+    """An acronym in brackets right after an entity names it in the rest of the article: NIH."""
+    by_end = {c.end: c for c in spans}
+    aliases = []
+    for m in _BRACKETED.finditer(text):
+        entity = by_end.get(m.start())
+        acronym = m.group(1).strip()
+        if entity and entity.type in ("org", "media") and _ACRONYM.fullmatch(acronym):
+            aliases.append(_Entry(entity.entity, entity.type, acronym, True))
+    return aliases
+
+
+def _organisations(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Organisation names ending in a suffix (公司, 大学, 协会, 局 ...) after a fitting prefix."""
+    suffixes = _org_suffixes()
+    longest = max(map(len, suffixes))
+    last_chars = {s[-1] for s in suffixes}
+    places = {(c.start, c.end) for c in lexical if c.type == "place"}
+    blocked = _covered([c for c in lexical if c.type != "place"])
+    out = []
+    for k, (t_start, t_end, word, _) in enumerate(tokens):
+        if word[-1] not in last_chars:
+            continue
+        suffix = next((word[-n:] for n in range(min(longest, len(word)), 0, -1) if word[-n:] in suffixes), None)
+        if suffix is None:
+            continue
+        kind = suffixes[suffix]
+        if (kind == "government" and len(word) == 2) or word in _stopwords():
+            continue  # 内部, 当局, 总部, 子公司: ordinary words, not names
+        if t_start < len(blocked) and blocked[t_start]:
+            continue
+        acronym = _BRACKETED.match(text, t_end)
+        evidence = bool(acronym and _ACRONYM.fullmatch(acronym.group(1).strip()))
+        first = _prefix_start(tokens, k, blocked, places, evidence)
+        prefix = tokens[first:k]
+        if not prefix and len(word) == len(suffix):
+            continue
+        start = tokens[first][0]
+        name = text[start:t_end]
+        if not evidence and not _fitting_prefix(prefix, kind, places):
+            continue
+        out.append(_Candidate(start, t_end, name, "media" if kind == "media" else "org", _ORG))
+    return out
+
+
+def _prefix_start(tokens, k: int, blocked: list[bool], places: set[tuple[int, int]], lenient: bool) -> int:
+    """Index of the first token of the name whose head is ``tokens[k]``."""
+    allowed = _LENIENT_POS if lenient else _ORG_POS
+    first = k
+    length = tokens[k][1] - tokens[k][0]
+    while first > 0 and k - first < 5:
+        start, end, word, pos_tag = tokens[first - 1]
+        joiner = lenient and word in _JOINERS
+        if not joiner and (pos_tag not in allowed or not (_CJK.match(word[0]) or _is_ascii_alnum(word[0]))):
+            break
+        if start < len(blocked) and any(blocked[start:end]):
+            break
+        if length + len(word) > 14:
+            break
+        first -= 1
+        length += len(word)
+        if (start, end) in places:
+            break  # a place opens a name (美国国防后勤局); words before it belong to the sentence
+    # A name starts with a noun, not with a verb or a joiner.
+    while first < k and (tokens[first][3] in {"v", "vn"} or tokens[first][2] in _JOINERS):
+        first += 1
+    return first
+
+
+def _fitting_prefix(prefix, kind: str, places: set[tuple[int, int]]) -> bool:
+    is_place = [(s, e) in places for s, e, _, _ in prefix]
+    namelike = [not p and _namelike(word, tag_) for (_, _, word, tag_), p in zip(prefix, is_place, strict=True)]
+    if kind == "commercial":
+        return any(namelike)
+    if kind == "government":
+        return bool(prefix) and is_place[0] and not all(is_place)
+    return (any(is_place) or any(namelike)) and not all(is_place)
+
+
+def _namelike(word: str, pos_tag: str) -> bool:
+    """A word the segmenter could not place among common words: a brand or a name (莱纳斯, Marvell)."""
+    if pos_tag not in _NAMELIKE_POS or len(word) < 2 or word in _stopwords():
+        return False
+    return pos_tag != "eng" or len(word) >= 3
+
+
+def _tagged(tokens) -> list[_Candidate]:
+    """Segmenter organisation words with an organisation suffix, and place words ending in 省/市/州/县."""
+    suffixes = _org_suffixes()
+    out = []
+    for start, end, word, pos_tag in tokens:
+        if pos_tag not in ("nt", "ns") or len(word) < 3 or not _CJK.match(word[0]):
+            continue
+        suffix = next((s for s in sorted(suffixes, key=len, reverse=True) if word.endswith(s)), None)
+        kind = suffixes.get(suffix or "")
+        # 美国公司 is American companies, not a company called 美国 (but 南京大学 is a university).
+        generic = kind == "commercial" and entity_type(word[: -len(suffix)]) == "place"
+        if pos_tag == "nt" and kind and kind != "government" and len(word) > 3 and not generic:
+            out.append(_Candidate(start, end, word, "media" if kind == "media" else "org", _TAGGED))
+        elif pos_tag == "ns" and word.endswith(_PLACE_SUFFIXES):
+            out.append(_Candidate(start, end, word, "place", _TAGGED))
+    return out
+
+
+def _plausible(name: str) -> bool:
+    """Rules every name found without the lexicon must pass."""
+    if name in _stopwords() or len(name) < 2 or name.isdigit():
+        return False
+    return not any(ch.isdigit() for ch in name if not ch.isascii()) and not re.search(r"[,。、;:!?\"“”《》()]", name)
+
+
+# -- overlaps -----------------------------------------------------------------------------------
+
+
+def _resolve(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping candidates, longest first, then most trusted; returned in text order.
+
+    A name in brackets right after the same entity (孙成昊(Sun Chenghao)) is part of that mention.
+    """
+    taken: set[int] = set()
+    chosen = []
+    seen: set[tuple[int, int]] = set()
+    for c in sorted(candidates, key=lambda c: (c.start - c.end, c.source, c.start)):
+        if (c.start, c.end) in seen or any(i in taken for i in range(c.start, c.end)):
+            continue
+        seen.add((c.start, c.end))
+        taken.update(range(c.start, c.end))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c.start)
+    kept: list[_Candidate] = []
+    for c in chosen:
+        prev = kept[-1] if kept else None
+        if prev and prev.entity == c.entity and text[prev.end:c.start] == "(" and text[c.end:c.end + 1] == ")":
+            continue
+        kept.append(c)
+    return kept

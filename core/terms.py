@@ -1,0 +1,167 @@
+"""Content words of an article, its key terms, and terms that set one group apart.
+
+Text comes in normalised (Simplified, folded widths: see ``core.normalize``) and
+is segmented by the process-wide segmenter of ``core.segment``. A token can be
+a term unless it is a stopword (``core/data/stopwords.txt``), a single
+character, a number or numeral phrase (19, 2.0, 一是, 第一, 三大, 亿美元, 14nm),
+punctuation, or a lowercase English word from a stray sentence or URL.
+
+Key terms rank one document's terms by TF-IDF against the corpus; distinctive
+terms compare two groups of documents with the log-odds ratio of Monroe,
+Colaresi & Quinn (2008), "Fightin' Words".
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.lexicon import read_words
+from core.segment import cut
+
+_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
+# What follows a numeral to make a count, an ordinal or a date (一是, 三大, 两国, 五年,
+# 十分): the phrase carries no topic. Measure words that start real words stay out
+# (度 would drop 百度, 元 would drop 多元).
+_MEASURES = (
+    "是 个 次 年 月 日 号 天 周 时 点 条 项 种 类 批 名 家 位 成 倍 期 轮 届 代 任 大 款 台 颗 片 座 艘 枚 架 份 层"
+    " 步 件 起 场 例 股 国 人 所 只 支 套 组 则 段 句 篇 部 回 遍 番 季 分 秒 岁 吨 米 克 小时 分钟 季度 周年 年代"
+    " 年间 年来 年前 年后 月份 世纪 百分点 千克 公斤 公里 纳米 英寸"
+).split()
+_MEASURE = "|".join(sorted(_MEASURES, key=len, reverse=True))
+_CURRENCY = "美元|欧元|日元|英镑|港元|元"
+_NUMBER_WORD = re.compile(
+    rf"第?[{_NUMERALS}]*(?:{_MEASURE})?"  # 一是, 第一, 三大, 万亿, 小时
+    rf"|[多几数半首每](?:[{_NUMERALS}]+(?:{_MEASURE})?|{_MEASURE})"  # 多年, 数十, 半年, 首次, 每年
+    rf"|[{_NUMERALS}]+(?:{_CURRENCY})"  # 亿美元, 万元
+    r"|(?:周|星期|礼拜)[一二三四五六日天]"
+)
+_NUMBER_WITH_UNIT = re.compile(
+    r"[\d.,%]+(?:nm|mm|cm|km|kg|mb|gb|tb|pb|hz|khz|mhz|ghz|kw|mw|gw|kwh|ms|s|w|v|x)?", re.IGNORECASE
+)
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+# The log-odds prior's total pseudo-count (alpha_0 in Monroe et al.).
+_ALPHA0 = 500.0
+
+
+@dataclass(frozen=True)
+class Term:
+    """A key term of one document: TF-IDF ``weight`` (L2-normalised within the
+    document), raw ``count``, and ``rank`` (1 = most important)."""
+
+    term: str
+    weight: float
+    count: int
+    rank: int
+
+
+@dataclass(frozen=True)
+class DistinctiveTerm:
+    """A term used more by the focus group: ``zscore`` of its log-odds ratio and
+    its counts in the focus group and in the rest."""
+
+    term: str
+    zscore: float
+    count_focus: int
+    count_rest: int
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset(word.casefold() for word in read_words("stopwords.txt"))
+
+
+@lru_cache(maxsize=1 << 18)
+def _is_term(token: str) -> bool:
+    if len(token) < 2 or token.casefold() in _stopwords():
+        return False
+    if _HAN.search(token):
+        return not _NUMBER_WORD.fullmatch(token)
+    if not any(c.isalpha() for c in token) or not token.isascii() or _NUMBER_WITH_UNIT.fullmatch(token):
+        return False
+    # Acronyms and names (AI, ASML, DeepSeek, 5G) carry a capital or a digit; all-lowercase
+    # Latin words come from English sentences, disclaimers and URLs.
+    return not (token.islower() and token.isalpha())
+
+
+def content_tokens(text: str) -> list[str]:
+    """The segmenter tokens of normalised ``text`` that can be terms, in text order."""
+    return [token for token in cut(text) if _is_term(token)]
+
+
+def term_counts(text: str) -> Counter[str]:
+    """How often each term occurs in normalised ``text``."""
+    # Counting first and filtering the distinct tokens keeps the cost close to segmentation alone.
+    counts = Counter(cut(text))
+    return Counter({token: n for token, n in counts.items() if _is_term(token)})
+
+
+def key_terms(doc_counts: Mapping[str, Counter[str]], top_n: int = 30) -> dict[str, list[Term]]:
+    """The ``top_n`` key terms of every document, by TF-IDF against all of ``doc_counts``.
+
+    ``doc_counts`` maps a document id to its term counts (``term_counts``). Term
+    frequency is sublinear (1 + log tf); idf is smoothed, log((1 + N) / (1 + df)) + 1,
+    so with a single document the ranking is by frequency alone. Ties go to the
+    term that sorts first.
+    """
+    df: Counter[str] = Counter()
+    for counts in doc_counts.values():
+        df.update(term for term, n in counts.items() if n > 0)
+    n_docs = len(doc_counts)
+    idf = {term: math.log((1 + n_docs) / (1 + n)) + 1 for term, n in df.items()}
+
+    result: dict[str, list[Term]] = {}
+    for doc_id, counts in doc_counts.items():
+        weights = {term: (1 + math.log(n)) * idf[term] for term, n in counts.items() if n > 0}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        best = heapq.nsmallest(max(top_n, 0), weights.items(), key=lambda tw: (-tw[1], tw[0]))
+        result[doc_id] = [
+            Term(term, weight / norm, counts[term], rank) for rank, (term, weight) in enumerate(best, start=1)
+        ]
+    return result
+
+
+def distinctive_terms(
+    focus: Counter[str],
+    rest: Counter[str],
+    prior: Counter[str] | None = None,
+    top_n: int = 30,
+    min_count: int = 2,
+) -> list[DistinctiveTerm]:
+    """Terms most characteristic of ``focus`` against ``rest``, highest z-score first.
+
+    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn
+    2008): each term gets the pseudo-count alpha_w = alpha_0 * pi_w, where pi_w is
+    its add-one smoothed share of ``prior`` (by default focus + rest) and alpha_0
+    is 500. The z-score is the log-odds difference over its approximate standard
+    deviation, sqrt(1 / (y_focus + alpha_w) + 1 / (y_rest + alpha_w)). Only terms
+    seen at least ``min_count`` times in ``focus`` and with a positive z-score are
+    returned, so swapping the groups never lists the same term for both.
+    """
+    focus = +focus
+    rest = +rest
+    prior = focus + rest if prior is None else +prior
+    n_focus = sum(focus.values())
+    n_rest = sum(rest.values())
+    vocab_size = len(prior.keys() | focus.keys() | rest.keys())
+    scale = _ALPHA0 / (sum(prior.values()) + vocab_size) if vocab_size else 0.0
+
+    scored: list[DistinctiveTerm] = []
+    for term, y_focus in focus.items():
+        if y_focus < min_count:
+            continue
+        y_rest = rest[term]
+        alpha = (prior[term] + 1) * scale
+        delta = math.log((y_focus + alpha) / (n_focus + _ALPHA0 - y_focus - alpha)) - math.log(
+            (y_rest + alpha) / (n_rest + _ALPHA0 - y_rest - alpha)
+        )
+        z = delta / math.sqrt(1 / (y_focus + alpha) + 1 / (y_rest + alpha))
+        if z > 0:
+            scored.append(DistinctiveTerm(term, z, y_focus, y_rest))
+    return heapq.nsmallest(max(top_n, 0), scored, key=lambda d: (-d.zscore, d.term))
