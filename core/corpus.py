@@ -1,0 +1,595 @@
+"""Loading a corpus: article files and ``manifest.csv`` in, cleaned ``Article``s out.
+
+A corpus is a folder (or several folders and files) of ``.txt``, ``.md`` and
+``.html``/``.htm`` articles, with an optional ``manifest.csv`` in each folder
+(columns ``file,source,author,title,published,script,notes``; all but ``file``
+may be empty or missing). Loading one article:
+
+1. ``decode`` the bytes: byte-order marks, UTF-16 recognised by its NUL bytes,
+   strict UTF-8, then GB18030 or Big5, whichever reads as more plausible Chinese;
+2. for HTML, keep the visible text only (``visible_text``);
+3. ``clean`` the text line by line: boilerplate lines (patterns in
+   ``core/data/boilerplate.tsv``) and repeated paragraphs are left out of the
+   body, and every removal is recorded with its offsets.
+
+``Article.text`` is never modified; the analysed body is a list of spans of it,
+and ``Article.body()`` is a ``MappedText`` whose offsets lead back to ``text``.
+Files that cannot be read become ``LoadProblem``s and the rest still load.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from core.lexicon import DATA_DIR
+from core.normalize import MappedText, converter
+
+UNKNOWN_SOURCE = "未知来源"
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("source", "author", "title", "published", "script", "notes")
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+ARTICLE_SUFFIXES = frozenset({".txt", ".md"}) | HTML_SUFFIXES
+SCRIPTS = ("traditional", "simplified", "mixed")
+
+# Lines this long are body paragraphs even when they start like a footer.
+_MAX_BOILERPLATE_LINE = 400
+# Shorter lines ("前言", "参考资料:") legitimately repeat and are not de-duplicated.
+_MIN_DUPLICATE_CHARS = 8
+_MAX_TITLE_CHARS = 60
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le", "utf-16"),
+    (b"\xfe\xff", "utf-16-be", "utf-16"),
+)
+# A few GB18030 or Big5 characters can happen to be valid UTF-8; longer texts cannot.
+_CHANCE_UTF8_BYTES = 256
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+# The most frequent hanzi of running text (Simplified; Traditional forms are
+# added by OpenCC). Real Chinese is largely made of them; Big5 bytes read as
+# GB18030, or GB bytes read as Big5, hit them only by chance.
+_COMMON_HANZI = (
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里"
+    "用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实"
+    "日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政"
+    "美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员"
+    "解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件"
+    "计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基书非则听白却界达光放强即像难且权思王象完"
+    "设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运步改收根造言"
+    "联持组每济车亲极林服快办议往元英士证近失转令准布始存未远台单影具罗字击流备兵连调深商算质团集百需价"
+)
+
+
+class LoadError(ValueError):
+    """A file that cannot become an article; the message is a sentence for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A line left out of the body: what kind, its text, and where it stands in ``Article.text``."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One loaded article: metadata, the decoded text as in the file, and its body spans."""
+
+    article_id: str
+    file: str
+    path: str
+    source: str
+    author: str
+    title: str
+    published: str
+    script: str
+    notes: str
+    text: str
+    encoding: str
+    body_spans: tuple[tuple[int, int], ...]
+    removed: tuple[Removed, ...]
+    content_hash: str
+
+    @property
+    def collapsed_chars(self) -> int:
+        """Characters left out because they repeat earlier text."""
+        return sum(r.end - r.start for r in self.removed if r.kind == "duplicate")
+
+    def body(self) -> MappedText:
+        """The body spans joined with newlines, each character mapped back to ``text``.
+
+        A joining newline maps to the character right after the previous span
+        (the line break that ended it in ``text``).
+        """
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        previous_end = None
+        for start, end in self.body_spans:
+            if previous_end is not None:
+                pieces.append("\n")
+                starts.append(previous_end)
+                ends.append(min(previous_end + 1, len(self.text)))
+            pieces.append(self.text[start:end])
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
+            previous_end = end
+        return MappedText("".join(pieces), self.text, tuple(starts), tuple(ends))
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A file that was skipped (or a manifest row without a file), and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """The articles that loaded, sorted by file name, and the problems met on the way."""
+
+    articles: tuple[Article, ...]
+    problems: tuple[LoadProblem, ...]
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = 20_000_000) -> Corpus:
+    """Load every article in ``paths`` (folders, or single files), reading one file at a time.
+
+    A folder's ``manifest.csv`` supplies metadata; rows naming files that are
+    not in the folder are reported. Unreadable files are reported and skipped.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = (paths,)
+    problems: list[LoadProblem] = []
+    manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    found: dict[Path, dict[str, str]] = {}
+    for entry in map(Path, paths):
+        if entry.is_dir():
+            manifest = _folder_manifest(entry, manifests, problems)
+            files = [p for p in entry.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES]
+            names = {p.name for p in files}
+            missing = sorted(set(manifest) - names)
+            problems.extend(LoadProblem(name, "listed in manifest.csv but not found") for name in missing)
+            found.update((p.resolve(), manifest.get(p.name, {})) for p in files)
+        elif entry.is_file():
+            if entry.suffix.lower() not in ARTICLE_SUFFIXES:
+                problems.append(LoadProblem(entry.name, "not a .txt, .md or .html file"))
+                continue
+            manifest = _folder_manifest(entry.parent, manifests, problems)
+            found[entry.resolve()] = manifest.get(entry.name, {})
+        else:
+            problems.append(LoadProblem(str(entry), "no such file or folder"))
+
+    articles: list[Article] = []
+    for path in sorted(found, key=lambda p: (p.name, str(p))):
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise LoadError(f"file too large ({_size(size)} > {_size(max_bytes)} limit)")
+            article = load_article_bytes(path.name, path.read_bytes(), found[path])
+        except LoadError as err:
+            problems.append(LoadProblem(path.name, str(err)))
+            continue
+        except OSError as err:
+            problems.append(LoadProblem(path.name, f"could not read the file ({err.strerror or err})"))
+            continue
+        articles.append(replace(article, path=str(path)))
+    return Corpus(tuple(_unique_ids(articles)), tuple(problems))
+
+
+def load_article_bytes(name: str, data: bytes, meta: Mapping[str, str] | None = None) -> Article:
+    """One article from a file's name and bytes plus its manifest row; raises ``LoadError``."""
+    meta = meta or {}
+    file = Path(name.replace("\\", "/")).name
+    text, encoding = decode(data)
+    if Path(file).suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
+        text = visible_text(text)
+        if not text.strip():
+            raise LoadError("no visible text in the HTML")
+    elif not text.strip():
+        raise LoadError("empty file (whitespace only)")
+    body_spans, removed = clean(text)
+    manifest_published = _iso_date(meta.get("published", ""))
+    script = (meta.get("script") or "").strip().lower()
+    digest = hashlib.sha256(data)
+    digest.update(b"\0published=" + manifest_published.encode())
+    return Article(
+        article_id=Path(file).stem,
+        file=file,
+        path=name,
+        source=(meta.get("source") or "").strip() or UNKNOWN_SOURCE,
+        author=(meta.get("author") or "").strip(),
+        title=(meta.get("title") or "").strip() or _first_line_title(text, body_spans) or Path(file).stem,
+        published=manifest_published or _footer_date(removed),
+        script=script if script in SCRIPTS else detect_script(text),
+        notes=(meta.get("notes") or "").strip(),
+        text=text,
+        encoding=encoding,
+        body_spans=body_spans,
+        removed=removed,
+        content_hash=digest.hexdigest(),
+    )
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    """``manifest.csv`` as {file name: {column: value}}, every column of ``MANIFEST_COLUMNS`` present.
+
+    Tolerates a BOM or a GB18030/Big5 encoding, extra or missing columns, header
+    case and padding, and paths in the ``file`` column (only the name counts).
+    """
+    text, _ = decode(Path(path).read_bytes())
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {name: (name or "").strip().lower() for name in reader.fieldnames or ()}
+    if "file" not in columns.values():
+        raise LoadError("manifest.csv has no 'file' column")
+    rows: dict[str, dict[str, str]] = {}
+    for raw in reader:
+        row = {columns[key]: (value or "").strip() for key, value in raw.items() if key is not None}
+        name = Path(row.get("file", "").replace("\\", "/")).name
+        if name:
+            rows[name] = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
+    return rows
+
+
+def _folder_manifest(
+    folder: Path, manifests: dict[Path, dict[str, dict[str, str]]], problems: list[LoadProblem]
+) -> dict[str, dict[str, str]]:
+    key = folder.resolve()
+    if key not in manifests:
+        manifests[key] = {}
+        path = folder / MANIFEST_NAME
+        if path.is_file():
+            try:
+                manifests[key] = read_manifest(path)
+            except (LoadError, OSError, csv.Error) as err:
+                problems.append(LoadProblem(MANIFEST_NAME, f"manifest ignored: {err}"))
+    return manifests[key]
+
+
+def _unique_ids(articles: list[Article]) -> list[Article]:
+    """Give articles that share a file stem (a.txt, a.html) ids a-2, a-3 … in order."""
+    taken = Counter(a.article_id for a in articles)
+    seen: set[str] = set()
+    unique = []
+    for article in articles:
+        article_id, n = article.article_id, 1
+        while article_id in seen or (n > 1 and taken[article_id]):
+            n += 1
+            article_id = f"{article.article_id}-{n}"
+        seen.add(article_id)
+        unique.append(article if article_id == article.article_id else replace(article, article_id=article_id))
+    return unique
+
+
+def _size(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.1f} KB"
+    return f"{n} bytes"
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes to text with ``\\n`` newlines; returns (text, encoding name).
+
+    Order: byte-order marks; UTF-16 without BOM when the file has NUL bytes;
+    strict UTF-8; else GB18030 or Big5, whichever reads as more plausible
+    Chinese. Raises ``LoadError`` for empty, binary or undecodable data.
+    """
+    if not data:
+        raise LoadError("empty file")
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom):], codec)
+            if text is None:
+                raise LoadError(f"could not decode as {name.upper()} although the file starts with its byte-order mark")
+            return _as_text(text), name
+    if b"\0" in data:
+        # NUL bytes are either UTF-16 (then it reads clearly as text) or binary.
+        best = _most_plausible(data, ("utf-16-le", "utf-16-be"), minimum=0.25)
+        if best is None or _CONTROL.search(best[0][:100_000]):
+            raise LoadError("not text: looks binary (NUL bytes)")
+        return _as_text(best[0]), best[1]
+    text = _strict(data, "utf-8")
+    if text is not None and (len(data) >= _CHANCE_UTF8_BYTES or text.isascii()):
+        return _as_text(text), "utf-8"
+    best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950"))
+    if best is None:
+        if text is not None:
+            return _as_text(text), "utf-8"
+        raise LoadError("could not decode as UTF-8, UTF-16, GB18030 or Big5")
+    return _as_text(best[0]), "big5" if best[1] == "cp950" else best[1]
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _most_plausible(data: bytes, codecs: Sequence[str], minimum: float = 0.0) -> tuple[str, str] | None:
+    """The strict decoding that reads most like Chinese text (the first on a tie), if any reads like text."""
+    scored = []
+    for codec in codecs:
+        text = _strict(data, codec)
+        if text is not None:
+            scored.append((_plausibility(text), codec, text))
+    if not scored:
+        return None
+    score, codec, text = max(scored, key=lambda s: s[0])
+    return (text, codec) if score >= minimum else None
+
+
+def _plausibility(text: str) -> float:
+    """From -1 to 1: ASCII, CJK punctuation and common hanzi count for, characters a
+    wrong decoding produces (controls, kana, Hangul, rare CJK, private use) against."""
+    sample = text[:20_000]
+    good = bad = 0
+    for ch in sample:
+        o = ord(ch)
+        if o < 0x80:
+            if ch.isprintable() or ch in "\t\n\r\f":
+                good += 1
+            else:
+                bad += 1
+        elif ch in _common_hanzi() or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x206F:
+            good += 1
+        elif (
+            0x3040 <= o <= 0x30FF or 0x3130 <= o <= 0x318F or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF
+            or 0x3400 <= o <= 0x4DBF or 0xE000 <= o <= 0xF8FF or 0xF900 <= o <= 0xFAFF or 0x0370 <= o <= 0x04FF
+            or 0x2500 <= o <= 0x257F or o == 0xFFFD or 0x80 <= o <= 0x9F
+        ):
+            bad += 1
+    return (good - bad) / len(sample) if sample else 0.0
+
+
+@lru_cache(maxsize=1)
+def _common_hanzi() -> frozenset[str]:
+    return frozenset(_COMMON_HANZI) | frozenset(converter("s2t").convert(_COMMON_HANZI))
+
+
+def _as_text(text: str) -> str:
+    """Unix newlines; reject text full of control characters (a binary file that decoded)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    sample = text[:100_000]
+    if len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
+        raise LoadError("not text: looks binary (control characters)")
+    return text
+
+
+# ---------------------------------------------------------------- HTML
+
+
+_HTML_START = re.compile(r"\s*(<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+
+
+def _looks_like_html(text: str) -> bool:
+    return bool(_HTML_START.match(text[:1000]))
+
+
+class _VisibleTextParser(HTMLParser):
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "title", "svg", "iframe", "object", "canvas"})
+    _BLOCK = frozenset({
+        "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
+        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+        "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    })
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+        self.pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self.hidden += 1
+        elif tag == "br" or tag in self._BLOCK:
+            self.parts.append("\n")
+        if tag == "pre":
+            self.pre += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+
+def visible_text(html: str) -> str:
+    """The text a browser shows: scripts, styles and the title dropped, block elements on their own lines."""
+    parser = _VisibleTextParser()
+    parser.feed(html)
+    parser.close()
+    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+@dataclass(frozen=True)
+class _Rules:
+    kinds: tuple[str, ...]
+    reach_next: tuple[bool, ...]
+    # Row i is group r<i>. Patterns anchored with ^ are tried at the line start
+    # only; the alternation is far slower when tried at every position.
+    at_start: re.Pattern[str]
+    anywhere: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def boilerplate_rules() -> _Rules:
+    """``core/data/boilerplate.tsv`` compiled: row i becomes the named group ``r<i>``."""
+    kinds, reach, at_start, anywhere = [], [], [], []
+    path = DATA_DIR / "boilerplate.tsv"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, regex, *rest = [field.strip() for field in line.split("\t")] + [""]
+        try:
+            re.compile(regex)
+        except re.error as err:
+            raise ValueError(f"{path.name} line {number}: bad pattern {regex!r}: {err}") from err
+        (at_start if regex.startswith("^") else anywhere).append(f"(?P<r{len(kinds)}>{regex})")
+        kinds.append(kind)
+        reach.append(rest[0] == "next")
+    never = "(?!)"
+    return _Rules(
+        tuple(kinds),
+        tuple(reach),
+        re.compile("|".join(at_start) or never, re.IGNORECASE),
+        re.compile("|".join(anywhere) or never, re.IGNORECASE),
+    )
+
+
+def boilerplate_kind(line: str) -> tuple[str, bool] | None:
+    """(kind, also-remove-next-line) for a boilerplate line, else None. ``line`` is stripped."""
+    if len(line) > _MAX_BOILERPLATE_LINE:
+        return None
+    rules = boilerplate_rules()
+    match = rules.at_start.match(line) or rules.anywhere.search(line)
+    if match is None or match.lastgroup is None:
+        return None
+    i = int(match.lastgroup[1:])
+    return rules.kinds[i], rules.reach_next[i]
+
+
+def clean(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[Removed, ...]]:
+    """Split ``text`` into body spans and removed lines (boilerplate, then repeats).
+
+    Works on whole lines only. A repeated line (same text once whitespace is
+    dropped, at least ``_MIN_DUPLICATE_CHARS`` long) keeps its first occurrence.
+    Body spans are runs of kept lines, blank lines inside a run included.
+    """
+    spans: list[tuple[int, int]] = []
+    removed: list[Removed] = []
+    seen: set[str] = set()
+    run: list[int] | None = None
+    carry: str | None = None
+    for start, end in _content_lines(text):
+        line = text[start:end]
+        found = boilerplate_kind(line)
+        kind = found[0] if found else carry
+        carry = found[0] if found and found[1] else None
+        if kind is None:
+            key = "".join(line.split())
+            if len(key) >= _MIN_DUPLICATE_CHARS:
+                kind = "duplicate" if key in seen else None
+                seen.add(key)
+        if kind is not None:
+            removed.append(Removed(kind, line, start, end))
+            if run is not None:
+                spans.append((run[0], run[1]))
+                run = None
+        elif run is None:
+            run = [start, end]
+        else:
+            run[1] = end
+    if run is not None:
+        spans.append((run[0], run[1]))
+    return tuple(spans), tuple(removed)
+
+
+def _content_lines(text: str):
+    """(start, end) of each non-blank line with surrounding whitespace trimmed."""
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        stripped = line.strip()
+        if stripped:
+            start = match.start() + len(line) - len(line.lstrip())
+            yield start, start + len(stripped)
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def detect_script(text: str) -> str:
+    """"traditional", "simplified" or "mixed", by how many characters OpenCC would convert each way.
+
+    A character that changes under t2s is Traditional-only; one that changes
+    under s2t is Simplified-only. Text with neither reads the same in both
+    scripts and counts as simplified.
+    """
+    counts = Counter(text)
+    chars = [ch for ch in counts if "\u4e00" <= ch <= "\u9fff"]
+    joined = "\n".join(chars)
+    as_simplified = converter("t2s").convert(joined).split("\n")
+    as_traditional = converter("s2t").convert(joined).split("\n")
+    if len(as_simplified) != len(chars) or len(as_traditional) != len(chars):
+        as_simplified = [converter("t2s").convert(ch) for ch in chars]
+        as_traditional = [converter("s2t").convert(ch) for ch in chars]
+    traditional = sum(counts[ch] for ch, s in zip(chars, as_simplified, strict=True) if s != ch)
+    simplified = sum(counts[ch] for ch, t in zip(chars, as_traditional, strict=True) if t != ch)
+    if traditional + simplified == 0:
+        return "simplified"
+    share = traditional / (traditional + simplified)
+    if share >= 0.8:
+        return "traditional"
+    if share <= 0.2:
+        return "simplified"
+    return "mixed"
+
+
+def _iso_date(value: str) -> str:
+    """``YYYY-MM-DD`` for a date written 2025-11-14, 2025/11/14, 2025.11.14 or 2025年11月14日; else ""."""
+    match = _DATE.search(value or "")
+    if not match:
+        return ""
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return ""
+
+
+def _footer_date(removed: Sequence[Removed]) -> str:
+    """The first full date on a removed timestamp line (更新时间:2025-11-14)."""
+    for r in removed:
+        if r.kind == "timestamp" and (date := _iso_date(r.text)):
+            return date
+    return ""
+
+
+def _first_line_title(text: str, body_spans: Sequence[tuple[int, int]]) -> str:
+    """The first non-empty body line, Markdown heading marks dropped, shortened for display."""
+    for start, end in body_spans:
+        for line in text[start:end].split("\n"):
+            title = line.strip().lstrip("#").strip().strip("*").strip()
+            if title:
+                return title if len(title) <= _MAX_TITLE_CHARS else title[: _MAX_TITLE_CHARS - 1] + "…"
+    return ""
