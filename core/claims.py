@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
-from core.entities import canonical_name
+from core.entities import canonical_name, extract_entities
 from core.lexicon import read_rows
 from core.normalize import to_simplified
 
@@ -85,7 +85,7 @@ class Verdict:
 # --- measures and scopes -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _synonyms(name: str) -> tuple[tuple[str, str], ...]:
     """(synonym, canonical) pairs from a lexicon, longest synonym first."""
     pairs = {(syn, row[0]) for row in read_rows(name) for syn in (row[0], *row[1].split("|")) if syn}
@@ -100,9 +100,31 @@ def _lookup(text: str, lexicon: str) -> str:
 
 
 def measure_of(metric: str) -> str:
-    """The canonical measure a metric phrase names (芯片自給率 → 自给率), else the phrase itself."""
+    """The canonical measure a metric phrase names (芯片自給率 → 自给率, 出口额同比增长 → 出口额增长).
+
+    A change word (增长, 下降 …) after a base measure makes a measure of its own: the growth of
+    exports is not the level of exports. A phrase that matches no lexicon line is its own measure.
+    """
     metric = to_simplified(metric or "").strip()
-    return _lookup(metric, "measures.tsv") or metric
+    change = _lookup(metric, "measure_changes.tsv")
+    base = _lookup(_strip_changes(metric), "measures.tsv")
+    if change and base:
+        return base + change
+    return base or change or metric
+
+
+def _strip_changes(metric: str) -> str:
+    for synonym, _ in _synonyms("measure_changes.tsv"):
+        metric = metric.replace(synonym, " ")
+    return metric
+
+
+def is_vague(measure: str) -> bool:
+    """A bare change or share (增长, 占比) says too little to group without a subject or scope."""
+    return measure in {c for _, c in _synonyms("measure_changes.tsv")} or measure in _VAGUE
+
+
+_VAGUE = {"占比", "比例", "数量", "规模", "金额", "价值"}
 
 
 def scope_of(metric: str, subject: str = "") -> str:
@@ -111,9 +133,20 @@ def scope_of(metric: str, subject: str = "") -> str:
 
 
 def subject_key(subject: str) -> str:
-    """The canonical name of a figure's subject, for matching across scripts and aliases."""
+    """The thing a figure is about, for matching across scripts and aliases.
+
+    The first named entity in the subject phrase (长江存储闪存 → 长江存储), else the phrase. People
+    are actors, not the measured thing (特朗普加征的关税 is a tariff on goods), so they are skipped.
+    """
     subject = (subject or "").strip()
-    return canonical_name(subject) if subject else ""
+    if not subject:
+        return ""
+    for mention in extract_entities(subject):
+        if mention.type != "person":
+            return mention.entity
+    if any(m.type == "person" for m in extract_entities(subject)):
+        return ""
+    return canonical_name(subject)
 
 
 # --- intervals and verdicts ----------------------------------------------------------------------
@@ -140,16 +173,35 @@ def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
 
 
 def periods_differ(a: str, b: str) -> bool:
-    """Two periods differ when both are known and neither contains the other (2025 contains 2025Q1)."""
-    a, b = (a or "").strip(), (b or "").strip()
-    if not a or not b or a == b:
+    """Two periods differ when both are known and do not overlap in time (2025 overlaps 2025Q1)."""
+    span_a, span_b = period_span(a), period_span(b)
+    if span_a is None or span_b is None:
         return False
-    return not (a.startswith(b) or b.startswith(a) or _year(a) == _year(b) and ("." in a or "." in b))
+    return span_a[1] < span_b[0] or span_b[1] < span_a[0]
 
 
-def _year(period: str) -> str:
-    match = re.match(r"\d{4}", period)
-    return match.group() if match else period
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-\d{2})?|Q([1-4])|H([12]))?$")
+
+
+def period_span(period: str) -> tuple[int, int] | None:
+    """A period as a span of months counted from year 0: 2025 → all of 2025, 2025Q1 → Jan–Mar, A..B → A to B."""
+    period = (period or "").strip()
+    if ".." in period:
+        first, _, last = period.partition("..")
+        start, end = period_span(first), period_span(last)
+        return (start[0], end[1]) if start and end else None
+    match = _PERIOD.match(period)
+    if not match:
+        return None
+    year, month, quarter, half = match.groups()
+    base = int(year) * 12
+    if month:
+        return base + int(month) - 1, base + int(month) - 1
+    if quarter:
+        return base + 3 * (int(quarter) - 1), base + 3 * int(quarter) - 1
+    if half:
+        return base + 6 * (int(half) - 1), base + 6 * int(half) - 1
+    return base, base + 11
 
 
 def compare(a: dict, b: dict) -> Verdict:
@@ -182,25 +234,38 @@ def _missing(value: object) -> bool:
 
 
 def _group_keys(figures: pd.DataFrame) -> pd.Series:
-    """A grouping key per figure, or None for figures that name no measure."""
+    """A grouping key per figure, or None for figures that name no measure (or too vague a one)."""
     keys = []
     for row in figures.itertuples(index=False):
         metric = row.metric if isinstance(row.metric, str) else ""
-        if not metric.strip():
-            keys.append(None)
-            continue
         subject = row.subject if isinstance(row.subject, str) else ""
-        keys.append((measure_of(metric), scope_of(metric, subject), row.unit))
+        measure = measure_of(metric) if metric.strip() else ""
+        scope = scope_of(metric, subject) if measure else ""
+        if not measure or is_vague(measure) and not scope and not subject_key(subject):
+            keys.append(None)
+        else:
+            keys.append((measure, scope, row.unit))
     return pd.Series(keys, index=figures.index, dtype=object)
 
 
-def _split_by_subject(members: pd.DataFrame) -> list[pd.DataFrame]:
-    """Figures of one measure split by subject; figures with no subject join the only subject there is."""
+def _split_by_subject(members: pd.DataFrame, scope: str) -> list[pd.DataFrame]:
+    """Figures of one measure, split by subject.
+
+    A figure that names no subject joins a subject's cluster only when its sentence names that
+    subject (the 30% tariff sentence names 美国); otherwise it stays out. Figures with no subject at
+    all group together only when their measure has a scope (半导体自给率), never on a bare measure.
+    """
     subjects = members["subject"].fillna("").map(subject_key)
     named = sorted(s for s in subjects.unique() if s)
-    if len(named) <= 1:
-        return [members]
-    return [members[subjects == s] for s in named]
+    if not named:
+        return [members] if scope else []
+    clusters = {s: list(members.index[subjects == s]) for s in named}
+    for index in members.index[subjects == ""]:
+        sentence = str(members.at[index, "sentence"] or "")
+        mentioned = {m.entity for m in extract_entities(sentence)} & set(named)
+        if len(mentioned) == 1:
+            clusters[mentioned.pop()].append(index)
+    return [members.loc[sorted(ix)] for ix in clusters.values()]
 
 
 def group_claims(extraction) -> ClaimReport:
@@ -211,8 +276,10 @@ def group_claims(extraction) -> ClaimReport:
     figures["_key"] = _group_keys(figures)
     clusters: list[pd.DataFrame] = []
     for _, members in figures[figures["_key"].notna()].groupby("_key", sort=True):
-        clusters.extend(c for c in _split_by_subject(members) if len(c) >= 2)
+        clusters.extend(c for c in _split_by_subject(members, members["_key"].iloc[0][1]) if len(c) >= 2)
 
+    if not clusters:
+        return _empty_report()
     claim_frames, comparison_rows, group_rows, context_rows = [], [], [], []
     for number, members in enumerate(clusters, start=1):
         group_id = f"G{number:03d}"
@@ -237,9 +304,9 @@ def group_claims(extraction) -> ClaimReport:
         kind="stable",
     ).reset_index(drop=True)
     groups.insert(1, "rank", range(1, len(groups) + 1))
-    order = {g: r for g, r in zip(groups["group_id"], groups["rank"])}
+    order = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
 
-    claims = pd.concat(claim_frames, ignore_index=True) if claim_frames else pd.DataFrame(columns=CLAIM_COLUMNS)
+    claims = pd.concat(claim_frames, ignore_index=True)
     claims["metric"] = claims.get("metric_label", claims["metric"])
     claims = claims.sort_values(["group_id", "file", "start"], key=_by_rank(order), kind="stable")
     comparisons = pd.DataFrame(comparison_rows, columns=COMPARISON_COLUMNS)
@@ -258,7 +325,7 @@ def _by_rank(order: dict[str, int]):
 
 def _empty_report() -> ClaimReport:
     return ClaimReport(
-        pd.DataFrame(columns=GROUP_COLUMNS), pd.DataFrame(columns=CLAIM_COLUMNS),
+        pd.DataFrame(columns=GROUP_COLUMNS), pd.DataFrame(columns=CLAIM_COLUMNS + ["sentence_start", "sentence_end"]),
         pd.DataFrame(columns=COMPARISON_COLUMNS), pd.DataFrame(columns=CONTEXT_COLUMNS),
     )
 

@@ -7,13 +7,13 @@ what its columns mean and how to extend it.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The rows of ``core/data/<name>``, split on tabs, comments and blanks dropped."""
     rows = []

@@ -173,7 +173,8 @@ def _result_from_frame(frame: pd.DataFrame) -> ArticleResult:
         figures=[{k: (None if _is_missing(v) else v) for k, v in r.items()} for r in figs],
         dates=rows("dates", "date_"),
         mentions=rows("mentions", "mention_"),
-        term_counts=dict(zip(term_rows.get("term", []), (int(c) for c in term_rows.get("term_count", [])))),
+        term_counts={str(t): int(c) for t, c in zip(term_rows["term"], term_rows["term_count"], strict=True)}
+        if "term" in term_rows else {},
     )
 
 
@@ -203,7 +204,7 @@ def extract_corpus(
     total, done = len(corpus.articles), len(results)
     if progress:
         progress(done, total)
-    for article, result in zip(todo, _map_articles(todo, jobs)):
+    for article, result in zip(todo, _map_articles(todo, jobs), strict=True):
         cache.put(article.content_hash, result)
         results[article.article_id] = result
         done += 1

@@ -10,20 +10,23 @@ from core.claims import (
     compare,
     group_claims,
     interval,
+    is_vague,
     measure_of,
     overlap_kind,
+    period_span,
     periods_differ,
     scope_of,
+    subject_key,
 )
 
 
 def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modality="reported",
-        metric="芯片自给率", subject="中国", article="a", sentence_start=None, attributed_to=""):
+        metric="芯片自给率", subject="中国", article="a", sentence_start=None, attributed_to="", sentence=""):
     return {
         "file": f"{article}.txt", "article_id": article, "source": f"source {article}", "text": f"{value}{unit}",
         "value": value, "value_high": value_high, "unit": unit, "classifier": "", "qualifier": qualifier,
         "metric": metric, "subject": subject, "period": period, "modality": modality,
-        "attributed_to": attributed_to, "sentence": "", "start": 0, "end": 1,
+        "attributed_to": attributed_to, "sentence": sentence, "start": 0, "end": 1,
         "sentence_start": sentence_start if sentence_start is not None else hash(article) % 1000,
         "sentence_end": 0,
     }
@@ -56,8 +59,8 @@ def test_over_does_not_reach_far_larger_values():
 
 def test_over_touches_range_only_at_boundary():
     low, high = interval(5e10, None, "over")
-    assert low == 5e10 and high == 5e10 * (1 + TOLERANCE["over"][1])
-    verdict = compare(fig(5e10, unit="USD", qualifier="over"), fig(5.5e10 + 1, unit="USD", value_high=None))
+    assert low == 5e10 and math.isclose(high, 5e10 * (1 + TOLERANCE["over"][1]))
+    verdict = compare(fig(5e10, unit="USD", qualifier="over"), fig(5.4e10, unit="USD"))
     assert verdict.verdict == "agree"
     edge = overlap_kind(interval(5e10, None, "over"), (3e10, 5e10))
     assert edge == "boundary"
@@ -151,11 +154,48 @@ def test_percent_and_percentage_points_never_group():
 def test_contradictions_rank_first():
     report = group_claims(extraction_of(
         fig(10, metric="良率", subject="甲公司", article="a"), fig(10, metric="良率", subject="甲公司", article="b"),
-        fig(30, metric="关税", subject="", period="2025", article="a"),
-        fig(50, metric="关税", subject="", period="2025", article="b"),
+        fig(30, metric="关税", subject="美国", period="2025", article="a"),
+        fig(50, metric="关税", subject="美国", period="2025", article="b"),
     ))
     assert list(report.groups["status"]) == ["contradiction", "agree"]
     assert list(report.groups["rank"]) == [1, 2]
+
+
+def test_subjectless_figure_joins_the_subject_its_sentence_names():
+    report = group_claims(extraction_of(
+        fig(25, metric="关税", subject="美国", period="2019", article="a"),
+        fig(30, metric="关税", subject="", period="2025-04", article="b",
+            sentence="特朗普加征30%关税，美国企业成本激增"),
+        fig(21, metric="关税", subject="", period="2025-04", article="c", sentence="关税达21%"),
+    ))
+    assert len(report.groups) == 1
+    assert sorted(report.claims["value"]) == [25, 30]
+
+
+def test_person_is_not_the_measured_subject():
+    assert subject_key("特朗普") == ""
+    assert subject_key("長江存儲閃存") == "长江存储"
+
+
+def test_growth_of_a_measure_is_its_own_measure():
+    assert measure_of("出口额同比增长") == "出口额增长"
+    assert measure_of("出口额") == "出口额"
+    assert is_vague(measure_of("涨幅"))
+
+
+def test_bare_change_without_subject_never_groups():
+    report = group_claims(extraction_of(
+        fig(82, metric="同比增长", subject="", article="a"), fig(21.3, metric="增长", subject="", article="b"),
+    ))
+    assert report.groups.empty
+
+
+def test_period_spans():
+    assert period_span("2025Q1") == (2025 * 12, 2025 * 12 + 2)
+    assert period_span("2024-01..2024-03") == (2024 * 12, 2024 * 12 + 2)
+    assert periods_differ("2024-01..2024-03", "2024-05")
+    assert not periods_differ("2025H1", "2025-04")
+    assert period_span("同期") is None
 
 
 # --- properties ---
