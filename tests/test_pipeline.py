@@ -1,0 +1,70 @@
+import pandas as pd
+import pytest
+
+from core.pipeline import FIGURE_COLUMNS, extract_corpus
+
+ARTICLE = "2025年中國芯片自給率已突破38%，中芯國際28奈米良率超過95%。\n"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("甲文\n" + ARTICLE, encoding="utf-8")
+    (folder / "b.txt").write_text("乙文\n中国半导体自给率将达到78%。\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,source\na.txt,甲报\nb.txt,乙报\n", encoding="utf-8")
+    return folder
+
+
+def test_extraction_has_every_table_with_source(corpus_dir, tmp_path):
+    result = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    assert list(result.articles["source"]) == ["甲报", "乙报"]
+    assert list(result.figures.columns[: len(FIGURE_COLUMNS)]) == FIGURE_COLUMNS
+    assert set(result.figures["source"]) == {"甲报", "乙报"}
+    assert "中芯国际" in set(result.entities["entity"])
+    assert not result.terms.empty
+
+
+def test_figure_offsets_point_into_the_original_text(corpus_dir, tmp_path):
+    result = extract_corpus([corpus_dir], cache_dir=None)
+    for row in result.figures.itertuples():
+        assert result.texts[row.article_id][row.start:row.end] == row.text
+        assert row.text in row.sentence
+
+
+def test_second_run_reads_the_cache(corpus_dir, tmp_path):
+    first = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    second = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    assert (first.extracted, second.extracted, second.cache_hits) == (2, 0, 2)
+    pd.testing.assert_frame_equal(first.figures, second.figures, check_dtype=False)
+    pd.testing.assert_frame_equal(first.entities, second.entities, check_dtype=False)
+    pd.testing.assert_frame_equal(first.terms, second.terms, check_dtype=False)
+
+
+def test_adding_an_article_extracts_only_that_one(corpus_dir, tmp_path):
+    extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    (corpus_dir / "c.txt").write_text("丙文\n关税提升至25%。\n", encoding="utf-8")
+    result = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    assert (result.extracted, result.cache_hits) == (1, 2)
+
+
+def test_process_pool_gives_the_same_result_in_the_same_order(corpus_dir, tmp_path):
+    for i in range(6):
+        (corpus_dir / f"x{i}.txt").write_text(f"文{i}\n营收增长{i + 1}0%。\n", encoding="utf-8")
+    serial = extract_corpus([corpus_dir], cache_dir=None, jobs=1)
+    pooled = extract_corpus([corpus_dir], cache_dir=None, jobs=2)
+    pd.testing.assert_frame_equal(serial.figures, pooled.figures)
+    pd.testing.assert_frame_equal(serial.articles, pooled.articles)
+
+
+def test_unreadable_files_are_reported_and_the_rest_loads(corpus_dir, tmp_path):
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    result = extract_corpus([corpus_dir], cache_dir=None)
+    assert [p.file for p in result.problems] == ["empty.txt"]
+    assert len(result.articles) == 2
+
+
+def test_progress_is_reported_to_the_end(corpus_dir):
+    seen = []
+    extract_corpus([corpus_dir], cache_dir=None, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (2, 2)
