@@ -1,0 +1,222 @@
+"""The dashboard's own words in Chinese and English; article text is never translated.
+
+``t(key, lang)`` looks a string up; ``lang`` is ``"zh"`` or ``"en"``. A string with
+``{name}`` fields is formatted with the keyword arguments. Add a key to
+:data:`STRINGS` with both languages when a page needs a new label.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = {"中文": "zh", "English": "en"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # navigation and sidebar
+    "app_title": ("对照 Duizhao", "对照 Duizhao"),
+    "page_overview": ("总览", "Overview"),
+    "page_compare": ("对照阅读", "Compare"),
+    "page_figures": ("数字核对", "Figure check"),
+    "page_clouds": ("词云", "Term clouds"),
+    "language": ("界面语言", "Language"),
+    "sources": ("来源", "Sources"),
+    "sources_help": (
+        "只看这些来源的文章；链接会记住选择。", "Only articles from these sources; the link keeps the choice.",
+    ),
+    "filters": ("筛选", "Filters"),
+    "login_needed": ("请先登录再查看仪表板。", "Please sign in to see the dashboard."),
+    "login": ("登录", "Sign in"),
+    "logout": ("退出", "Sign out"),
+    "extracting": ("正在抽取 {done}/{total} 篇文章…", "Extracting {done}/{total} articles…"),
+    "no_articles": (
+        "所选来源中没有文章。请在侧栏中选择至少一个来源。",
+        "No articles in the selected sources. Pick at least one source in the sidebar.",
+    ),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_png": ("下载 PNG", "Download PNG"),
+    # overview
+    "overview_title": ("总览：各篇文章说了什么", "Overview: what the articles say"),
+    "overview_caption": (
+        "同一事件（中美科技脱钩）的多篇中文报道，逐篇抽取数字、实体和关键词，并核对数字是否一致。",
+        "Several Chinese-language articles on one story (US–China tech decoupling): figures, names and key terms "
+        "per article, and a check of whether the figures agree.",
+    ),
+    "m_articles": ("文章", "Articles"),
+    "m_sources": ("来源", "Sources"),
+    "m_figures": ("数字", "Figures"),
+    "m_groups": ("可比指标", "Claim groups"),
+    "m_contradictions": ("需核对的分歧", "Disagreements"),
+    "m_articles_help": ("所选来源中成功读取的文章数。", "Articles read from the selected sources."),
+    "m_figures_help": ("文章中带单位或指标的数字（百分比、金额、数量…）。", "Quantities stated in the articles."),
+    "m_groups_help": (
+        "至少两个数字说的是同一指标、同一对象的组。",
+        "Groups of two or more figures that measure the same thing.",
+    ),
+    "m_contradictions_help": (
+        "数字不一致的组：矛盾，或可由时期/性质解释的差异。",
+        "Groups whose figures differ: contradictions, or differences explained by period or modality.",
+    ),
+    "top_differences": ("最值得注意的分歧", "Differences worth a look"),
+    "no_differences": ("所选文章的数字之间没有分歧。", "The figures in the selected articles do not disagree."),
+    "open_check": ("查看证据", "See the evidence"),
+    "corpus_table": ("文章列表", "Articles"),
+    "corpus_caption": (
+        "长度为正文字数；“重复”为合并掉的重复段落字数。",
+        "Length is body characters; “duplicates” counts characters of repeated passages collapsed.",
+    ),
+    "problems": ("以下文件未能读取：", "These files could not be read:"),
+    "upload_title": ("添加文章（仅本次会话）", "Add articles (this session only)"),
+    "upload_help": (
+        "上传 .txt / .md / .html 文件；只保存在本次会话中，不写入语料库。",
+        "Upload .txt / .md / .html files; they stay in this session and are never written to the corpus.",
+    ),
+    "upload_files": ("文章文件", "Article files"),
+    "upload_source": ("来源名称（可选）", "Source name (optional)"),
+    "upload_button": ("加入对照", "Add to the comparison"),
+    "upload_added": ("已加入 {n} 篇文章。", "Added {n} article(s)."),
+    "upload_bad": ("{file}：{reason}", "{file}: {reason}"),
+    "upload_clear": ("移除上传的文章", "Remove uploaded articles"),
+    "uploaded_count": ("本次会话已上传 {n} 篇。", "{n} uploaded article(s) in this session."),
+    # compare
+    "compare_title": ("对照阅读", "Compare articles"),
+    "compare_caption": (
+        "选 2–4 篇文章并排阅读：● 表示所选文章中至少两篇都提到。",
+        "Pick 2–4 articles to read side by side: ● marks what at least two of them mention.",
+    ),
+    "pick_articles": ("文章（2–4 篇）", "Articles (2–4)"),
+    "pick_two": ("请在侧栏中选择至少两篇文章。", "Pick at least two articles in the sidebar."),
+    "shared_measures": ("共同的指标", "Measures they share"),
+    "shared_measures_caption": (
+        "至少两篇所选文章都给出了数字的指标，按是否一致标记。",
+        "Measures that at least two of the chosen articles quantify, marked by whether they agree.",
+    ),
+    "no_shared_measures": ("所选文章没有给出同一指标的数字。", "The chosen articles quantify no measure in common."),
+    "overlap": ("重合程度", "Overlap"),
+    "pair": ("文章对", "Pair"),
+    "shared_entities": ("共同实体", "Shared entities"),
+    "shared_terms": ("共同关键词", "Shared key terms"),
+    "key_terms": ("关键词", "Key terms"),
+    "entities": ("实体", "Entities"),
+    "figures": ("数字", "Figures"),
+    "no_figures": ("没有抽取到数字。", "No figures found."),
+    "article_text": ("原文（数字已标出）", "Text as written (figures marked)"),
+    "meta_source": ("来源", "Source"),
+    "meta_author": ("作者", "Author"),
+    "meta_date": ("日期", "Date"),
+    "meta_script": ("字体", "Script"),
+    "meta_length": ("正文字数", "Body characters"),
+    "unknown": ("未知", "unknown"),
+    # figure check
+    "figures_title": ("数字核对", "Figure check"),
+    "figures_caption": (
+        "说同一指标的数字放在一起比较：矛盾排在最前；差异若可由时期或性质（实测/预测/目标）解释则注明。",
+        "Figures on the same measure side by side: contradictions first; differences explained by period or "
+        "modality (reported / projected / target) are marked as such.",
+    ),
+    "status_filter": ("结论", "Verdict"),
+    "measure_filter": ("指标", "Measure"),
+    "no_groups": (
+        "所选文章中没有可以互相比较的数字。",
+        "No figures in the selected articles can be compared with each other.",
+    ),
+    "no_groups_filtered": ("没有符合筛选条件的组。", "No group matches the filters."),
+    "why": ("原因", "Why"),
+    "evidence": ("证据句", "Evidence"),
+    "context": ("未带数字的相关提及", "Mentions without a figure"),
+    "comparisons": ("逐对比较", "Pairwise comparisons"),
+    "download_claims": ("下载 claims.csv", "Download claims.csv"),
+    "download_comparisons": ("下载 comparisons.csv", "Download comparisons.csv"),
+    "all_claims": ("全部数字（筛选后）", "All claims (filtered)"),
+    "value": ("数值", "Value"),
+    "source": ("来源", "Source"),
+    "period": ("时期", "Period"),
+    "modality": ("性质", "Modality"),
+    # term clouds
+    "clouds_title": ("词云", "Term clouds"),
+    "clouds_caption": (
+        "字越大，该词在所选范围内出现越多；右侧柱状图给出准确数值。",
+        "The bigger the word, the more often it appears in the chosen scope; the bars give the exact numbers.",
+    ),
+    "scope": ("范围", "Scope"),
+    "scope_corpus": ("全部所选文章", "All selected articles"),
+    "scope_source": ("一个来源", "One source"),
+    "scope_article": ("一篇文章", "One article"),
+    "scope_contrast": ("来源特有词", "Distinctive to a source"),
+    "pick_source": ("来源", "Source"),
+    "pick_article": ("文章", "Article"),
+    "top_n": ("词数", "Words"),
+    "contrast_caption": (
+        "与其余来源相比，此来源明显多用的词（对数几率 z 值，越大越特有）。",
+        "Words this source uses markedly more than the others (log-odds z-score; higher is more distinctive).",
+    ),
+    "contrast_needs_two": ("需要至少两个来源才能比较。", "Contrasting needs at least two sources."),
+    "no_terms": ("所选范围内没有足够的词。", "Not enough words in this scope."),
+    "count": ("次数", "Count"),
+    "zscore": ("z 值", "z-score"),
+    "term": ("词", "Term"),
+    "font_missing": ("找不到中文字体，无法绘制词云：{error}", "No Chinese font, so no word cloud: {error}"),
+}
+
+STATUS = {
+    "contradiction": ("矛盾", "Contradiction"),
+    "explained": ("有差异（可解释）", "Differs (explained)"),
+    "agree": ("一致", "Agree"),
+}
+STATUS_COLOR = {"contradiction": "red", "explained": "orange", "agree": "green"}
+VERDICT = {"agree": ("一致", "agree"), "differ": ("不同", "differ")}
+MODALITY = {
+    "reported": ("实测", "reported"),
+    "projected": ("预测", "projected"),
+    "target": ("目标", "target"),
+    "estimate": ("估算", "estimate"),
+}
+SCRIPT = {"simplified": ("简体", "Simplified"), "traditional": ("繁体", "Traditional"), "mixed": ("混合", "Mixed")}
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "title": ("标题", "Title"),
+    "source": ("来源", "Source"),
+    "author": ("作者", "Author"),
+    "published": ("日期", "Date"),
+    "script": ("字体", "Script"),
+    "body_chars": ("正文字数", "Length"),
+    "figures": ("数字", "Figures"),
+    "entities": ("实体", "Entities"),
+    "collapsed_chars": ("重复（字）", "Duplicates (chars)"),
+    "file": ("文件", "File"),
+    "text": ("原文数字", "Figure as written"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "qualifier": ("限定", "Qualifier"),
+    "period": ("时期", "Period"),
+    "modality": ("性质", "Modality"),
+    "attributed_to": ("出处", "Attributed to"),
+    "sentence": ("原句", "Sentence"),
+    "metric": ("指标", "Measure"),
+    "subject": ("对象", "Subject"),
+    "group_id": ("组", "Group"),
+    "status": ("结论", "Verdict"),
+    "verdict": ("结论", "Verdict"),
+    "explanation": ("说明", "Explanation"),
+    "term": ("词", "Term"),
+    "count": ("次数", "Count"),
+    "entity": ("实体", "Entity"),
+    "type": ("类型", "Type"),
+}
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The UI string ``key`` in ``lang`` (``zh`` or ``en``), formatted with ``fields``."""
+    zh, en = STRINGS[key]
+    text = en if lang == "en" else zh
+    return text.format(**fields) if fields else text
+
+
+def label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    """A code's label from one of the tables above (STATUS, MODALITY …); the code itself when unknown."""
+    pair = table.get(code)
+    if pair is None:
+        return code
+    return pair[1] if lang == "en" else pair[0]
+
+
+def column_labels(columns: list[str], lang: str) -> dict[str, str]:
+    """Display names for table columns in ``lang``."""
+    return {c: label(COLUMNS, c, lang) for c in columns}

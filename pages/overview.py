@@ -1,0 +1,54 @@
+"""Overview: headline numbers, the differences worth a look, the articles, and session uploads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import i18n, views
+from pages import shared
+
+board = shared.current()
+t = board.t
+
+st.title(t("overview_title"))
+st.caption(t("overview_caption"))
+
+for problem in board.extraction.problems:
+    st.warning(f"{t('problems')} {problem.file}: {problem.reason}", icon=":material/warning:")
+
+shared.require_articles(board)
+
+numbers = views.headline_numbers(board.articles, board.figures, board.report.groups)
+with st.container(horizontal=True):
+    st.metric(t("m_articles"), numbers["articles"], help=t("m_articles_help"), border=True)
+    st.metric(t("m_sources"), numbers["sources"], border=True)
+    st.metric(t("m_figures"), numbers["figures"], help=t("m_figures_help"), border=True)
+    st.metric(t("m_groups"), numbers["groups"], help=t("m_groups_help"), border=True)
+    st.metric(t("m_contradictions"), numbers["differences"], help=t("m_contradictions_help"), border=True)
+
+st.subheader(t("top_differences"))
+differing = board.report.groups[board.report.groups["status"] != "agree"].head(4)
+if differing.empty:
+    st.info(t("no_differences"))
+for group_id in differing["group_id"]:
+    shared.group_card(views.group_card(board.report, group_id, board.lang), board.lang, link=True)
+
+st.subheader(t("corpus_table"))
+st.caption(t("corpus_caption"))
+shared.table_with_download(views.corpus_table(board.articles, board.lang), "articles.csv", board.lang,
+                           key="download_articles")
+
+with st.expander(t("upload_title"), icon=":material/upload_file:"):
+    st.caption(t("upload_help"))
+    with st.form("upload", clear_on_submit=True, border=False):
+        st.file_uploader(t("upload_files"), type=["txt", "md", "html", "htm"], accept_multiple_files=True,
+                         key="upload_files")
+        st.text_input(t("upload_source"), max_chars=80, key="upload_source")
+        st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
+                              on_click=shared.add_uploads_from_form, args=(board.lang,))
+    for message in st.session_state.get("upload_messages", []):
+        st.warning(message, icon=":material/error:")
+    uploaded = len(st.session_state.get("uploads", []))
+    if uploaded:
+        st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
+        st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")

@@ -1,0 +1,25 @@
+"""对照 Duizhao: several articles on one story, side by side.
+
+Entry point: page setup, optional sign-in, the shared sidebar filters (all in
+``pages.shared.setup``) and the navigation over the screens in ``pages/``.
+Run with ``streamlit run streamlit_app.py``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import i18n
+from pages import shared
+
+board = shared.setup()
+st.session_state["dashboard"] = board
+
+navigation = st.navigation([
+    st.Page(shared.PAGES["overview"], title=i18n.t("page_overview", board.lang), icon=":material/dashboard:",
+            default=True),
+    st.Page(shared.PAGES["compare"], title=i18n.t("page_compare", board.lang), icon=":material/view_column:"),
+    st.Page(shared.PAGES["figures"], title=i18n.t("page_figures", board.lang), icon=":material/fact_check:"),
+    st.Page(shared.PAGES["clouds"], title=i18n.t("page_clouds", board.lang), icon=":material/cloud:"),
+])
+navigation.run()

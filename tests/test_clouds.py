@@ -1,0 +1,49 @@
+"""Word-cloud rendering and the CJK font lookup (core/clouds.py)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from core import clouds
+
+
+def test_find_cjk_font_prefers_wqy_microhei(tmp_path):
+    (tmp_path / "noto").mkdir()
+    (tmp_path / "noto" / "NotoSansCJKsc-Regular.otf").write_bytes(b"font")
+    (tmp_path / "wqy").mkdir()
+    (tmp_path / "wqy" / "wqy-microhei.ttc").write_bytes(b"font")
+    assert clouds.find_cjk_font([tmp_path]).name == "wqy-microhei.ttc"
+
+
+def test_find_cjk_font_falls_back_to_noto_sc(tmp_path):
+    (tmp_path / "NotoSansCJKsc-Regular.otf").write_bytes(b"font")
+    assert clouds.find_cjk_font([tmp_path]).name == "NotoSansCJKsc-Regular.otf"
+
+
+def test_find_cjk_font_names_the_package_to_install(tmp_path, monkeypatch):
+    monkeypatch.delenv("DUIZHAO_FONT", raising=False)
+    with pytest.raises(clouds.FontNotFoundError, match="fonts-wqy-microhei"):
+        clouds.find_cjk_font([tmp_path, tmp_path / "missing"])
+
+
+def test_duizhao_font_overrides_the_search(tmp_path, monkeypatch):
+    font = tmp_path / "mine.ttf"
+    font.write_bytes(b"font")
+    monkeypatch.setenv("DUIZHAO_FONT", str(font))
+    assert clouds.find_cjk_font([]) == font
+
+
+def test_cloud_png_draws_chinese_terms():
+    png = clouds.cloud_png({"芯片": 10, "自给率": 6, "关税": 3, "脱钩": 2}, width=300, height=200)
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (300, 200)
+    colors = image.convert("RGB").getcolors(maxcolors=300 * 200)
+    assert any(rgb != (255, 255, 255) for _, rgb in colors)
+
+
+def test_cloud_png_needs_a_positive_weight():
+    with pytest.raises(ValueError):
+        clouds.cloud_png({"芯片": 0, " ": 3})

@@ -1,0 +1,225 @@
+"""The dashboard's pure functions (core/views.py) on small hand-made tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core import views
+from core.claims import ClaimReport
+from core.corpus import UNKNOWN_SOURCE, Corpus, load_article_bytes
+
+
+def articles_table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "article_id": ["a", "b", "c"], "file": ["000_a.txt", "001_b.txt", "002_c.txt"],
+        "source": ["網易號", "中美聚焦", UNKNOWN_SOURCE], "author": ["", "孙成昊", None],
+        "title": ["标题甲", "标题乙", "标题丙"], "published": ["", "2025-11-14", None],
+        "script": ["traditional", "simplified", "simplified"], "body_chars": [100, 200, 300],
+        "figures": [2, 1, 1], "collapsed_chars": [0, 50, 0],
+    })
+
+
+def report() -> ClaimReport:
+    """One group (自给率) with a reported 38% and a projected 78% from two sources, and an agreeing third."""
+    claims = pd.DataFrame({
+        "group_id": ["G001"] * 3, "metric": ["自给率"] * 3, "subject": ["中国"] * 3,
+        "file": ["000_a.txt", "002_c.txt", "001_b.txt"], "article_id": ["a", "c", "b"],
+        "source": ["網易號", UNKNOWN_SOURCE, "中美聚焦"], "text": ["突破 38%", "达到78%", "约40%"],
+        "value": [38.0, 78.0, 40.0], "value_high": [None, None, None], "unit": ["%"] * 3,
+        "qualifier": ["over", "exact", "about"], "period": ["2025", "", "2025"],
+        "modality": ["reported", "projected", "reported"], "attributed_to": ["协会", "CSIS", ""],
+        "sentence": ["s1", "s2", "s3"], "start": [0, 5, 9], "end": [4, 9, 12],
+    })
+    comparisons = pd.DataFrame({
+        "group_id": ["G001"] * 3, "file_a": ["000_a.txt", "000_a.txt", "002_c.txt"],
+        "file_b": ["002_c.txt", "001_b.txt", "001_b.txt"], "verdict": ["differ", "agree", "differ"],
+        "reason": ["different_modality", "", "unexplained"],
+        "explanation": ["实测与预测", "一致", "矛盾"], "explanation_en": ["reported vs projected", "agree", "clash"],
+    })
+    groups = pd.DataFrame({
+        "group_id": ["G001"], "rank": [1], "status": ["contradiction"], "metric": ["自给率"], "subject": ["中国"],
+        "unit": ["%"], "figures": [3], "articles": [3], "sources": [3], "contradictions": [1], "explained": [1],
+        "agreements": [1], "headline": [""], "headline_en": [""],
+    })
+    context = pd.DataFrame({"group_id": ["G001"], "file": ["001_b.txt"], "article_id": ["b"],
+                            "source": ["中美聚焦"], "sentence": ["半导体自给率稳步提升"]})
+    return ClaimReport(groups=groups, claims=claims, comparisons=comparisons, context=context)
+
+
+def test_source_options_keep_the_unknown_source_label():
+    assert views.source_options(articles_table()) == ["網易號", "中美聚焦", UNKNOWN_SOURCE]
+
+
+def test_filter_by_sources_keeps_only_chosen_rows():
+    table = views.filter_by_sources(articles_table(), ["網易號", UNKNOWN_SOURCE])
+    assert list(table["article_id"]) == ["a", "c"]
+    assert views.filter_by_sources(articles_table(), []).empty
+
+
+def test_filter_report_recomputes_status_from_remaining_pairs():
+    narrowed = views.filter_report(report(), ["網易號", UNKNOWN_SOURCE])
+    group = narrowed.groups.iloc[0]
+    assert group["status"] == "explained"
+    assert (group["figures"], group["sources"], group["contradictions"]) == (2, 2, 0)
+    assert list(narrowed.comparisons["reason"]) == ["different_modality"]
+    assert narrowed.context.empty
+
+
+def test_filter_report_drops_groups_left_with_one_figure():
+    narrowed = views.filter_report(report(), ["網易號"])
+    assert narrowed.groups.empty and narrowed.claims.empty and narrowed.comparisons.empty
+
+
+def test_rank_groups_puts_differences_between_sources_first():
+    groups = pd.DataFrame({
+        "group_id": ["G001", "G002", "G003", "G004"],
+        "status": ["contradiction", "explained", "agree", "contradiction"],
+        "sources": [1, 2, 3, 2], "figures": [2, 2, 3, 2],
+    })
+    ranked = views.rank_groups(groups)
+    assert list(ranked["group_id"]) == ["G004", "G002", "G003", "G001"]
+    assert list(ranked["rank"]) == [1, 2, 3, 4]
+
+
+def test_select_groups_by_status_and_measure():
+    groups = report().groups
+    assert len(views.select_groups(groups, ["contradiction"], [])) == 1
+    assert views.select_groups(groups, ["agree"], []).empty
+    assert views.select_groups(groups, [], ["关税"]).empty
+
+
+def test_headline_numbers_count_differing_groups():
+    numbers = views.headline_numbers(articles_table(), pd.DataFrame({"x": range(4)}), report().groups)
+    assert numbers == {"articles": 3, "sources": 3, "figures": 4, "groups": 1, "differences": 1}
+
+
+def test_corpus_table_has_the_shown_columns_in_each_language():
+    zh = views.corpus_table(articles_table(), "zh")
+    en = views.corpus_table(articles_table(), "en")
+    assert list(en.columns) == ["Title", "Source", "Author", "Date", "Script", "Length", "Figures",
+                                "Duplicates (chars)"]
+    assert zh.columns[0] == "标题" and list(zh["字体"]) == ["繁体", "简体", "简体"]
+    assert en["Author"].iloc[2] == ""
+
+
+def test_group_card_puts_the_contradiction_first_in_why():
+    card = views.group_card(report(), "G001", "en")
+    assert card.status == "contradiction" and card.why == "clash"
+    assert card.label == "中国 自给率"
+    assert [v["figure"] for v in card.values] == [">38%", "78%", "≈40%"]
+
+
+@pytest.mark.parametrize(("value", "high", "unit", "qualifier", "lang", "expected"), [
+    (38, None, "%", "over", "zh", ">38%"),
+    (5e10, None, "USD", "", "zh", "500亿 USD"),
+    (5e10, None, "USD", "", "en", "50bn USD"),
+    (25, 30, "%", "exact", "en", "25–30%"),
+    (7, None, "纳米", None, "zh", "7纳米"),
+])
+def test_format_figure(value, high, unit, qualifier, lang, expected):
+    assert views.format_figure(value, high, unit, qualifier, lang) == expected
+
+
+def test_chart_frame_widens_qualified_figures():
+    points = views.chart_frame(report().claims, "zh").set_index("text")
+    assert points.loc["突破 38%", "minus"] == 0 and points.loc["突破 38%", "plus"] == pytest.approx(3.8)
+    assert points.loc["约40%", "low"] == pytest.approx(36)
+    assert points.loc["达到78%", "modality"] == "预测"
+
+
+def test_aligned_measures_cover_only_pairs_between_chosen_articles():
+    names = {"a": "A", "b": "B", "c": "C"}
+    table = views.aligned_measures(report(), ["a", "b"], names, "en")
+    assert list(table.columns) == ["Measure", "A", "B", "Verdict"]
+    assert table.iloc[0].tolist() == ["中国 自给率", "突破 38%", "约40%", "✔ Agree"]
+    assert views.aligned_measures(report(), ["a", "c"], names, "en")["Verdict"].iloc[0] == "◐ Differs (explained)"
+
+
+def test_aligned_measures_empty_when_nothing_in_common():
+    assert views.aligned_measures(report(), ["a"], {"a": "A"}, "zh").empty
+
+
+def test_default_articles_are_those_of_the_top_group():
+    assert views.default_articles(report(), ["b", "a", "c"]) == ["a", "c"]
+    assert views.default_articles(report(), ["b", "x"]) == ["b", "x"]
+
+
+def test_shared_items_and_marked_list():
+    entities = pd.DataFrame({"article_id": ["a", "a", "b", "c"], "entity": ["美国", "华为", "美国", "*星号*"]})
+    shared = views.shared_items(entities, "entity", ["a", "b"])
+    assert shared == {"美国"}
+    assert views.marked_list(entities, "entity", "a", shared) == "**● 美国**、华为"
+    assert views.marked_list(entities, "entity", "c", shared) == r"\*星号\*"
+
+
+def test_overlap_table_counts_pairs():
+    entities = pd.DataFrame({"article_id": ["a", "b", "c"], "entity": ["美国", "美国", "中国"]})
+    terms = pd.DataFrame({"article_id": ["a", "c"], "term": ["芯片", "芯片"]})
+    table = views.overlap_table(entities, terms, ["a", "b", "c"], {"a": "A", "b": "B", "c": "C"}, "en")
+    assert table.values.tolist() == [["A × B", 1, 0], ["A × C", 0, 1], ["B × C", 0, 0]]
+
+
+def test_escape_markdown_neutralises_markdown_html_latex_and_directives():
+    text = "**粗** _斜_ <script>alert(1)</script> $x$ :red[红] [链](http://x) # 标题 1. 项"
+    escaped = views.escape_markdown(text)
+    for raw in ("**", "<script>", "$x$", ":red[", "]("):
+        assert raw not in escaped
+    assert "\\# 标题 1\\. 项" in escaped
+    assert escaped.replace("\\", "") == text
+
+
+def test_highlight_markdown_marks_figures_and_escapes_the_rest():
+    text = "自给率*已*突破 38%[注]，<b>预计</b>达到78%。"
+    start = text.index("突破")
+    marked = views.highlight_markdown(text, [(start, start + 6), (text.index("78%"), text.index("78%") + 3)])
+    assert ":orange-background[**突破 38%**]" in marked
+    assert ":orange-background[**78%**]" in marked
+    assert "\\*已\\*" in marked and "\\[注\\]" in marked and "\\<b\\>" in marked
+    assert "<b>" not in marked
+
+
+def test_highlight_markdown_keeps_lines_and_splits_spans_across_them():
+    text = "第一段 12%\n\n第二段\n第三行"
+    marked = views.highlight_markdown(text, [(4, 12)])
+    assert marked == "第一段 :orange-background[**12%**]\n\n:orange-background[**第二段**]  \n第三行"
+
+
+def test_merge_spans_merges_overlaps_and_clips():
+    assert views.merge_spans([(5, 8), (0, 3), (2, 4), (9, 99), (7, 7)], 20) == [(0, 4), (5, 8), (9, 20)]
+
+
+def test_figure_spans_read_offsets_of_one_article():
+    figures = pd.DataFrame({"article_id": ["a", "b", "a"], "start": [3, 0, 10], "end": [6, 2, None]})
+    assert views.figure_spans(figures, "a") == [(3, 6)]
+
+
+def test_term_frequencies_sum_over_articles_and_keep_the_top():
+    counts = pd.DataFrame({"article_id": ["a", "b", "b"], "source": ["x", "y", "y"],
+                           "term": ["芯片", "芯片", "关税"], "count": [3, 2, 1]})
+    assert views.term_frequencies(counts, 1) == {"芯片": 5.0}
+    assert views.term_frequencies(counts.iloc[0:0]) == {}
+
+
+def test_weights_table_sorted_with_language_labels():
+    table = views.weights_table({"甲": 1.0, "乙": 3.0}, "en")
+    assert list(table.columns) == ["Term", "Count"] and list(table["Term"]) == ["乙", "甲"]
+
+
+def test_load_uploads_reports_bad_files_and_keeps_good_ones():
+    good = "中美科技脱钩\n\n2025年中国芯片自给率突破38%。".encode()
+    files = [("ok.txt", good), ("empty.txt", b""), ("blank.md", b"  \n "), ("image.html", bytes(range(256)))]
+    articles, problems = views.load_uploads(files, source="上传来源")
+    assert [a.file for a in articles] == ["ok.txt"] and articles[0].source == "上传来源"
+    assert [p.file for p in problems] == ["empty.txt", "blank.md", "image.html"]
+    assert all(p.reason for p in problems)
+
+
+def test_merge_corpus_renames_clashing_uploads_and_skips_duplicates():
+    base_article = load_article_bytes("a.txt", "第一篇文章。".encode())
+    base = Corpus(articles=(base_article,), problems=())
+    clash = load_article_bytes("a.txt", "另一篇文章。".encode())
+    same = load_article_bytes("copy.txt", "第一篇文章。".encode())
+    merged = views.merge_corpus(base, [clash, same])
+    assert [a.file for a in merged.articles] == ["a.txt", "a-2.txt"]
+    assert merged.articles[1].article_id == "a-2"
