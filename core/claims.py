@@ -23,9 +23,9 @@ from functools import cache
 
 import pandas as pd
 
-from core.entities import canonical_name, extract_entities
+from core.entities import canonical_name, known_entities
 from core.lexicon import read_rows
-from core.normalize import to_simplified
+from core.normalize import MappedText, to_simplified
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
 # exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
@@ -141,12 +141,39 @@ def subject_key(subject: str) -> str:
     subject = (subject or "").strip()
     if not subject:
         return ""
-    for mention in extract_entities(subject):
-        if mention.type != "person":
-            return mention.entity
-    if any(m.type == "person" for m in extract_entities(subject)):
-        return ""
-    return canonical_name(subject)
+    named = known_entities(subject)
+    for entity, kind in named:
+        if kind != "person":
+            return entity
+    return "" if named else canonical_name(subject)
+
+
+def qualitative_mentions(mapped: MappedText) -> list[dict]:
+    """Sentences naming a measure and its scope without any number (半导体自给率稳步提升).
+
+    Computed once per article at extraction; the claim groups attach them as context.
+    """
+    rows = []
+    scope_words = _pattern("scopes.tsv")
+    for match in _SENTENCE.finditer(mapped.text):
+        sentence = match.group()
+        if not scope_words.search(sentence) or _NUMBER.search(sentence):
+            continue
+        measure, scope = _lookup(sentence, "measures.tsv"), _lookup(sentence, "scopes.tsv")
+        if measure and scope:
+            start, end = mapped.to_original(match.start(), match.end())
+            rows.append({"measure": measure, "scope": scope, "sentence": mapped.original[start:end].strip(),
+                         "start": start, "end": end})
+    return rows
+
+
+_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之")
+
+
+@cache
+def _pattern(lexicon: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(synonym) for synonym, _ in _synonyms(lexicon)))
 
 
 # --- intervals and verdicts ----------------------------------------------------------------------
@@ -248,7 +275,7 @@ def _group_keys(figures: pd.DataFrame) -> pd.Series:
     return pd.Series(keys, index=figures.index, dtype=object)
 
 
-def _split_by_subject(members: pd.DataFrame, scope: str) -> list[pd.DataFrame]:
+def _split_by_subject(members: pd.DataFrame, scope: str, named_in: dict) -> list[pd.DataFrame]:
     """Figures of one measure, split by subject.
 
     A figure that names no subject joins a subject's cluster only when its sentence names that
@@ -261,11 +288,24 @@ def _split_by_subject(members: pd.DataFrame, scope: str) -> list[pd.DataFrame]:
         return [members] if scope else []
     clusters = {s: list(members.index[subjects == s]) for s in named}
     for index in members.index[subjects == ""]:
-        sentence = str(members.at[index, "sentence"] or "")
-        mentioned = {m.entity for m in extract_entities(sentence)} & set(named)
+        row = members.loc[index]
+        mentioned = named_in(row["article_id"], row["sentence_start"], row["sentence_end"]) & set(named)
         if len(mentioned) == 1:
             clusters[mentioned.pop()].append(index)
     return [members.loc[sorted(ix)] for ix in clusters.values()]
+
+
+def _sentence_entities(mentions: pd.DataFrame):
+    """A lookup of the entities named between two offsets of an article, from its mentions."""
+    by_article = {aid: list(zip(part["start"], part["entity"], strict=True))
+                  for aid, part in mentions.groupby("article_id", sort=False)} if not mentions.empty else {}
+
+    def named_in(article_id: str, start: object, end: object) -> set[str]:
+        if _missing(start) or _missing(end):
+            return set()
+        return {entity for offset, entity in by_article.get(article_id, ()) if start <= offset < end}
+
+    return named_in
 
 
 def group_claims(extraction) -> ClaimReport:
@@ -275,8 +315,10 @@ def group_claims(extraction) -> ClaimReport:
         return _empty_report()
     figures["_key"] = _group_keys(figures)
     clusters: list[pd.DataFrame] = []
+    named_in = _sentence_entities(extraction.mentions)
     for _, members in figures[figures["_key"].notna()].groupby("_key", sort=True):
-        clusters.extend(c for c in _split_by_subject(members, members["_key"].iloc[0][1]) if len(c) >= 2)
+        scope = members["_key"].iloc[0][1]
+        clusters.extend(c for c in _split_by_subject(members, scope, named_in) if len(c) >= 2)
 
     if not clusters:
         return _empty_report()
@@ -295,7 +337,7 @@ def group_claims(extraction) -> ClaimReport:
         ]
         comparison_rows.extend(pairs)
         group_rows.append(_group_row(group_id, metric, subject, unit, claims, pairs))
-        context_rows.extend(_context(group_id, measure, scope, claims, extraction))
+        context_rows.extend(_context(group_id, measure, scope, extraction))
 
     groups = pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"])
     groups = groups.sort_values(
@@ -409,29 +451,10 @@ def _short(file: str) -> str:
     return str(file).split("_", 1)[0] if re.match(r"\d+_", str(file)) else str(file)
 
 
-_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
-
-
-def _context(group_id: str, measure: str, scope: str, claims: pd.DataFrame, extraction) -> list[dict]:
-    """Sentences naming the group's measure (and scope) without a figure: qualitative context."""
-    if not scope:
+def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:
+    """The qualitative mentions of the group's measure and scope, from every article."""
+    context = extraction.context
+    if not scope or context.empty:
         return []
-    words = [s for s, c in _synonyms("measures.tsv") if c == measure]
-    scopes = [s for s, c in _synonyms("scopes.tsv") if c == scope]
-    rows = []
-    articles = extraction.articles.set_index("article_id")
-    for article_id in extraction.texts:
-        if article_id not in articles.index or not any(w in extraction.simplified_text(article_id) for w in words):
-            continue
-        for match in _SENTENCE.finditer(extraction.texts[article_id]):
-            sentence = to_simplified(match.group())
-            if any(w in sentence for w in words) and any(s in sentence for s in scopes) \
-                    and not _NUMBER.search(sentence):
-                meta = articles.loc[article_id]
-                rows.append({"group_id": group_id, "file": meta["file"], "article_id": article_id,
-                             "source": meta["source"], "sentence": match.group().strip()})
-    return rows
-
-
-_NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之")
-
+    hits = context[(context["scope"] == scope) & context["measure"].map(lambda m: measure.startswith(m))]
+    return [{"group_id": group_id, **row} for row in hits[CONTEXT_COLUMNS[1:]].to_dict("records")]

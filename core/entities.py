@@ -216,6 +216,23 @@ def entity_type(name: str) -> str | None:
     return entry.type if entry else None
 
 
+def known_entities(phrase: str) -> list[tuple[str, str]]:
+    """(canonical name, type) of lexicon entities in a short phrase, longest match first in order.
+
+    A lexicon scan without segmentation: cheap enough for every figure's subject phrase, where
+    the phrase is too short for word boundaries to matter (长江存储闪存 → 长江存储).
+    """
+    text = _normalise_name(phrase)
+    if not text:
+        return []
+    found, covered_to = [], 0
+    for start, end, entry in _lexicon().matches(text):
+        if start >= covered_to:
+            found.append((entry.entity, entry.type))
+            covered_to = end
+    return found
+
+
 def extract_entities(text: str) -> list[EntityMention]:
     """Entity mentions in ``text`` (any script), in text order, with offsets into ``text``."""
     return extract_entities_mapped(normalize(text))

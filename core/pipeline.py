@@ -1,16 +1,22 @@
-"""Extract a corpus once: figures, dates, entities and terms for every article.
+"""Extract a corpus once: figures, dates, entities, terms and measure context for every article.
 
 ``extract_article`` is the per-article unit of work: pure, picklable, and the
 same function whether it runs in this process, in a process pool or on a Dask
 cluster. ``extract_corpus`` loads the corpus, serves unchanged articles from
-the on-disk cache (Parquet, keyed by content hash and extractor version),
-extracts the rest and assembles corpus-wide tables; key terms are weighted
-against the whole corpus, so they are computed here from cached term counts.
+the on-disk cache, extracts the rest and assembles corpus-wide tables; key
+terms are weighted against the whole corpus, so they are computed here from
+cached term counts.
+
+The cache is Parquet, keyed by each article's content hash and the extractor
+version (a hash of the extraction code and every lexicon, so any change to
+either invalidates it). Each extracted article gets a file of its own, which
+workers write independently; after a run the whole corpus is also kept as one
+snapshot per table, so a warm run of ten thousand articles reads a handful of
+files instead of ten thousand.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -20,14 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from core import entities, figures, terms
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
-from core.lexicon import DATA_DIR
-from core.normalize import normalize, to_simplified
+from core.version import default_cache_dir, extractor_version
 
-# Bump when extraction code changes what it produces; lexicon edits are hashed in automatically.
-CODE_VERSION = "1"
-DEFAULT_CACHE_DIR = Path(os.environ.get("DUIZHAO_CACHE", Path.home() / ".cache" / "duizhao"))
+DEFAULT_CACHE_DIR = default_cache_dir()
 
 ARTICLE_COLUMNS = [
     "article_id", "file", "source", "author", "title", "published", "script", "encoding",
@@ -43,18 +45,24 @@ ENTITY_COLUMNS = ["file", "article_id", "source", "entity", "type", "count", "su
 TERM_COLUMNS = ["file", "article_id", "source", "term", "weight", "count", "rank"]
 REMOVED_COLUMNS = ["file", "article_id", "source", "kind", "text", "start", "end"]
 MENTION_COLUMNS = ["file", "article_id", "source", "entity", "type", "surface", "start", "end"]
+CONTEXT_COLUMNS = ["file", "article_id", "source", "measure", "scope", "sentence", "start", "end"]
+TERM_COUNT_COLUMNS = ["file", "article_id", "source", "term", "count"]
+# Per-article tables as cached: their own columns, keyed by content hash.
+RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context")
+KEY_COLUMNS = ["file", "article_id", "source"]
 
 ProgressFn = Callable[[int, int], None]
 
 
 @dataclass
 class ArticleResult:
-    """What one article yields, independent of its file name and metadata."""
+    """What one article yields, independent of its file name and metadata: rows per table."""
 
     figures: list[dict] = field(default_factory=list)
     dates: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
-    term_counts: dict[str, int] = field(default_factory=dict)
+    term_counts: list[dict] = field(default_factory=list)
+    context: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -68,18 +76,12 @@ class Extraction:
     mentions: pd.DataFrame
     terms: pd.DataFrame
     term_counts: pd.DataFrame
+    context: pd.DataFrame
     removed: pd.DataFrame
     problems: list[LoadProblem]
     texts: dict[str, str]
     cache_hits: int = 0
     extracted: int = 0
-    _simplified: dict[str, str] = field(default_factory=dict, repr=False)
-
-    def simplified_text(self, article_id: str) -> str:
-        """An article's whole text in Simplified script, converted once and kept."""
-        if article_id not in self._simplified:
-            self._simplified[article_id] = to_simplified(self.texts[article_id])
-        return self._simplified[article_id]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables the command line writes, by file stem."""
@@ -89,18 +91,11 @@ class Extraction:
         }
 
 
-def extractor_version() -> str:
-    """Code version plus a hash of every lexicon, so editing a lexicon invalidates the cache."""
-    digest = hashlib.sha256(CODE_VERSION.encode())
-    for path in sorted(DATA_DIR.glob("*")):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def extract_article(article: Article) -> ArticleResult:
-    """Extract one article's figures, dates, entity mentions and term counts."""
+    """Extract one article's figures, dates, entity mentions, term counts and measure context."""
+    from core import claims, entities, figures, terms
+    from core.normalize import normalize
+
     body = article.body()
     mapped = body.then(normalize(body.text))
     published = article.published or None
@@ -108,78 +103,96 @@ def extract_article(article: Article) -> ArticleResult:
         figures=[asdict(f) for f in figures.extract_figures_mapped(mapped, published)],
         dates=[asdict(d) for d in figures.extract_dates_mapped(mapped, published)],
         mentions=[asdict(m) for m in entities.extract_entities_mapped(mapped)],
-        term_counts=dict(terms.term_counts(mapped.text)),
+        term_counts=[{"term": t, "count": c} for t, c in terms.term_counts(mapped.text).items()],
+        context=claims.qualitative_mentions(mapped),
     )
 
 
+def result_frames(content_hash: str, result: ArticleResult) -> dict[str, pd.DataFrame]:
+    """An article's result as one small DataFrame per table, each row carrying the content hash."""
+    return {
+        name: pd.DataFrame(getattr(result, name)).assign(content_hash=content_hash)
+        for name in RESULT_TABLES
+    }
+
+
 class ResultCache:
-    """Per-article results on disk, one Parquet file per article and extractor version."""
+    """Per-article results on disk: a Parquet file per article and table, plus a corpus snapshot."""
 
     def __init__(self, root: Path | None, version: str) -> None:
         self.root = Path(root) / version if root else None
 
-    def _path(self, content_hash: str) -> Path:
+    def _article_path(self, content_hash: str) -> Path:
         assert self.root is not None
-        return self.root / content_hash[:2] / f"{content_hash}.parquet"
+        return self.root / "articles" / content_hash[:2] / content_hash
 
-    def get(self, content_hash: str) -> ArticleResult | None:
-        if self.root is None:
-            return None
-        path = self._path(content_hash)
-        if not path.exists():
-            return None
+    def load(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
+        """Cached tables restricted to ``hashes``, and the hashes they cover."""
+        if self.root is None or not hashes:
+            return {}, set()
+        tables, covered = self._load_snapshot(hashes)
+        missing = hashes - covered
+        parts = {name: [tables[name]] if name in tables else [] for name in RESULT_TABLES}
+        for content_hash in sorted(missing):
+            folder = self._article_path(content_hash)
+            if not (folder / "done").exists():
+                continue
+            try:
+                for name in RESULT_TABLES:
+                    parts[name].append(pd.read_parquet(folder / f"{name}.parquet"))
+            except (OSError, ValueError):
+                continue
+            covered.add(content_hash)
+        return {name: _concat(frames) for name, frames in parts.items()}, covered
+
+    def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
+        assert self.root is not None
+        snapshot = self.root / "snapshot"
         try:
-            table = pd.read_parquet(path)
-        except (OSError, ValueError):
-            return None
-        return _result_from_frame(table)
+            covered = set(pd.read_parquet(snapshot / "hashes.parquet")["content_hash"]) & hashes
+            if not covered:
+                return {}, set()
+            tables = {}
+            for name in RESULT_TABLES:
+                frame = pd.read_parquet(snapshot / f"{name}.parquet")
+                tables[name] = frame[frame["content_hash"].isin(covered)]
+        except (OSError, ValueError, KeyError):
+            return {}, set()
+        return tables, covered
 
-    def put(self, content_hash: str, result: ArticleResult) -> None:
+    def put(self, content_hash: str, frames: dict[str, pd.DataFrame]) -> None:
+        """Store one article's tables; the ``done`` marker makes a half-written entry invisible."""
         if self.root is None:
             return
-        path = self._path(content_hash)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        _result_to_frame(result).to_parquet(tmp, index=False)
-        tmp.replace(path)
+        folder = self._article_path(content_hash)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in frames.items():
+            _write_parquet(frame, folder / f"{name}.parquet")
+        (folder / "done").touch()
+
+    def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
+        """Keep the whole corpus's tables as one file per table for the next run."""
+        if self.root is None:
+            return
+        snapshot = self.root / "snapshot"
+        snapshot.mkdir(parents=True, exist_ok=True)
+        for name in RESULT_TABLES:
+            _write_parquet(tables[name], snapshot / f"{name}.parquet")
+        _write_parquet(pd.DataFrame({"content_hash": sorted(hashes)}), snapshot / "hashes.parquet")
 
 
-def _result_to_frame(result: ArticleResult) -> pd.DataFrame:
-    """One long table with a ``table`` column: a single small file per article."""
-    rows = (
-        [{"table": "figures", **r} for r in result.figures]
-        + [{"table": "dates", **{f"date_{k}": v for k, v in r.items()}} for r in result.dates]
-        + [{"table": "mentions", **{f"mention_{k}": v for k, v in r.items()}} for r in result.mentions]
-        + [{"table": "terms", "term": t, "term_count": c} for t, c in result.term_counts.items()]
-    )
-    frame = pd.DataFrame(rows or [{"table": "empty"}])
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].astype("string")
-    return frame
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write atomically (temp file, then rename): concurrent workers never see half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.to_parquet(tmp, index=False)
+    tmp.replace(path)
 
 
-def _result_from_frame(frame: pd.DataFrame) -> ArticleResult:
-    def rows(name: str, prefix: str = "") -> list[dict]:
-        part = frame[frame["table"] == name]
-        cols = [c for c in part.columns if c != "table" and c.startswith(prefix) and not part[c].isna().all()]
-        records = part[cols].rename(columns=lambda c: c[len(prefix):]).to_dict("records")
-        return [{k: (None if _is_missing(v) else v) for k, v in r.items()} for r in records]
-
-    figure_cols = [c for c in frame.columns if c in set(figures.FIELDS)]
-    figs = frame[frame["table"] == "figures"][figure_cols].to_dict("records")
-    term_rows = frame[frame["table"] == "terms"]
-    return ArticleResult(
-        figures=[{k: (None if _is_missing(v) else v) for k, v in r.items()} for r in figs],
-        dates=rows("dates", "date_"),
-        mentions=rows("mentions", "mention_"),
-        term_counts={str(t): int(c) for t, c in zip(term_rows["term"], term_rows["term_count"], strict=True)}
-        if "term" in term_rows else {},
-    )
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame({"content_hash": pd.Series(dtype="string")})
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def extract_corpus(
@@ -193,88 +206,102 @@ def extract_corpus(
     """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache."""
     corpus = corpus if corpus is not None else load_corpus(paths)
     cache = ResultCache(cache_dir, extractor_version())
-    results: dict[str, ArticleResult] = {}
-    todo: list[Article] = []
-    for article in corpus.articles:
-        cached = cache.get(article.content_hash)
-        if cached is None:
-            todo.append(article)
-        else:
-            results[article.article_id] = cached
-    total, done = len(corpus.articles), len(results)
+    hashes = {a.content_hash for a in corpus.articles}
+    cached, covered = cache.load(hashes)
+    todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
+    total = len(hashes)
     if progress:
-        progress(done, total)
-    for article, result in zip(todo, _map_articles(todo, jobs), strict=True):
-        cache.put(article.content_hash, result)
-        results[article.article_id] = result
-        done += 1
+        progress(len(covered), total)
+    fresh: dict[str, list[pd.DataFrame]] = {name: [] for name in RESULT_TABLES}
+    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs), strict=True), len(covered) + 1):
+        frames = result_frames(article.content_hash, result)
+        cache.put(article.content_hash, frames)
+        for name, frame in frames.items():
+            fresh[name].append(frame)
         if progress:
             progress(done, total)
-    return assemble(corpus.articles, results, list(corpus.problems), cache_hits=total - len(todo))
+    tables = {name: _concat([cached.get(name, pd.DataFrame()), *fresh[name]]) for name in RESULT_TABLES}
+    if todo or len(covered) < total:
+        cache.save_snapshot(tables, hashes)
+    return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
 
 
 def _map_articles(articles: list[Article], jobs: int) -> Iterable[ArticleResult]:
     """Extract in order; a process pool when there is enough work for it to pay."""
     if jobs <= 1 or len(articles) < 2 * jobs:
         return map(extract_article, articles)
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    chunk = max(1, min(64, len(articles) // (jobs * 8)))
-    return _closing(pool, pool.map(extract_article, articles, chunksize=chunk))
+    return _pooled(articles, jobs)
 
 
-def _closing(pool: ProcessPoolExecutor, items: Iterable[ArticleResult]) -> Iterable[ArticleResult]:
-    with pool:
-        yield from items
+def _pooled(articles: list[Article], jobs: int) -> Iterable[ArticleResult]:
+    chunk = max(1, min(32, len(articles) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(extract_article, articles, chunksize=chunk)
 
 
 def assemble(
     articles: Sequence[Article],
-    results: dict[str, ArticleResult],
+    tables: dict[str, pd.DataFrame],
     problems: list[LoadProblem],
     *,
     cache_hits: int = 0,
+    extracted: int = 0,
 ) -> Extraction:
-    """Corpus-wide tables from per-article results, with file and source on every row."""
-    fig_rows, date_rows, mention_rows, removed_rows, article_rows, term_rows = [], [], [], [], [], []
-    for article in articles:
-        result = results[article.article_id]
-        key = {"file": article.file, "article_id": article.article_id, "source": article.source}
-        fig_rows.extend({**key, **r} for r in result.figures)
-        date_rows.extend({**key, **r} for r in result.dates)
-        mention_rows.extend({**key, **r} for r in result.mentions)
-        removed_rows.extend(
-            {**key, "kind": r.kind, "text": r.text, "start": r.start, "end": r.end} for r in article.removed
+    """Corpus-wide tables from per-hash results, with file, article and source on every row."""
+    keys = pd.DataFrame(
+        [{"content_hash": a.content_hash, "file": a.file, "article_id": a.article_id, "source": a.source}
+         for a in articles],
+        columns=["content_hash", *KEY_COLUMNS],
+    )
+    order = {a.article_id: i for i, a in enumerate(articles)}
+
+    def keyed(name: str, columns: list[str], sort: list[str]) -> pd.DataFrame:
+        frame = tables.get(name, pd.DataFrame())
+        if frame.empty or "content_hash" not in frame:
+            return _frame([], columns)
+        joined = keys.merge(frame, on="content_hash", how="inner").drop(columns="content_hash")
+        joined = joined.sort_values(
+            ["article_id", *sort], key=lambda s: s.map(order) if s.name == "article_id" else s, kind="stable",
         )
-        term_rows.extend({**key, "term": t, "count": c} for t, c in result.term_counts.items())
-        body_chars = sum(e - s for s, e in article.body_spans)
-        article_rows.append({
-            **key, "author": article.author, "title": article.title, "published": article.published,
-            "script": article.script, "encoding": article.encoding, "chars": len(article.text),
-            "body_chars": body_chars, "collapsed_chars": article.collapsed_chars,
-            "boilerplate_chars": sum(r.end - r.start for r in article.removed if r.kind != "duplicate"),
-            "figures": len(result.figures), "entities": len({m["entity"] for m in result.mentions}),
-            "content_hash": article.content_hash,
-        })
-    mentions = _frame(mention_rows, MENTION_COLUMNS)
-    term_counts = _frame(term_rows, ["file", "article_id", "source", "term", "count"])
+        return _frame(joined, columns).reset_index(drop=True)
+
+    figures = keyed("figures", FIGURE_COLUMNS, ["start"])
+    mentions = keyed("mentions", MENTION_COLUMNS, ["start"])
+    term_counts = keyed("term_counts", TERM_COUNT_COLUMNS, ["term"])
+    removed = _frame(
+        [{"file": a.file, "article_id": a.article_id, "source": a.source, "kind": r.kind, "text": r.text,
+          "start": r.start, "end": r.end} for a in articles for r in a.removed],
+        REMOVED_COLUMNS,
+    )
+    figure_counts = figures.groupby("article_id").size()
+    entity_counts = mentions.groupby("article_id")["entity"].nunique()
+    article_rows = [{
+        "article_id": a.article_id, "file": a.file, "source": a.source, "author": a.author, "title": a.title,
+        "published": a.published, "script": a.script, "encoding": a.encoding, "chars": len(a.text),
+        "body_chars": sum(e - s for s, e in a.body_spans), "collapsed_chars": a.collapsed_chars,
+        "boilerplate_chars": sum(r.end - r.start for r in a.removed if r.kind != "duplicate"),
+        "figures": int(figure_counts.get(a.article_id, 0)), "entities": int(entity_counts.get(a.article_id, 0)),
+        "content_hash": a.content_hash,
+    } for a in articles]
     return Extraction(
         articles=_frame(article_rows, ARTICLE_COLUMNS),
-        figures=_frame(fig_rows, FIGURE_COLUMNS),
-        dates=_frame(date_rows, DATE_COLUMNS),
+        figures=figures,
+        dates=keyed("dates", DATE_COLUMNS, ["start"]),
         entities=_entity_table(mentions),
         mentions=mentions,
-        terms=_key_term_table(articles, results),
+        terms=_key_term_table(term_counts),
         term_counts=term_counts,
-        removed=_frame(removed_rows, REMOVED_COLUMNS),
+        context=keyed("context", CONTEXT_COLUMNS, ["start"]),
+        removed=removed,
         problems=problems,
         texts={a.article_id: a.text for a in articles},
         cache_hits=cache_hits,
-        extracted=len(articles) - cache_hits,
+        extracted=extracted,
     )
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
+def _frame(rows: list[dict] | pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     for column in columns:
         if column not in frame.columns:
             frame[column] = pd.Series(dtype="object")
@@ -295,12 +322,19 @@ def _entity_table(mentions: pd.DataFrame) -> pd.DataFrame:
     return table[ENTITY_COLUMNS].reset_index(drop=True)
 
 
-def _key_term_table(articles: Sequence[Article], results: dict[str, ArticleResult]) -> pd.DataFrame:
-    doc_counts = {a.article_id: Counter(results[a.article_id].term_counts) for a in articles}
-    ranked = terms.key_terms(doc_counts)
+def _key_term_table(term_counts: pd.DataFrame) -> pd.DataFrame:
+    from core import terms
+
+    if term_counts.empty:
+        return _frame([], TERM_COLUMNS)
+    meta = term_counts.drop_duplicates("article_id").set_index("article_id")[["file", "source"]]
+    doc_counts = {
+        aid: Counter(dict(zip(part["term"], part["count"], strict=True)))
+        for aid, part in term_counts.groupby("article_id", sort=False)
+    }
     rows = [
-        {"file": a.file, "article_id": a.article_id, "source": a.source,
+        {"file": meta.at[aid, "file"], "article_id": aid, "source": meta.at[aid, "source"],
          "term": t.term, "weight": round(t.weight, 6), "count": t.count, "rank": t.rank}
-        for a in articles for t in ranked.get(a.article_id, [])
+        for aid, ranked in terms.key_terms(doc_counts).items() for t in ranked
     ]
     return _frame(rows, TERM_COLUMNS)

@@ -35,8 +35,7 @@ def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modal
 def extraction_of(*figures):
     frame = pd.DataFrame(list(figures))
     articles = frame.drop_duplicates("article_id")[["article_id", "file", "source"]]
-    return SimpleNamespace(figures=frame, articles=articles, texts={a: "" for a in articles["article_id"]},
-                           simplified_text=lambda _aid: "")
+    return SimpleNamespace(figures=frame, articles=articles, mentions=pd.DataFrame(), context=pd.DataFrame())
 
 
 # --- tolerance rules ---
@@ -162,12 +161,14 @@ def test_contradictions_rank_first():
 
 
 def test_subjectless_figure_joins_the_subject_its_sentence_names():
-    report = group_claims(extraction_of(
+    extraction = extraction_of(
         fig(25, metric="关税", subject="美国", period="2019", article="a"),
-        fig(30, metric="关税", subject="", period="2025-04", article="b",
-            sentence="特朗普加征30%关税，美国企业成本激增"),
-        fig(21, metric="关税", subject="", period="2025-04", article="c", sentence="关税达21%"),
-    ))
+        fig(30, metric="关税", subject="", period="2025-04", article="b", sentence_start=0),
+        fig(21, metric="关税", subject="", period="2025-04", article="c", sentence_start=0),
+    )
+    extraction.figures["sentence_end"] = 40
+    extraction.mentions = pd.DataFrame({"article_id": ["b", "b"], "entity": ["特朗普", "美国"], "start": [0, 12]})
+    report = group_claims(extraction)
     assert len(report.groups) == 1
     assert sorted(report.claims["value"]) == [25, 30]
 
