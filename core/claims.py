@@ -39,6 +39,8 @@ TOLERANCE: dict[str, tuple[float, float]] = {
     "at_most": (0.25, 0.0),
 }
 STATUS_ORDER = {"contradiction": 0, "explained": 1, "agree": 2}
+# Groups up to this many figures compare every pair; larger ones a bounded set (pairs_to_compare).
+MAX_PAIRWISE = 40
 
 CLAIM_COLUMNS = [
     "group_id", "metric", "subject", "file", "article_id", "source", "text", "value", "value_high", "unit",
@@ -99,6 +101,7 @@ def _lookup(text: str, lexicon: str) -> str:
     return ""
 
 
+@cache
 def measure_of(metric: str) -> str:
     """The canonical measure a metric phrase names (芯片自給率 → 自给率, 出口额同比增长 → 出口额增长).
 
@@ -127,11 +130,13 @@ def is_vague(measure: str) -> bool:
 _VAGUE = {"占比", "比例", "数量", "规模", "金额", "价值"}
 
 
+@cache
 def scope_of(metric: str, subject: str = "") -> str:
     """What the measure is about when the phrase says (芯片/晶片/半导体 → 半导体), else ""."""
     return _lookup(to_simplified(f"{metric or ''} {subject or ''}"), "scopes.tsv")
 
 
+@cache
 def subject_key(subject: str) -> str:
     """The thing a figure is about, for matching across scripts and aliases.
 
@@ -331,10 +336,7 @@ def group_claims(extraction) -> ClaimReport:
         claims = members.assign(group_id=group_id, metric_label=metric)
         claim_frames.append(claims)
         records = claims.to_dict("records")
-        pairs = [
-            _comparison_row(group_id, metric, subject, records[i], records[j])
-            for i in range(len(records)) for j in range(i + 1, len(records))
-        ]
+        pairs = [_comparison_row(group_id, metric, subject, a, b) for a, b in pairs_to_compare(records)]
         comparison_rows.extend(pairs)
         group_rows.append(_group_row(group_id, metric, subject, unit, claims, pairs))
         context_rows.extend(_context(group_id, measure, scope, extraction))
@@ -370,6 +372,45 @@ def _empty_report() -> ClaimReport:
         pd.DataFrame(columns=GROUP_COLUMNS), pd.DataFrame(columns=CLAIM_COLUMNS + ["sentence_start", "sentence_end"]),
         pd.DataFrame(columns=COMPARISON_COLUMNS), pd.DataFrame(columns=CONTEXT_COLUMNS),
     )
+
+
+def pairs_to_compare(records: list[dict]) -> list[tuple[dict, dict]]:
+    """Every pair in a group of up to :data:`MAX_PAIRWISE` figures; beyond that, a bounded set.
+
+    A large group (thousands of articles quoting one measure) would give millions of pairs. There,
+    figures with the same statement (value, range, qualifier, unit, period, modality) are compared
+    once, and each statement only against the extremes of every (period, modality) bucket: the
+    figure whose interval ends lowest and the one that starts highest. That keeps the pairs linear
+    in the number of statements and still finds a contradiction inside a bucket whenever one
+    exists (two intervals that fail to meet include the bucket's extremes).
+    """
+    if len(records) <= MAX_PAIRWISE:
+        return [(records[i], records[j]) for i in range(len(records)) for j in range(i + 1, len(records))]
+    statements = list({_statement(r): r for r in reversed(records)}.values())[::-1]
+    if len(statements) <= MAX_PAIRWISE:
+        return [(statements[i], statements[j]) for i in range(len(statements)) for j in range(i + 1, len(statements))]
+    buckets: dict[tuple[str, str], list[dict]] = {}
+    for record in statements:
+        buckets.setdefault((record.get("period") or "", record.get("modality") or ""), []).append(record)
+    extremes: list[dict] = []
+    for members in buckets.values():
+        spans = [interval(r["value"], r.get("value_high"), r.get("qualifier", "exact")) for r in members]
+        extremes.append(members[min(range(len(members)), key=lambda i: spans[i][1])])
+        extremes.append(members[max(range(len(members)), key=lambda i: spans[i][0])])
+    pairs, seen = [], set()
+    for anchor in extremes:
+        for other in statements:
+            key = frozenset((id(anchor), id(other)))
+            if other is not anchor and key not in seen:
+                seen.add(key)
+                pairs.append((anchor, other))
+    return pairs
+
+
+def _statement(record: dict) -> tuple:
+    high = record.get("value_high")
+    return (record["value"], None if _missing(high) else high, record.get("qualifier"), record.get("unit"),
+            record.get("period") or "", record.get("modality") or "")
 
 
 def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) -> dict:

@@ -27,7 +27,7 @@ from core.pipeline import (
     _concat,
     assemble,
     extract_article,
-    result_frames,
+    result_tables,
 )
 from core.version import extractor_version
 
@@ -51,19 +51,18 @@ def task_for(article: Article) -> FileTask:
 def extract_partition(tasks: list[FileTask], number: int, out_dir: str, cache_dir: str | None) -> dict[str, str]:
     """Extract one partition of files on a worker; write its tables; return the written paths."""
     cache = ResultCache(Path(cache_dir) if cache_dir else None, extractor_version())
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in RESULT_TABLES}
+    results = []
     for task in tasks:
         article = load_article_bytes(task.name, Path(task.path).read_bytes(), task.meta)
-        frames = result_frames(task.content_hash, extract_article(article))
-        cache.put(task.content_hash, frames)
-        for name, frame in frames.items():
-            parts[name].append(frame)
+        result = extract_article(article)
+        cache.put(task.content_hash, result)
+        results.append((task.content_hash, result))
     written = {}
-    for name, frames in parts.items():
+    for name, frame in result_tables(results).items():
         folder = Path(out_dir) / "parquet" / name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"part-{number:05d}.parquet"
-        _concat(frames).to_parquet(path, index=False)
+        frame.to_parquet(path, index=False)
         written[name] = str(path)
     return written
 

@@ -21,10 +21,12 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
 from core.version import default_cache_dir, extractor_version
@@ -100,50 +102,72 @@ def extract_article(article: Article) -> ArticleResult:
     mapped = body.then(normalize(body.text))
     published = article.published or None
     return ArticleResult(
-        figures=[asdict(f) for f in figures.extract_figures_mapped(mapped, published)],
-        dates=[asdict(d) for d in figures.extract_dates_mapped(mapped, published)],
-        mentions=[asdict(m) for m in entities.extract_entities_mapped(mapped)],
+        figures=[dict(vars(f)) for f in figures.extract_figures_mapped(mapped, published)],
+        dates=[dict(vars(d)) for d in figures.extract_dates_mapped(mapped, published)],
+        mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
         term_counts=[{"term": t, "count": c} for t, c in terms.term_counts(mapped.text).items()],
         context=claims.qualitative_mentions(mapped),
     )
 
 
-def result_frames(content_hash: str, result: ArticleResult) -> dict[str, pd.DataFrame]:
-    """An article's result as one small DataFrame per table, each row carrying the content hash."""
+def result_tables(results: Sequence[tuple[str, ArticleResult]]) -> dict[str, pd.DataFrame]:
+    """Many articles' results as one DataFrame per table, each row carrying its content hash."""
     return {
-        name: pd.DataFrame(getattr(result, name)).assign(content_hash=content_hash)
+        name: _table([{**row, "content_hash": h} for h, result in results for row in getattr(result, name)])
         for name in RESULT_TABLES
     }
 
 
+def _table(rows: list[dict]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame({"content_hash": pd.Series(dtype="string")})
+    return pd.DataFrame(rows)
+
+
 class ResultCache:
-    """Per-article results on disk: a Parquet file per article and table, plus a corpus snapshot."""
+    """Per-article results on disk: one Parquet file per article, plus a snapshot of the last corpus.
+
+    An article's file holds all its tables in one long table (a ``table`` column names the table
+    of each row), written with pyarrow directly: cheap enough to do for every article a worker
+    extracts. The snapshot holds one file per table for a whole corpus.
+    """
 
     def __init__(self, root: Path | None, version: str) -> None:
         self.root = Path(root) / version if root else None
 
     def _article_path(self, content_hash: str) -> Path:
         assert self.root is not None
-        return self.root / "articles" / content_hash[:2] / content_hash
+        return self.root / "articles" / content_hash[:2] / f"{content_hash}.parquet"
 
     def load(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
         """Cached tables restricted to ``hashes``, and the hashes they cover."""
         if self.root is None or not hashes:
             return {}, set()
         tables, covered = self._load_snapshot(hashes)
-        missing = hashes - covered
-        parts = {name: [tables[name]] if name in tables else [] for name in RESULT_TABLES}
-        for content_hash in sorted(missing):
-            folder = self._article_path(content_hash)
-            if not (folder / "done").exists():
-                continue
-            try:
-                for name in RESULT_TABLES:
-                    parts[name].append(pd.read_parquet(folder / f"{name}.parquet"))
-            except (OSError, ValueError):
-                continue
-            covered.add(content_hash)
-        return {name: _concat(frames) for name, frames in parts.items()}, covered
+        found: list[tuple[str, ArticleResult]] = []
+        for content_hash in sorted(hashes - covered):
+            result = self.get(content_hash)
+            if result is not None:
+                found.append((content_hash, result))
+                covered.add(content_hash)
+        if found:
+            extra = result_tables(found)
+            tables = {name: _concat([tables.get(name, pd.DataFrame()), extra[name]]) for name in RESULT_TABLES}
+        return tables, covered
+
+    def get(self, content_hash: str) -> ArticleResult | None:
+        """One article's cached result, or None."""
+        if self.root is None:
+            return None
+        try:
+            rows = pq.read_table(self._article_path(content_hash)).to_pylist()
+        except (OSError, ValueError, pa.ArrowException):
+            return None
+        result = ArticleResult()
+        for row in rows:
+            name = row.pop("table")
+            getattr(result, name).append({k[len(name) + 1:]: v for k, v in row.items() if k.startswith(name + ".")})
+        return result
 
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
         assert self.root is not None
@@ -160,15 +184,19 @@ class ResultCache:
             return {}, set()
         return tables, covered
 
-    def put(self, content_hash: str, frames: dict[str, pd.DataFrame]) -> None:
-        """Store one article's tables; the ``done`` marker makes a half-written entry invisible."""
+    def put(self, content_hash: str, result: ArticleResult) -> None:
+        """Store one article's result (atomically: a reader never sees half a file)."""
         if self.root is None:
             return
-        folder = self._article_path(content_hash)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in frames.items():
-            _write_parquet(frame, folder / f"{name}.parquet")
-        (folder / "done").touch()
+        rows = [
+            {"table": name, **{f"{name}.{k}": v for k, v in row.items()}}
+            for name in RESULT_TABLES for row in getattr(result, name)
+        ] or [{"table": "none"}]
+        path = self._article_path(content_hash)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
+        tmp.replace(path)
 
     def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
         """Keep the whole corpus's tables as one file per table for the next run."""
@@ -212,15 +240,14 @@ def extract_corpus(
     total = len(hashes)
     if progress:
         progress(len(covered), total)
-    fresh: dict[str, list[pd.DataFrame]] = {name: [] for name in RESULT_TABLES}
+    fresh: list[tuple[str, ArticleResult]] = []
     for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs), strict=True), len(covered) + 1):
-        frames = result_frames(article.content_hash, result)
-        cache.put(article.content_hash, frames)
-        for name, frame in frames.items():
-            fresh[name].append(frame)
+        cache.put(article.content_hash, result)
+        fresh.append((article.content_hash, result))
         if progress:
             progress(done, total)
-    tables = {name: _concat([cached.get(name, pd.DataFrame()), *fresh[name]]) for name in RESULT_TABLES}
+    new = result_tables(fresh)
+    tables = {name: _concat([cached.get(name, pd.DataFrame()), new[name]]) for name in RESULT_TABLES}
     if todo or len(covered) < total:
         cache.save_snapshot(tables, hashes)
     return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
@@ -327,14 +354,14 @@ def _key_term_table(term_counts: pd.DataFrame) -> pd.DataFrame:
 
     if term_counts.empty:
         return _frame([], TERM_COLUMNS)
-    meta = term_counts.drop_duplicates("article_id").set_index("article_id")[["file", "source"]]
     doc_counts = {
         aid: Counter(dict(zip(part["term"], part["count"], strict=True)))
         for aid, part in term_counts.groupby("article_id", sort=False)
     }
-    rows = [
-        {"file": meta.at[aid, "file"], "article_id": aid, "source": meta.at[aid, "source"],
-         "term": t.term, "weight": round(t.weight, 6), "count": t.count, "rank": t.rank}
-        for aid, ranked in terms.key_terms(doc_counts).items() for t in ranked
-    ]
-    return _frame(rows, TERM_COLUMNS)
+    ranked = pd.DataFrame(
+        [(aid, t.term, round(t.weight, 6), t.count, t.rank)
+         for aid, items in terms.key_terms(doc_counts).items() for t in items],
+        columns=["article_id", "term", "weight", "count", "rank"],
+    )
+    meta = term_counts.drop_duplicates("article_id")[KEY_COLUMNS]
+    return _frame(meta.merge(ranked, on="article_id", how="inner"), TERM_COLUMNS)

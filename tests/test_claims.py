@@ -219,3 +219,17 @@ def test_a_figure_always_agrees_with_itself(value, qualifier, high):
     assert compare(a, dict(a)).verdict == "agree"
     low, up = interval(value, high, qualifier)
     assert low <= up and not math.isnan(low)
+
+
+def test_large_groups_compare_a_bounded_set_and_still_find_the_contradiction():
+    many = [fig(30 + (i % 7) * 0.1, period="2025", article=f"a{i}") for i in range(400)]
+    many.append(fig(55, period="2025", article="outlier"))
+    report = group_claims(extraction_of(*many))
+    assert len(report.comparisons) < 5000
+    assert report.groups["status"].iloc[0] == "contradiction"
+    assert (report.comparisons["reason"] == "unexplained").any()
+
+
+def test_small_groups_compare_every_pair():
+    report = group_claims(extraction_of(*(fig(20 + i, article=f"a{i}") for i in range(6))))
+    assert len(report.comparisons) == 15

@@ -68,3 +68,13 @@ def test_progress_is_reported_to_the_end(corpus_dir):
     seen = []
     extract_corpus([corpus_dir], cache_dir=None, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (2, 2)
+
+
+def test_per_article_files_serve_a_corpus_the_snapshot_does_not_cover(corpus_dir, tmp_path):
+    first = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    other = extract_corpus([corpus_dir / "b.txt"], cache_dir=tmp_path / "cache")
+    assert other.extracted == 0
+    again = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    assert (again.extracted, again.cache_hits) == (0, 2)
+    pd.testing.assert_frame_equal(first.figures, again.figures, check_dtype=False)
+    pd.testing.assert_frame_equal(first.context, again.context, check_dtype=False)
