@@ -24,8 +24,9 @@ from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-# Corpora (seeds plus one session's uploads) kept in memory at once; the oldest goes first.
-MAX_CORPORA = 32
+# Corpora (the base corpus plus one session's uploads) kept in memory at once; the oldest goes first.
+# Few: at ten thousand articles one extraction is a few hundred megabytes.
+MAX_CORPORA = 4
 PAGES = {
     "overview": "pages/overview.py",
     "compare": "pages/compare.py",
@@ -94,15 +95,20 @@ def extraction_for(key: str, corpus: Corpus, progress=None) -> Extraction:
     return store[key]
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=MAX_CORPORA)
 def claims_for(key: str, _extraction: Extraction) -> ClaimReport:
     """Claim groups of a corpus, computed once per corpus key."""
     return group_claims(_extraction)
 
 
+def base_folder() -> Path:
+    """The corpus the dashboard opens on: ``$DUIZHAO_CORPUS`` when set, else ``seeds/``."""
+    return Path(os.environ["DUIZHAO_CORPUS"]) if os.environ.get("DUIZHAO_CORPUS") else SEEDS
+
+
 def session_corpus() -> Corpus:
-    """Seeds plus this session's uploads."""
-    return views.merge_corpus(seed_corpus(str(SEEDS)), st.session_state.get("uploads", []))
+    """The base corpus plus this session's uploads."""
+    return views.merge_corpus(seed_corpus(str(base_folder())), st.session_state.get("uploads", []))
 
 
 def load_extraction(lang: str) -> tuple[Extraction, ClaimReport]:
