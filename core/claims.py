@@ -24,7 +24,7 @@ from functools import cache
 import pandas as pd
 
 from core.entities import canonical_name, known_entities
-from core.lexicon import read_rows
+from core.lexicon import read_rows, read_words
 from core.normalize import MappedText, to_simplified
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
@@ -110,9 +110,10 @@ def measure_of(metric: str) -> str:
     """
     metric = to_simplified(metric or "").strip()
     change = _lookup(metric, "measure_changes.tsv")
-    base = _lookup(_strip_changes(metric), "measures.tsv")
+    rest = _strip_changes(metric).strip()
+    base = _lookup(rest, "measures.tsv") or (rest if change else "")
     if change and base:
-        return base + change
+        return base + change  # 产值同比增长 → 产值增长: an unlisted base still names what moves
     return base or change or metric
 
 
@@ -149,8 +150,26 @@ def subject_key(subject: str) -> str:
     named = known_entities(subject)
     for entity, kind in named:
         if kind != "person":
-            return entity
-    return "" if named else canonical_name(subject)
+            return _metonyms().get(entity, entity)
+    return "" if named or _is_generic(subject) else canonical_name(subject)
+
+
+@cache
+def _metonyms() -> dict[str, str]:
+    """北京 → 中国: a capital standing for its country (``core/data/metonyms.tsv``)."""
+    return {row[0]: row[1] for row in read_rows("metonyms.tsv")}
+
+
+def _is_generic(subject: str) -> bool:
+    """集成电路产业, 芯片企业: a generic noun with scope words at most names no one (光刻机 still does)."""
+    rest = to_simplified(subject)
+    for word in sorted(read_words("generic_subjects.txt"), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if rest == to_simplified(subject):
+        return False
+    for word, _ in _synonyms("scopes.tsv"):
+        rest = rest.replace(word, "")
+    return not rest.strip(" 的、和与及")
 
 
 def qualitative_mentions(mapped: MappedText) -> list[dict]:
@@ -245,11 +264,21 @@ def compare(a: dict, b: dict) -> Verdict:
         return Verdict("agree", "", kind)
     if periods_differ(a.get("period", ""), b.get("period", "")):
         return Verdict("differ", "different_period", kind)
+    if a.get("earlier") or b.get("earlier"):
+        return Verdict("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level
     if (a.get("modality") or "reported") != (b.get("modality") or "reported"):
         return Verdict("differ", "different_modality", kind)
     if _same_sentence(a, b):
         return Verdict("differ", "different_period", kind)
     return Verdict("differ", "unexplained", kind)
+
+
+def is_earlier_level(sentence: str, offset: int) -> bool:
+    """The figure at ``offset`` of its sentence opens a change (从约两成降至, 由2024年的25%): a former level."""
+    return bool(_FROM_RE.search(to_simplified(sentence[:max(offset, 0)])))
+
+
+_FROM_RE = re.compile(r"[从由](?:\d{4} ?年度?)?[^,，。;；\d%％]{0,8}$")
 
 
 def _same_sentence(a: dict, b: dict) -> bool:
@@ -283,9 +312,11 @@ def _group_keys(figures: pd.DataFrame) -> pd.Series:
 def _split_by_subject(members: pd.DataFrame, scope: str, named_in: dict) -> list[pd.DataFrame]:
     """Figures of one measure, split by subject.
 
-    A figure that names no subject joins a subject's cluster only when its sentence names that
-    subject (the 30% tariff sentence names 美国); otherwise it stays out. Figures with no subject at
-    all group together only when their measure has a scope (半导体自给率), never on a bare measure.
+    A figure that names no subject joins a subject's cluster when its sentence names that subject
+    (the 30% tariff sentence names 美国), or, for a scoped measure (半导体自给率), when only one
+    subject is named for that measure at all (我国芯片自给率 beside 中国芯片自给率); otherwise it
+    stays out. Figures with no subject at all group together only when their measure has a scope,
+    never on a bare measure.
     """
     subjects = members["subject"].fillna("").map(subject_key)
     named = sorted(s for s in subjects.unique() if s)
@@ -297,6 +328,8 @@ def _split_by_subject(members: pd.DataFrame, scope: str, named_in: dict) -> list
         mentioned = named_in(row["article_id"], row["sentence_start"], row["sentence_end"]) & set(named)
         if len(mentioned) == 1:
             clusters[mentioned.pop()].append(index)
+        elif scope and not mentioned and len(named) == 1 and not is_vague(members["_key"].iloc[0][0]):
+            clusters[named[0]].append(index)
     return [members.loc[sorted(ix)] for ix in clusters.values()]
 
 
@@ -319,6 +352,11 @@ def group_claims(extraction) -> ClaimReport:
     if figures.empty:
         return _empty_report()
     figures["_key"] = _group_keys(figures)
+    figures["earlier"] = [
+        isinstance(sentence, str) and not _missing(start) and not _missing(first)
+        and is_earlier_level(sentence, int(start) - int(first))
+        for sentence, start, first in zip(figures["sentence"], figures["start"], figures["sentence_start"], strict=True)
+    ]
     clusters: list[pd.DataFrame] = []
     named_in = _sentence_entities(extraction.mentions)
     for _, members in figures[figures["_key"].notna()].groupby("_key", sort=True):

@@ -233,6 +233,25 @@ def known_entities(phrase: str) -> list[tuple[str, str]]:
     return found
 
 
+def is_known_name(word: str) -> bool:
+    """Whether a word of a normalised text is a lexicon name or alias, without converting it again."""
+    return _lexicon().lookup(word) is not None
+
+
+def named_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, str]]:
+    """(start, end, canonical name, type) of lexicon entities in ``text[start:end]`` of a normalised text.
+
+    Like :func:`known_entities`, a lexicon scan without segmentation, for the short spans a figure's
+    description looks at (its sentence before it, its source phrase); offsets are into ``text``.
+    """
+    found, covered_to = [], 0
+    for s, e, entry in _lexicon().matches(text[start:end].translate(_VARIANTS)):
+        if s >= covered_to:
+            found.append((start + s, start + e, entry.entity, entry.type))
+            covered_to = e
+    return found
+
+
 def extract_entities(text: str) -> list[EntityMention]:
     """Entity mentions in ``text`` (any script), in text order, with offsets into ``text``."""
     return extract_entities_mapped(normalize(text))
@@ -259,12 +278,19 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
         + _bracket_aliases(text, [*lexical, *accepted])
     )
     propagated = _scan(text, found_index, boundaries, _PROPAGATED)
-    chosen = _resolve(text, [*lexical, *accepted, *propagated])
+    candidates = [c for c in (*lexical, *accepted, *propagated) if not _splits_phrase(mapped, c.start, c.end)]
+    chosen = _resolve(text, candidates)
     mentions = []
     for c in chosen:
         start, end = mapped.to_original(c.start, c.end)
         mentions.append(EntityMention(c.entity, c.type, mapped.original[start:end], start, end))
     return mentions
+
+
+def _splits_phrase(mapped: MappedText, start: int, end: int) -> bool:
+    """A match that ends or starts inside a converted Taiwan phrase: 美中晶片 reads 美中芯片, not 中芯."""
+    starts = mapped.starts
+    return any(0 < i < len(starts) and starts[i] == starts[i - 1] for i in (start, end))
 
 
 def count_entities(mentions: list[EntityMention]) -> list[EntityCount]:

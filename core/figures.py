@@ -19,8 +19,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
+from core.entities import is_known_name, named_spans
 from core.lexicon import read_rows, read_words
 from core.normalize import MappedText, normalize
 from core.segment import tag
@@ -92,7 +93,11 @@ _UNITS = {
 }
 _PREFIX_UNITS = {s: u for s, u in _UNITS.items() if u.kind == "prefix"}
 _CURRENCIES = [s for s, u in _UNITS.items() if u.kind == "currency"]
+# Currencies whose amounts are written in 元 (新台币5兆元): a bare 元 later in the paragraph is theirs.
+_YUAN_CURRENCIES = [row[0] for row in read_rows("units.tsv") if len(row) > 4 and row[4] == "yuan"]
 _MEASURES = {row[0]: _Measure(row[1], row[2]) for row in read_rows("figure_metrics.tsv")}
+# Measures of a firm's accounts (营收, 毛利率): a place before them is a market segment, not the subject.
+_FIRM_METRICS = tuple({row[1] for row in read_rows("figure_metrics.tsv") if len(row) > 3 and row[3] == "firm"})
 _QUALIFIER_BEFORE = _cues("qualifier_before")
 _QUALIFIER_AFTER = _cues("qualifier_after")
 _MODALITY = _cues("modality")
@@ -128,6 +133,7 @@ _BARE_SCALE_RE = re.compile(
 )
 _RANGE_RE = re.compile(r" ?(?:至|到|-|~|–) ?")
 _CURRENCY_BEFORE_RE = re.compile(rf"({_alternation(_CURRENCIES)}) ?\Z")
+_YUAN_CURRENCY_RE = re.compile(_alternation(_YUAN_CURRENCIES))
 _QUALIFIER_BEFORE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)}) ?\Z")
 _QUALIFIER_AFTER_RE = re.compile(rf" ?({_alternation(_QUALIFIER_AFTER)})")
 _LATIN_WORD_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]* \Z")
@@ -180,10 +186,18 @@ _NOT_FIGURES = (
 # ---------------------------------------------------------------- context
 
 _SENTENCE_END_RE = re.compile(r"[。!?;\n]+")
+_STATEMENT_END_RE = re.compile(r"[。!?\n]")
 _CLAUSE_SEPARATORS = frozenset(",;:!?。\n()")
 _SOURCE_SEPARATORS = frozenset(",;:!?。\n")
 _MEASURE_RE = re.compile(_alternation(_MEASURES))
 _MODALITY_RE = re.compile(_alternation(_MODALITY))
+_COMPARISON_BASE_RE = re.compile(r"(?:较|比|相比|相较|较之) ?\Z")
+_COMPARISON_OPEN_RE = re.compile(r" ?(?:[并而但则也且])?(?:较之|相较于?|相比于?|较|比(?![重例率较如]))")
+# 营收成长, 产量较上一年增加: what may stand between a measure and the change word moving it.
+_BETWEEN_MEASURE_AND_CHANGE_RE = re.compile(r".?|(?:较|比|相比|相较)[^,;。]{0,8}")
+_COMPARISON_CUT_RE = re.compile(r"(?<=..)(?:较|相比|相较|比起)")
+_MOVES_TO_RE = re.compile(r"(?:已经?|将|均|则|也|分别|又|再|正)*[从由].*[至到]")
+_NOT_FROM = frozenset({"由于", "理由", "自由", "从而", "从事", "从未", "从来", "从中", "从业"})
 _TARGET_YEAR_RE = re.compile(r"到 ?\d{4} ?年.{0,12}?(?:实现|达到|要|将|力争)")
 _SOURCE_PREPOSITION_RE = re.compile(r"根据|依据|(?<![数占证依根])据(?!悉)")
 _SOURCE_VERB_END_RE = re.compile(rf"(?:{_alternation(_SOURCE_VERBS)})\Z")
@@ -192,10 +206,13 @@ _SOURCE_DATE_RE = re.compile(r"\d{4} ?年(?: ?\d{1,2} ?月)?(?: ?\d{1,2} ?日)?[
 _PARENTHETICAL_RE = re.compile(r"\([^()]*\)")
 _SOURCE_TRAILING_RE = re.compile(rf"(?:{_alternation([*_SOURCE_NOUNS, *_SOURCE_VERBS])}|[却也则还都均亦更就又])\Z")
 _SOURCE_TITLE_RE = re.compile(_alternation(_SOURCE_TITLES))
+_DATELINE_RE = re.compile(r"[【〔\[][^】〕\]]*[】〕\]]")
+_QUOTING_RE = re.compile(r"引述|援引|引用")
 _VAGUE_SOURCES = frozenset({"相关", "有关", "官方", "最新", "公开", "该", "此", "这", "其"})
 _SUBJECT_LEADING_RE = re.compile(
     r"(?:其中|同时|此外|另外|因此|所以|但是|然而|不过|而且|并且|甚至|尤其是|特别是|例如|比如|截至目前|目前|如今"
     r"|连续|持续|长达|历时|时隔|为期|致使|导致|当|而|但|并|且|让|使|令|若|如|则|即|在|和|与|也|更|仅|已|据"
+    r"|单月|单季|当月|当季|同期|年内|全年|首季|及以下|及以上|以下|以上|占"
     rf"|{_alternation(_MODALITY)})+"
 )
 _SUBJECT_TRAILING_RE = re.compile(
@@ -210,6 +227,8 @@ _NOT_SUBJECT_TAGS = frozenset(
     {"v", "p", "c", "d", "r", "q", "m", "x", "u", "ul", "uj", "uz", "ug", "uv", "y", "e", "o"}
 )
 _PHRASE_GLUE = frozenset({"、", "等", "和", "与"})
+_SEGMENT_WORDS_RE = re.compile(r"(?:来自|在|的|市场|地区|区|业务|客户|、|和|与)*")
+_FIRM_ANAPHORA = frozenset({"公司", "该公司", "其", "该企业", "该集团", "该厂", "企业"})
 
 
 # ---------------------------------------------------------------- public API
@@ -242,7 +261,7 @@ def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> 
     for pattern in _NOT_FIGURES:
         for m in pattern.finditer(text):
             blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    quantities = _find_quantities(text, blocked, lambda i: _is_thousands_separator(mapped, i))
+    quantities = _units_from_restatements(_find_quantities(text, blocked, lambda i: _is_thousands_separator(mapped, i)))
     numbers = bytearray(len(text))
     for q in quantities:
         numbers[q.start:q.end] = b"\x01" * (q.end - q.start)
@@ -251,20 +270,27 @@ def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> 
         occupied[q.start:q.end] = numbers[q.start:q.end]
     sentences = _sentence_spans(text)
     sentence_starts = [s for s, _ in sentences]
+    statement_starts = [0] + [m.end() for m in _STATEMENT_END_RE.finditer(text)]
     date_ends = [e for _, e, _ in dates]
     figures: list[Figure] = []
     previous: tuple[int, str] | None = None  # (sentence index, subject) of the last figure
+    described: dict[tuple[int, str], tuple[str, str]] = {}  # (sentence, unit) → last (metric, subject)
     for q in quantities:
         index = max(bisect.bisect_right(sentence_starts, q.lead) - 1, 0)
         sent_start, sent_end = sentences[index]
         context = _Context(text, occupied, numbers, sent_start, sent_end, q)
         metric, anchor = context.metric()
         subject = context.subject(anchor)
+        metric, subject = _elliptical(context, metric, subject, described.get((index, q.unit)))
         if not subject and previous and previous[0] == index:
             subject = previous[1]
+        subject = _owner(text, sent_start, q.lead, metric, subject) or subject
         previous = (index, subject)
+        described[(index, q.unit)] = (metric, subject)
         source, source_modality = context.source()
-        period = _period(dates, date_ends, sent_start, q.lead)
+        # 2024年进口额…;出口额…: the parts of a sentence split at ; share the dates named in it
+        statement = statement_starts[bisect.bisect_right(statement_starts, sent_start) - 1]
+        period = _period(text, dates, date_ends, statement, q.lead)
         start, end = mapped.to_original(q.start, q.end)
         s_start, s_end = mapped.to_original(sent_start, sent_end)
         figures.append(Figure(
@@ -275,6 +301,47 @@ def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> 
             sentence_start=s_start, sentence_end=s_end,
         ))
     return figures
+
+
+def _elliptical(context: _Context, metric: str, subject: str, before: tuple[str, str] | None) -> tuple[str, str]:
+    """A figure whose clause leaves its measure unsaid takes the one of the sentence's last like figure.
+
+    3纳米占晶圆营收的24%，5纳米占36%: 36% is a revenue share too; 关税升至50%，2024年时为25%: so is
+    25% a tariff; 较第一季的67.6%: the base of a comparison is the same measure of the same subject.
+    """
+    if before is None or not before[0]:
+        return metric, subject
+    if context.is_comparison_base():
+        return before[0] if not metric else metric, before[1] or subject
+    if not metric or metric == "占比" and before[0].endswith("占比"):
+        return before[0], subject
+    return metric, subject
+
+
+def _owner(text: str, sentence_start: int, lead: int, metric: str, subject: str) -> str:
+    """The firm a figure is about when its subject phrase does not name it, or '' to keep the subject.
+
+    根据英伟达财报，中国市场营收占比降至13%: the revenue share is Nvidia's, 中国市场 its segment;
+    公司在中国的份额 / 该公司: the firm named last before. Looks back through the sentence, and for
+    an anaphor through the paragraph.
+    """
+    anaphor = subject in _FIRM_ANAPHORA
+    if not anaphor and not (metric.startswith(_FIRM_METRICS) and _is_place_phrase(subject)):
+        return ""
+    start = text.rfind("\n", 0, sentence_start) + 1 if anaphor else sentence_start
+    firms = [name for _, _, name, kind in named_spans(text, start, lead) if kind == "org"]
+    return firms[-1] if firms else ""
+
+
+def _is_place_phrase(subject: str) -> bool:
+    """'' or places with only segment words around them (中国市场, 来自中国大陆的, 中国区)."""
+    named = named_spans(subject)
+    if any(kind != "place" for *_, kind in named):
+        return False
+    rest = subject
+    for start, end, *_ in reversed(named):
+        rest = rest[:start] + rest[end:]
+    return _SEGMENT_WORDS_RE.fullmatch(rest) is not None and (bool(named) or not subject)
 
 
 def parse_chinese_number(numeral: str) -> float:
@@ -341,13 +408,17 @@ def _find_dates(text: str, published_year: int | None) -> tuple[list[tuple[int, 
 def _resolve_dates(
     chosen: list[tuple[int, int, str, re.Match]], published_year: int | None
 ) -> list[tuple[int, int, str]]:
-    """Give each mention a value; a missing year comes from the nearest explicit year before it."""
+    """Give each mention a value; a missing year comes from the nearest year named before it.
+
+    A comparison's base (较去年, 比2024年) names no context: the 第二季度 after it is still this year's.
+    """
     out = []
     year: int | None = None
     month: int | None = None
     for start, end, kind, m in chosen:
         g = m.groupdict()
         value = ""
+        context = (year, month) if _COMPARISON_BASE_RE.search(m.string, max(0, start - 3), start) else None
         if kind == "iso":
             year, month = int(g["y"]), int(g["m"])
             value = f"{year:04d}-{month:02d}-{int(g['d']):02d}"
@@ -369,6 +440,10 @@ def _resolve_dates(
                 month = _month_of(g) or month
         elif kind == "relative":
             value = _relative_value(g, year, published_year)
+            # 去年5月, 今年第二季…较第一季: a relative year is the context of the bare parts after it
+            year = int(value[:4]) if value[:4].isdigit() else year
+        if context:
+            year, month = context
         if value:
             out.append((start, end, value))
     return out
@@ -437,11 +512,21 @@ def _merge_date_ranges(text: str, dates: list[tuple[int, int, str]]) -> list[tup
     return out
 
 
-def _period(dates: list[tuple[int, int, str]], date_ends: list[int], sentence_start: int, lead: int) -> str:
-    """The nearest date named before the figure in its sentence."""
+def _period(
+    text: str, dates: list[tuple[int, int, str]], date_ends: list[int], sentence_start: int, lead: int
+) -> str:
+    """The nearest date named before the figure in its sentence, unless it is a comparison's base.
+
+    较去年增加五成: 去年 is what this year is compared with, not the period of the growth; but in
+    较去年同期的49.1% the figure is the base's own level, so that date stays its period.
+    """
     i = bisect.bisect_right(date_ends, lead) - 1
-    if i >= 0 and dates[i][0] >= sentence_start:
-        return dates[i][2]
+    while i >= 0 and dates[i][0] >= sentence_start:
+        start, end, value = dates[i]
+        if not (_COMPARISON_BASE_RE.search(text, max(sentence_start, start - 3), start)
+                and any(_MEASURES[m.group()].kind == "change" for m in _MEASURE_RE.finditer(text, end, lead))):
+            return value
+        i -= 1
     return ""
 
 
@@ -509,6 +594,22 @@ def _find_quantities(text: str, blocked: bytearray, separator_ok: _SeparatorChec
         if q is not None and not any(blocked[q.start:q.end]):
             out.append(q)
             consumed = q.end
+    return out
+
+
+def _units_from_restatements(quantities: list[_Quantity]) -> list[_Quantity]:
+    """A bare scaled number takes the unit the article states the same value in elsewhere.
+
+    A headline's 营收八千六百二十一亿 is the body's 八千六百二十一亿元人民币, not a count.
+    """
+    stated = {}
+    for q in quantities:
+        if q.kind != "count" and q.value_high is None:
+            stated.setdefault(q.value, q)
+    out = []
+    for q in quantities:
+        unit = stated.get(q.value) if q.kind == "count" and not q.classifier and q.value_high is None else None
+        out.append(replace(q, unit=unit.unit, kind=unit.kind) if unit else q)
     return out
 
 
@@ -651,6 +752,8 @@ def _number_quantity(
         classifier = classifier or amount.surface
     if named and (unit.code == "count" and not classifier or amount.surface == "元"):
         unit = _UNITS[named.group(1)]  # 新台币1兆元, 港元30亿: the currency named before the number
+    elif amount.surface == "元":
+        unit = _paragraph_currency(text, m.start()) or unit
     if unit.kind == "count" and amount.unit is not None and _LATIN_WORD_BEFORE_RE.search(
         text, max(0, m.start() - 20), m.start()
     ):
@@ -661,6 +764,16 @@ def _number_quantity(
     qualifier = qualifier or ("over" if amount.over else "") or _qualifier_after(text, end) or "exact"
     return _Quantity(m.start() if not prefix else prefix.start(), end, lead, value, value_high, unit.code,
                      unit.kind, classifier, qualifier)
+
+
+def _paragraph_currency(text: str, pos: int) -> _Unit | None:
+    """The currency of a bare 元: the last 元-denominated currency named earlier in the paragraph.
+
+    营收新台币9337.9亿元…税后纯益3982.7亿元: the second amount is in 新台币 too.
+    """
+    paragraph = text.rfind("\n", 0, pos) + 1
+    named = list(_YUAN_CURRENCY_RE.finditer(text, paragraph, pos))
+    return _UNITS[named[-1].group()] if named else None
 
 
 def _range_end(
@@ -749,6 +862,8 @@ class _Context:
         for m in reversed(list(_MEASURE_RE.finditer(text, self.clause_start, q.lead))):
             measure = _MEASURES[m.group()]
             gap = text[m.end():q.lead].replace(" ", "")
+            if measure.kind == "none":
+                continue
             if measure.kind == "change":
                 if gap.lstrip("了")[:1] in ("至", "到") or re.search(r"\d", gap):
                     continue  # 提升至25%: a level, named by an earlier word; or another number's verb
@@ -757,36 +872,72 @@ class _Context:
                     continue
                 if change is not None:
                     continue
-            elif any(self.numbers[m.end():q.lead]) and not gap.startswith(("从", "由")) and gap[-1:] not in "至到":
+            elif any(self.numbers[m.end():q.lead]) and not _MOVES_TO_RE.match(gap) and gap[-1:] not in "至到":
                 continue  # another number's measure (投入270亿美元和5年), unless it moves to this one (从28%降至15%)
             head = m
             break
+        # 从25%提高到50%, 较第一季的67.6%再提升: the change word after the number moves another figure.
+        level = self._follows_from() or self.is_comparison_base()
         after = None
         if head is None and q.kind in ("percent", "currency"):
             m = _MEASURE_RE.search(text, q.end, min(self.clause_end, q.end + 8))
-            if m and m.start() - q.end <= 3:
+            if m and m.start() - q.end <= 3 and _MEASURES[m.group()].kind != "none":
                 after = m
-        if q.kind == "percent" and change is None and after is None:
+        if q.kind == "percent" and change is None and after is None and not level:
             m = _MEASURE_RE.match(text, q.end)
             if m and _MEASURES[m.group()].kind == "change":
                 change = m  # 2.5%增长
+        if head is not None and _MEASURES[head.group()].kind == "change" and change is None:
+            head, change = self._measure_before(head), head  # 营收成长可望接近三成: the growth of 营收
         anchor = head.start() if head else change.start() if change and change.start() < q.lead else q.lead
-        if after is not None and _MEASURES[after.group()].kind == "change" and change is None:
-            change, after = after, None
+        if after is not None and _MEASURES[after.group()].kind == "change":
+            change, after = (after if change is None and not level else change), None
         name = ""
+        share = self._share_of(head)
+        if share is not None:
+            anchor = share
         if head is not None:
-            name = _MEASURES[head.group()].name
+            name = _MEASURES[head.group()].name + ("占比" if share is not None else "")
         elif after is not None:
             after_measure = _MEASURES[after.group()]
             name = after_measure.name
             if change is None and q.unit == "%" and after_measure.kind == "amount":
                 name += "占比"  # 六成营收来自中国: a share of revenue
+        elif share is not None:
+            name = "占比"  # 占全球的42%
         if change is not None:
             moved = _MEASURES[change.group()].name
             if not name:
                 name = self._amount_in_previous_clause()
             name = moved if not name or moved.startswith(name) else name + moved
         return name, anchor
+
+    def _measure_before(self, change: re.Match) -> re.Match | None:
+        """The amount or rate before a change word (营收成长, 产量较上一年增加), if one stands there."""
+        before = [m for m in _MEASURE_RE.finditer(self.text, self.clause_start, change.start())
+                  if _MEASURES[m.group()].kind in ("amount", "rate") and not any(self.numbers[m.end():change.start()])
+                  and _BETWEEN_MEASURE_AND_CHANGE_RE.fullmatch(self.text, m.end(), change.start())]
+        return before[-1] if before else None
+
+    def _share_of(self, head: re.Match | None) -> int | None:
+        """Where 占 stands in 中国占全球产量约60% / 占其营收的41%: a percentage of an amount is a share."""
+        if self.q.unit != "%" or head is not None and _MEASURES[head.group()].kind != "amount":
+            return None
+        end = head.start() if head is not None else self.q.lead
+        i = self.text.rfind("占", self.clause_start, end)
+        return i if i >= 0 and not any(self.numbers[i:end]) else None
+
+    def _follows_from(self) -> bool:
+        """从2024年的25%, 由约两成: the figure is where a change starts, a level and not the change."""
+        text, lead = self.text, self.q.lead
+        i = max(text.rfind("从", self.clause_start, lead), text.rfind("由", self.clause_start, lead))
+        if i < 0 or lead - i > 14 or text[i:i + 2] in _NOT_FROM or text[i - 1:i + 1] in _NOT_FROM:
+            return False
+        return not any(self.numbers[i:lead])
+
+    def is_comparison_base(self) -> bool:
+        """较第一季的67.6%, 较前一年的16%: the clause states what another figure is compared with."""
+        return bool(_COMPARISON_OPEN_RE.match(self.text, self.clause_start, self.q.lead))
 
     def _amount_in_previous_clause(self) -> str:
         """同比增长82% after 出口额达5212亿日元: the change is of the previous clause's amount."""
@@ -864,6 +1015,7 @@ class _Context:
 
 def _clean_subject(segment: str) -> str:
     s = _noun_phrase(_PARENTHETICAL_RE.sub("", segment).strip(" “”\"'《》、"))
+    s = _COMPARISON_CUT_RE.split(s, 1)[0]  # 产量较上一年: what follows 较 is the comparison's base
     for _ in range(3):
         opening = _SUBJECT_LEADING_RE.match(s)
         s = s[opening.end():] if opening else s
@@ -885,7 +1037,9 @@ def _noun_phrase(words: str) -> str:
     """
     kept: list[str] = []
     for word, pos in tag(words):
-        if pos in _NOT_SUBJECT_TAGS and word not in _PHRASE_GLUE:
+        # 阶梯式, 跨越式: a word in 式 describes a manner, not a thing
+        manner = len(word) > 2 and word.endswith("式")
+        if (manner or pos in _NOT_SUBJECT_TAGS and word not in _PHRASE_GLUE) and not is_known_name(word):
             if kept:
                 break
             continue
@@ -894,8 +1048,17 @@ def _noun_phrase(words: str) -> str:
 
 
 def _clean_source(phrase: str) -> str:
-    """美国智库战略与国际研究中心(CSIS)的最新模拟显示 → 战略与国际研究中心."""
-    s = _PARENTHETICAL_RE.sub("", phrase)
+    """美国智库战略与国际研究中心(CSIS)的最新模拟显示 → 战略与国际研究中心.
+
+    A named organisation, outlet or person in the phrase is the source (荷兰设备大厂艾司摩尔财报 →
+    艾司摩尔, 美国总统特朗普 → 特朗普); otherwise the phrase is trimmed of dates, descriptions and
+    the words for what the source put out.
+    """
+    s = _PARENTHETICAL_RE.sub("", _DATELINE_RE.sub("", phrase))
+    named = [s[start:end] for start, end, _, kind in named_spans(s) if kind in ("org", "media", "person")]
+    if named:
+        return named[-1]
+    s = _QUOTING_RE.split(s)[-1]
     pieces = [p.strip() for p in _SOURCE_DATE_RE.split(s)]
     s = next((p for p in pieces if p), "")
     cut = _SOURCE_CUT_RE.search(s)
@@ -908,6 +1071,6 @@ def _clean_source(phrase: str) -> str:
     if titles and titles[-1].end() < len(s):
         s = s[titles[-1].end():]
     s = s.strip(" “”\"'")
-    if len(s) < 2 or s in _VAGUE_SOURCES:
+    if len(s) < 2 or s in _VAGUE_SOURCES or s in _IMPLIED_MODALITY:
         return ""
     return s

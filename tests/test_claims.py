@@ -10,6 +10,7 @@ from core.claims import (
     compare,
     group_claims,
     interval,
+    is_earlier_level,
     is_vague,
     measure_of,
     overlap_kind,
@@ -233,3 +234,45 @@ def test_large_groups_compare_a_bounded_set_and_still_find_the_contradiction():
 def test_small_groups_compare_every_pair():
     report = group_claims(extraction_of(*(fig(20 + i, article=f"a{i}") for i in range(6))))
     assert len(report.comparisons) == 15
+
+
+# --- subjects and grouping beyond the seeds ---
+
+
+def test_capital_as_subject_stands_for_its_country():
+    assert subject_key("北京") == "中国"
+
+
+def test_sector_words_name_no_subject_but_a_product_does():
+    assert subject_key("集成电路产业") == ""
+    assert subject_key("光刻机") == "光刻机"
+
+
+def test_unlisted_base_measure_keeps_its_change():
+    assert measure_of("产值同比增长") == "产值增长"
+
+
+def test_quarter_on_quarter_growth_is_not_year_on_year_growth():
+    assert measure_of("营收环比增长") != measure_of("营收同比增长")
+
+
+def test_unnamed_figure_joins_the_only_subject_of_a_scoped_measure():
+    report = group_claims(extraction_of(
+        fig(30, subject="中国", article="a", period="2025", qualifier="about"),
+        fig(30, subject="", article="b", period="2025"),
+    ))
+    assert len(report.groups) == 1 and report.comparisons["verdict"].tolist() == ["agree"]
+
+
+def test_former_level_of_a_change_differs_by_period_from_another_article():
+    earlier = fig(20, metric="营收占比", subject="英伟达", article="a", qualifier="about",
+                  sentence="营收占比已从约两成降至13%。")
+    earlier["start"], earlier["sentence_start"] = 8, 0
+    verdict = group_claims(extraction_of(earlier, fig(13, metric="营收占比", subject="英伟达", article="b")))
+    assert verdict.comparisons[["verdict", "reason"]].values.tolist() == [["differ", "different_period"]]
+
+
+def test_is_earlier_level_reads_the_words_before_the_figure():
+    assert is_earlier_level("營收占比已從過去約兩成降至13%", 8)
+    assert is_earlier_level("关税已从2024年的25%提高到50%", 10)
+    assert not is_earlier_level("营收占比降至13%", 6)

@@ -199,3 +199,21 @@ def test_a_long_article_is_fast():
     start = time.perf_counter()
     extract_entities(text)
     assert time.perf_counter() - start < 0.5
+
+
+def test_taiwan_phrase_conversion_does_not_make_a_name():
+    # 美中晶片 reads 美中芯片 after conversion; 中芯 there straddles the converted 晶片.
+    assert "中芯国际" not in names("美中晶片戰再升溫")
+    assert "中芯国际" in names("中芯國際市占率為5.1%")
+
+
+def test_market_research_firms_and_agencies_are_known():
+    assert names("TrendForce指出") == ["TrendForce"]
+    assert canonical_name("集邦科技") == "TrendForce"
+    assert canonical_name("國際能源署") == "国际能源署"
+    assert canonical_name("USGS") == "美国地质调查局"
+
+
+def test_sides_in_negotiation_are_their_countries():
+    assert canonical_name("美方") == "美国"
+    assert canonical_name("中方") == "中国"

@@ -424,3 +424,133 @@ def test_figures_always_point_into_the_original(text):
         assert text[figure.sentence_start:figure.sentence_end] == figure.sentence
     for date in extract_dates(text):
         assert text[date.start:date.end] == date.text
+
+
+# ---------------------------------------------------------------- unseen-style constructions
+
+
+def described(text: str, published: str | None = None) -> list[tuple[str, str, str, str]]:
+    """(text, metric, subject, period) of every figure, in text order."""
+    return [(f.text, f.metric, f.subject, f.period) for f in extract_figures(text, published)]
+
+
+def test_bare_yuan_takes_the_currency_named_earlier_in_the_paragraph():
+    assert quantities("合并营收新台币9,337.9亿元,税后纯益3,982.7亿元,每股纯益15.36元。") == [
+        ("9,337.9亿元", 933790000000.0, None, "TWD"),
+        ("3,982.7亿元", 398270000000.0, None, "TWD"),
+        ("15.36元", 15.36, None, "TWD"),
+    ]
+
+
+def test_bare_yuan_stays_renminbi_in_a_new_paragraph():
+    assert quantities("产值达新台币5兆元。\n营收为300亿元。")[-1][3] == "CNY"
+
+
+def test_headline_scale_number_takes_the_unit_of_its_restatement():
+    units = [f.unit for f in extract_figures("华为去年营收八千六百二十一亿\n全年营收八千六百二十一亿元人民币。")]
+    assert units == ["CNY", "CNY"]
+
+
+def test_taiwan_inch_and_chinese_classifier_kuai():
+    assert quantities("12吋晶圆厂") == [("12吋", 12.0, None, "inch")]
+    assert quantities("集成电路产量达2395亿块") == [("2395亿块", 2.395e11, None, "count")]
+
+
+def test_relative_year_is_the_context_of_a_later_bare_quarter():
+    periods = [f.period for f in extract_figures(
+        "到2030年将达40%。台积电今年第二季市占率达70.2%,较第一季的67.6%再提升。", "2025-10-15")]
+    assert periods == ["2030", "2025Q2", "2025Q1"]
+
+
+def test_last_year_with_a_month_and_same_year_after_it():
+    figures = extract_figures("基金去年5月成立,注册资本3440亿元。同年,美国将140家实体列入清单。", "2025-05-18")
+    assert [f.period for f in figures] == ["2024-05", "2024"]
+
+
+def test_comparison_base_year_is_not_the_period_of_the_growth():
+    figures = extract_figures("今年出货量有望达到150万片,较去年增加五成。", "2025-06-05")
+    assert [f.period for f in figures] == ["2025", "2025"]
+
+
+def test_comparison_base_year_is_the_period_of_its_own_level():
+    figures = extract_figures("东京电子今年1至3月对华销售占其营收的44.6%,较去年同期的49.1%回落。", "2025-03-10")
+    assert [(f.metric, f.subject, f.period) for f in figures] == [
+        ("营收占比", "东京电子", "2025-01..2025-03"), ("营收占比", "东京电子", "2024")]
+
+
+def test_comparison_base_is_not_a_quarter_of_context():
+    figures = extract_figures("自给率达到30%,较去年提高4个百分点。中芯国际第二季度营收22.1亿美元。", "2025-09-20")
+    assert figures[-1].period == "2025Q2"
+
+
+def test_period_of_a_semicolon_part_comes_from_its_sentence():
+    figures = extract_figures("2024年进口额为3856亿美元;出口额1595亿美元,同比增长17.4%。")
+    assert [f.period for f in figures] == ["2024", "2024", "2024"]
+
+
+def test_from_to_change_is_two_levels_of_one_measure():
+    assert described("美方加征的关税已从2024年的25%提高到2025年的50%。") == [
+        ("25%", "关税", "美方", "2024"), ("50%", "关税", "美方", "2025")]
+
+
+def test_figure_left_unsaid_takes_the_measure_of_the_last_like_figure():
+    assert [f.metric for f in extract_figures("3纳米占晶圆营收的24%,5纳米占36%。") if f.unit == "%"] == ["营收占比"] * 2
+    assert [f.metric for f in extract_figures("关税今年起已调升至50%,2024年时为25%。")] == ["关税", "关税"]
+
+
+def test_percent_of_an_amount_after_zhan_is_a_share():
+    assert described("中国占全球稀土开采产量约60%。")[0][1:3] == ("产量占比", "中国")
+
+
+def test_place_before_a_firm_measure_is_a_segment_of_the_firm_named_in_the_sentence():
+    assert described("根据英伟达财报,中国市场营收占比降至13%。")[0][1:3] == ("营收占比", "英伟达")
+
+
+def test_company_anaphor_is_the_firm_named_before():
+    figure = extract_figures("英伟达CEO黄仁勋坦言,公司在中国的AI芯片份额已从95%大幅下滑。")[0]
+    assert figure.subject == "英伟达"
+
+
+def test_change_word_as_head_moves_the_measure_before_it():
+    assert only("今年美元营收成长可望接近三成。").metric == "营收增长"
+    assert only("苹果公司产量较上一年增加近60%。").metric == "产量同比增长"
+
+
+def test_quarter_on_quarter_change_after_the_number_is_not_the_next_change():
+    assert [f.metric for f in extract_figures("营收新台币9337.9亿元,季增11.3%、年增38.6%。")][1:] == [
+        "营收环比增长", "营收同比增长"]
+
+
+def test_measure_inside_export_controls_is_not_exports():
+    assert only("公司预计今年将因出口管制损失120.5亿美元收入。").metric == "收入损失"
+
+
+def test_taiwan_accounting_words_are_measures():
+    assert [f.metric for f in extract_figures("毛利率58.6%,营业利益率49.6%,税后纯益3982.7亿元。")] == [
+        "毛利率", "营业利润率", "净利润"]
+
+
+def test_hong_kong_year_on_year_change():
+    assert only("出口量按年下跌12.3%。").metric == "出口量同比下降"
+
+
+def test_plan_with_ni_is_a_target():
+    assert only("特朗普拟对进口芯片课征100%关税。").modality == "target"
+
+
+def test_source_is_the_named_organisation_in_the_phrase():
+    assert only("荷兰设备大厂艾司摩尔(ASML)财报显示,中国市场占其营收的41%。").attributed_to == "艾司摩尔"
+    assert only("〔编译/综合报导〕美国总统特朗普表示,将课征约100%关税。").attributed_to == "特朗普"
+
+
+def test_source_trims_a_dateline_and_a_quoting_verb():
+    assert only("外媒引述消息人士称,自给率已达45%。").attributed_to == "消息人士"
+
+
+def test_bare_source_noun_is_no_source():
+    assert only("据测算,人才缺口约为20万人。").attributed_to == ""
+
+
+def test_subject_drops_period_and_manner_words():
+    assert only("5月单月涨幅高达130.7%。").subject == ""
+    assert only("通过“阶梯式攻关”向14纳米迈进。").subject == ""
