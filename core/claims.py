@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -53,11 +54,13 @@ COMPARISON_COLUMNS = [
 ]
 GROUP_COLUMNS = [
     "group_id", "rank", "status", "metric", "subject", "unit", "figures", "articles", "sources",
-    "contradictions", "explained", "agreements", "headline", "headline_en",
+    "contradictions", "explained", "agreements", "spread", "headline", "headline_en",
 ]
 CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
 
 MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算"}
+QUALIFIER_ZH = {"over": "超", "under": "不到", "about": "约", "at_least": "至少", "at_most": "至多"}
+QUALIFIER_EN = {"over": "over ", "under": "under ", "about": "about ", "at_least": "at least ", "at_most": "at most "}
 MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates"}
 REASON_ZH = {
     "different_period": "时期不同",
@@ -379,13 +382,7 @@ def group_claims(extraction) -> ClaimReport:
         group_rows.append(_group_row(group_id, metric, subject, unit, claims, pairs))
         context_rows.extend(_context(group_id, measure, scope, extraction))
 
-    groups = pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"])
-    groups = groups.sort_values(
-        ["status", "sources", "figures", "group_id"],
-        key=lambda s: s.map(STATUS_ORDER) if s.name == "status" else (-s if s.name in ("sources", "figures") else s),
-        kind="stable",
-    ).reset_index(drop=True)
-    groups.insert(1, "rank", range(1, len(groups) + 1))
+    groups = rank_groups(pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"]))
     order = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
 
     claims = pd.concat(claim_frames, ignore_index=True)
@@ -399,6 +396,30 @@ def group_claims(extraction) -> ClaimReport:
         comparisons=comparisons.reset_index(drop=True),
         context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS),
     )
+
+
+def rank_groups(groups: pd.DataFrame) -> pd.DataFrame:
+    """Groups in reading order, ``rank`` from 1.
+
+    Figures from different sources before figures within one source; then contradictions,
+    differences explained by period or modality, agreements; then more sources, the wider
+    disagreement (relative spread of the values), more figures.
+    """
+    ordered = groups.assign(_single=groups["sources"] < 2, _status=groups["status"].map(STATUS_ORDER))
+    ordered = ordered.sort_values(
+        ["_single", "_status", "sources", "spread", "figures", "group_id"],
+        ascending=[True, True, False, False, False, True], kind="stable",
+    )
+    ordered = ordered.drop(columns=["_single", "_status", "rank"], errors="ignore").reset_index(drop=True)
+    ordered.insert(1, "rank", range(1, len(ordered) + 1))
+    return ordered
+
+
+def spread(values: pd.Series) -> float:
+    """How far a group's values lie apart, relative to the largest: 0 for one value, 0.51 for 38 vs 78."""
+    values = values.dropna().astype(float)
+    top = values.abs().max() if len(values) else 0.0
+    return round(float((values.max() - values.min()) / top), 4) if top else 0.0
 
 
 def _by_rank(order: dict[str, int]):
@@ -485,7 +506,8 @@ def _group_row(group_id: str, metric: str, subject: str, unit: str, claims: pd.D
         "group_id": group_id, "status": status, "metric": metric, "subject": subject, "unit": unit,
         "figures": len(claims), "articles": claims["article_id"].nunique(), "sources": claims["source"].nunique(),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
-        "agreements": len(pairs) - len(reasons), "headline": headline, "headline_en": headline_en,
+        "agreements": len(pairs) - len(reasons), "spread": spread(pd.concat([claims["value"], claims["value_high"]])),
+        "headline": headline, "headline_en": headline_en,
     }
 
 
@@ -494,13 +516,15 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
     def side_zh(f: dict) -> str:
         bits = [x for x in (f.get("period"), f.get("attributed_to") and f"据{f['attributed_to']}") if x]
         extra = f"（{'，'.join(bits)}）" if bits else ""
-        return f"{_short(f['file'])} {MODALITY_ZH.get(f.get('modality') or 'reported', '报告')}{f['text']}{extra}"
+        verb = MODALITY_ZH.get(f.get("modality") or "reported", "报告")
+        return f"{_who(f, '（{}）')}{verb}{QUALIFIER_ZH.get(f.get('qualifier'), '')}{f['text']}{extra}"
 
     def side_en(f: dict) -> str:
         bits = [x for x in (f.get("period") and f"for {f['period']}",
                             f.get("attributed_to") and f"({f['attributed_to']})") if x]
         verb = MODALITY_EN.get(f.get("modality") or "reported", "reports")
-        return " ".join([_short(f["file"]), verb, str(f["text"]), *bits])
+        qualifier = QUALIFIER_EN.get(f.get("qualifier"), "")
+        return " ".join([_who(f, " ({})"), verb, qualifier + str(f["text"]), *bits])
 
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
     if verdict.verdict == "agree":
@@ -526,8 +550,12 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
             f"{what}: {side_en(a)}; {side_en(b)}: {reason_en}{source_note_en}.")
 
 
-def _short(file: str) -> str:
-    return str(file).split("_", 1)[0] if re.match(r"\d+_", str(file)) else str(file)
+def _who(figure: dict, brackets: str) -> str:
+    """The source that states a figure, with its article in ``brackets``: 網易號（000）."""
+    file = str(figure.get("file", ""))
+    short = file.split("_", 1)[0] if re.match(r"\d+_", file) else Path(file).stem
+    source = figure.get("source")
+    return source + brackets.format(short) if isinstance(source, str) and source else short
 
 
 def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:
