@@ -176,26 +176,37 @@ def _is_generic(subject: str) -> bool:
 
 
 def qualitative_mentions(mapped: MappedText) -> list[dict]:
-    """Sentences naming a measure and its scope without any number (半导体自给率稳步提升).
+    """Sentences that name a measure of a scope without any number (半导体自给率稳步提升).
 
-    Computed once per article at extraction; the claim groups attach them as context.
+    The measure must follow its scope word directly (半导体自给率, 芯片的市场份额), and not be the
+    first half of a policy word (芯片出口管制 names no export figure). Computed once per article at
+    extraction; the claim groups attach them as context.
     """
     rows = []
-    scope_words = _pattern("scopes.tsv")
+    named = _scoped_measure()
     for match in _SENTENCE.finditer(mapped.text):
-        sentence = match.group()
-        if not scope_words.search(sentence) or _NUMBER.search(sentence):
-            continue
-        measure, scope = _lookup(sentence, "measures.tsv"), _lookup(sentence, "scopes.tsv")
-        if measure and scope:
-            start, end = mapped.to_original(match.start(), match.end())
-            rows.append({"measure": measure, "scope": scope, "sentence": mapped.original[start:end].strip(),
-                         "start": start, "end": end})
+        for clause in _CLAUSE.findall(match.group()):
+            hit = named.search(clause)
+            if hit and not _NUMBER.search(clause):
+                start, end = mapped.to_original(match.start(), match.end())
+                rows.append({"measure": _lookup(hit.group("measure"), "measures.tsv"),
+                             "scope": _lookup(hit.group("scope"), "scopes.tsv"),
+                             "sentence": mapped.original[start:end].strip(), "start": start, "end": end})
+                break
     return rows
 
 
+@cache
+def _scoped_measure() -> re.Pattern[str]:
+    return re.compile(
+        f"(?P<scope>{_pattern('scopes.tsv').pattern})的?(?P<measure>{_pattern('measures.tsv').pattern})"
+        r"(?!管制|限制|禁令|禁运|壁垒|清单|政策|许可)"
+    )
+
+
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
-_NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之")
+_CLAUSE = re.compile(r"[^,，;；:：]+")
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之|[十百千万亿兆]+(?:亿|元|美元|倍)|万亿|亿")
 
 
 @cache
@@ -563,5 +574,6 @@ def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:
     context = extraction.context
     if not scope or context.empty:
         return []
-    hits = context[(context["scope"] == scope) & context["measure"].map(lambda m: measure.startswith(m))]
+    measures = context["measure"].fillna("").astype(str)
+    hits = context[(context["scope"] == scope) & measures.map(lambda m: bool(m) and measure.startswith(m))]
     return [{"group_id": group_id, **row} for row in hits[CONTEXT_COLUMNS[1:]].to_dict("records")]

@@ -96,6 +96,9 @@ _CURRENCIES = [s for s, u in _UNITS.items() if u.kind == "currency"]
 # Currencies whose amounts are written in 元 (新台币5兆元): a bare 元 later in the paragraph is theirs.
 _YUAN_CURRENCIES = [row[0] for row in read_rows("units.tsv") if len(row) > 4 and row[4] == "yuan"]
 _MEASURES = {row[0]: _Measure(row[1], row[2]) for row in read_rows("figure_metrics.tsv")}
+# A bound on a process node in a sentence about controls (禁止出口7纳米及以下芯片) is the rule's threshold.
+_CONTROL_RE = re.compile(_alternation(_cues("control")))
+CONTROL_THRESHOLD = "管制门槛"
 # Measures of a firm's accounts (营收, 毛利率): a place before them is a market segment, not the subject.
 _FIRM_METRICS = tuple({row[1] for row in read_rows("figure_metrics.tsv") if len(row) > 3 and row[3] == "firm"})
 _QUALIFIER_BEFORE = _cues("qualifier_before")
@@ -282,6 +285,9 @@ def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> 
         metric, anchor = context.metric()
         subject = context.subject(anchor)
         metric, subject = _elliptical(context, metric, subject, described.get((index, q.unit)))
+        if not metric and q.unit == "nm" and q.qualifier in ("at_most", "under") \
+                and _CONTROL_RE.search(text, sent_start, sent_end):
+            metric = CONTROL_THRESHOLD
         if not subject and previous and previous[0] == index:
             subject = previous[1]
         subject = _owner(text, sent_start, q.lead, metric, subject) or subject

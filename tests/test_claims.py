@@ -16,6 +16,7 @@ from core.claims import (
     overlap_kind,
     period_span,
     periods_differ,
+    qualitative_mentions,
     scope_of,
     subject_key,
 )
@@ -276,3 +277,21 @@ def test_is_earlier_level_reads_the_words_before_the_figure():
     assert is_earlier_level("營收占比已從過去約兩成降至13%", 8)
     assert is_earlier_level("关税已从2024年的25%提高到50%", 10)
     assert not is_earlier_level("营收占比降至13%", 6)
+
+
+def test_one_article_giving_one_dated_rule_two_thresholds_is_flagged():
+    report = group_claims(extraction_of(
+        fig(14, unit="nm", qualifier="at_most", metric="管制门槛", period="2022-10", article="a", sentence_start=1),
+        fig(7, unit="nm", qualifier="at_most", metric="管制门槛", period="2022-10", article="a", sentence_start=9),
+    ))
+    row = report.comparisons.iloc[0]
+    assert (row.verdict, row.reason) == ("differ", "unexplained")
+
+
+def test_qualitative_mention_needs_the_scope_right_before_the_measure():
+    from core.normalize import normalize
+
+    text = "中國芯片出口額已突破萬億人民幣,半導體自給率穩步提升。芯片出口管制越來越嚴。"
+    found = qualitative_mentions(normalize(text))
+    assert [(m["measure"], m["scope"]) for m in found] == [("自给率", "半导体")]
+    assert found[0]["sentence"].startswith("中國芯片")

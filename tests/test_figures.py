@@ -554,3 +554,10 @@ def test_bare_source_noun_is_no_source():
 def test_subject_drops_period_and_manner_words():
     assert only("5月单月涨幅高达130.7%。").subject == ""
     assert only("通过“阶梯式攻关”向14纳米迈进。").subject == ""
+
+
+def test_process_node_bound_under_a_control_is_its_threshold():
+    (figure,) = extract_figures("2022年10月,美國商務部頒佈禁令,禁止向中國出售7納米及以下先進製程芯片。")
+    assert (figure.value, figure.unit, figure.qualifier, figure.metric) == (7, "nm", "at_most", "管制门槛")
+    (plain,) = extract_figures("中芯国际28纳米成熟制程良率稳定。")
+    assert plain.metric != "管制门槛"
