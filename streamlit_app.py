@@ -1,7 +1,7 @@
 """对照 Duizhao: several articles on one story, side by side.
 
 Entry point: page setup, optional sign-in, the shared sidebar filters (all in
-``pages.shared.setup``) and the navigation over the screens in ``pages/``.
+``ui.shared.setup``) and the navigation over the screens in ``pages/``.
 Run with ``streamlit run streamlit_app.py``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import i18n
-from pages import shared
+from ui import shared
 
 board = shared.setup()
 st.session_state["dashboard"] = board

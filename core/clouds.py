@@ -26,6 +26,9 @@ FONT_NAMES = (
     "PingFang.ttc", "msyh.ttc", "simhei.ttf",
 )
 FONT_PACKAGE = "fonts-wqy-microhei"
+# The light end of viridis (green to yellow) is hard to read on white: words take colours from its dark
+# part only, all at least 3:1 against white (the WCAG contrast for large text).
+COLORMAP_TOP = 0.58
 
 
 class FontNotFoundError(FileNotFoundError):
@@ -55,19 +58,48 @@ def default_font() -> Path:
     return find_cjk_font()
 
 
+def contrast_with_white(rgb: tuple[int, int, int]) -> float:
+    """The WCAG contrast ratio of an sRGB colour (0–255) against white: 1 (white) to 21 (black)."""
+    def linear(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def dark_colors(colormap: str = "viridis", top: float = COLORMAP_TOP):
+    """A ``color_func`` for WordCloud: a random colour from the first ``top`` of ``colormap``."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps[colormap]
+
+    def color(word, font_size, position, orientation, random_state=None, **kwargs) -> str:
+        r, g, b, _ = cmap(random_state.uniform(0, top))
+        return f"rgb({round(r * 255)}, {round(g * 255)}, {round(b * 255)})"
+
+    return color
+
+
 def cloud_png(freqs: Mapping[str, float], width: int = 900, height: int = 500, font_path: Path | None = None,
-              colormap: str = "viridis") -> bytes:
-    """A word cloud of ``freqs`` (term → weight, all positive) as PNG bytes on a white background."""
+              colormap: str = "viridis", layout_scale: int = 2) -> bytes:
+    """A word cloud of ``freqs`` (term → weight, all positive) as PNG bytes on a white background,
+    in dark colours of ``colormap`` (:func:`dark_colors`).
+
+    Words are placed on a canvas ``layout_scale`` times smaller and drawn at full size:
+    placing is most of the time, and at half size it takes about half as long.
+    """
     from wordcloud import WordCloud
 
     weights = {term: float(w) for term, w in freqs.items() if w and w > 0 and term.strip()}
     if not weights:
         raise ValueError("no terms with a positive weight to draw")
     cloud = WordCloud(
-        font_path=str(font_path or default_font()), width=width, height=height, background_color="white",
-        colormap=colormap, prefer_horizontal=1.0, max_words=len(weights), random_state=7, margin=4,
+        font_path=str(font_path or default_font()), width=max(1, round(width / layout_scale)),
+        height=max(1, round(height / layout_scale)), scale=layout_scale, background_color="white",
+        color_func=dark_colors(colormap), prefer_horizontal=1.0, max_words=len(weights), random_state=7, margin=4,
         collocations=False,
     ).generate_from_frequencies(weights)
     buffer = io.BytesIO()
-    cloud.to_image().save(buffer, format="PNG", optimize=True)
+    cloud.to_image().save(buffer, format="PNG")
     return buffer.getvalue()

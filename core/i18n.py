@@ -21,6 +21,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sources_help": (
         "只看这些来源的文章；链接会记住选择。", "Only articles from these sources; the link keeps the choice.",
     ),
+    "sources_placeholder": ("选择来源", "Choose sources"),
+    "unknown_source": ("未知来源", "Unknown source"),
     "filters": ("筛选", "Filters"),
     "login_needed": ("请先登录再查看仪表板。", "Please sign in to see the dashboard."),
     "login": ("登录", "Sign in"),
@@ -43,7 +45,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "m_sources": ("来源", "Sources"),
     "m_figures": ("数字", "Figures"),
     "m_groups": ("可比指标", "Claim groups"),
-    "m_contradictions": ("需核对的分歧", "Disagreements"),
+    "m_contradictions": ("矛盾", "Contradictions"),
+    "m_explained": ("可解释的差异", "Explained differences"),
     "m_articles_help": ("所选来源中成功读取的文章数。", "Articles read from the selected sources."),
     "m_figures_help": ("文章中带单位或指标的数字（百分比、金额、数量…）。", "Quantities stated in the articles."),
     "m_groups_help": (
@@ -51,8 +54,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Groups of two or more figures that measure the same thing.",
     ),
     "m_contradictions_help": (
-        "数字不一致的组：矛盾，或可由时期/性质解释的差异。",
-        "Groups whose figures differ: contradictions, or differences explained by period or modality.",
+        "数字不一致、且无法由时期或性质（实测/预测/目标）解释的组：需要核对。",
+        "Groups whose figures differ with no period or modality (reported / projected / target) to explain it: "
+        "worth checking.",
+    ),
+    "m_explained_help": (
+        "数字不同，但时期或性质不同，可以解释差异的组。",
+        "Groups whose figures differ, explained by a different period or modality.",
     ),
     "top_differences": ("最值得注意的分歧", "Differences worth a look"),
     "no_differences": ("所选文章的数字之间没有分歧。", "The figures in the selected articles do not disagree."),
@@ -82,6 +90,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Pick 2–4 articles to read side by side: ● marks what at least two of them mention.",
     ),
     "pick_articles": ("文章（2–4 篇）", "Articles (2–4)"),
+    "articles_placeholder": ("选择 2–4 篇文章", "Choose 2–4 articles"),
+    "shared_more": ("● 所选文章中至少两篇都有；括号内为也提到它的文章。", "● at least two chosen articles have it; "
+                    "in brackets, the other articles that do."),
     "pick_two": ("请在侧栏中选择至少两篇文章。", "Pick at least two articles in the sidebar."),
     "shared_measures": ("共同的指标", "Measures they share"),
     "shared_measures_caption": (
@@ -113,6 +124,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "status_filter": ("结论", "Verdict"),
     "measure_filter": ("指标", "Measure"),
+    "measure_placeholder": ("全部指标", "All measures"),
+    "group_page": ("页", "Page"),
+    "group_page_of": ("第 {page} / {pages} 页", "{page} of {pages}"),
+    "rows_shown": ("显示前 {shown} 行，共 {total} 行；下载包含全部。", "Showing the first {shown} of {total} rows; "
+                   "the downloads hold them all."),
+    "groups_shown": ("共 {n} 组，每页 {size} 组。", "{n} groups, {size} per page."),
     "no_groups": (
         "所选文章中没有可以互相比较的数字。",
         "No figures in the selected articles can be compared with each other.",
@@ -125,6 +142,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_claims": ("下载 claims.csv", "Download claims.csv"),
     "download_comparisons": ("下载 comparisons.csv", "Download comparisons.csv"),
     "all_claims": ("全部数字（筛选后）", "All claims (filtered)"),
+    "all_claims_caption": (
+        "claims.csv 与 comparisons.csv 是完整的导出格式（与命令行相同）；“下载 CSV”只含上表。",
+        "claims.csv and comparisons.csv are the full export formats (as the command line writes them); "
+        "“Download CSV” holds the table above.",
+    ),
     "value": ("数值", "Value"),
     "source": ("来源", "Source"),
     "period": ("时期", "Period"),
@@ -152,6 +174,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "count": ("次数", "Count"),
     "zscore": ("z 值", "z-score"),
     "term": ("词", "Term"),
+    "word_list": ("词表 · Word list", "Word list"),
     "font_missing": ("找不到中文字体，无法绘制词云：{error}", "No Chinese font, so no word cloud: {error}"),
 }
 

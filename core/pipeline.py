@@ -18,10 +18,10 @@ files instead of ten thousand.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -63,8 +63,14 @@ class ArticleResult:
     figures: list[dict] = field(default_factory=list)
     dates: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)
-    term_counts: list[dict] = field(default_factory=list)
+    term_counts: dict[str, int] = field(default_factory=dict)
     context: list[dict] = field(default_factory=list)
+
+    def rows(self, table: str) -> list[dict]:
+        """The rows of one table (term counts as ``term``/``count`` rows)."""
+        if table == "term_counts":
+            return [{"term": t, "count": c} for t, c in self.term_counts.items()]
+        return getattr(self, table)
 
 
 @dataclass
@@ -105,17 +111,33 @@ def extract_article(article: Article) -> ArticleResult:
         figures=[dict(vars(f)) for f in figures.extract_figures_mapped(mapped, published)],
         dates=[dict(vars(d)) for d in figures.extract_dates_mapped(mapped, published)],
         mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
-        term_counts=[{"term": t, "count": c} for t, c in terms.term_counts(mapped.text).items()],
+        term_counts=dict(terms.term_counts(mapped.text)),
         context=claims.qualitative_mentions(mapped),
     )
 
 
 def result_tables(results: Sequence[tuple[str, ArticleResult]]) -> dict[str, pd.DataFrame]:
     """Many articles' results as one DataFrame per table, each row carrying its content hash."""
-    return {
-        name: _table([{**row, "content_hash": h} for h, result in results for row in getattr(result, name)])
-        for name in RESULT_TABLES
-    }
+    tables = {}
+    for name in RESULT_TABLES:
+        if name == "term_counts":
+            frame = pd.DataFrame({
+                "term": [t for _, r in results for t in r.term_counts],
+                "count": [c for _, r in results for c in r.term_counts.values()],
+                "content_hash": [h for h, r in results for _ in range(len(r.term_counts))],
+            })
+        else:
+            frame = _table([{**row, "content_hash": h} for h, r in results for row in r.rows(name)])
+        tables[name] = _compact(frame)
+    return tables
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Repeated strings (hashes, terms, names) as categories: a 10,000-article corpus has millions of rows."""
+    for column in ("content_hash", "term", "entity", "type", "measure", "scope", "unit", "modality", "qualifier"):
+        if column in frame.columns:
+            frame[column] = frame[column].astype("category")
+    return frame
 
 
 def _table(rows: list[dict]) -> pd.DataFrame:
@@ -166,7 +188,13 @@ class ResultCache:
         result = ArticleResult()
         for row in rows:
             name = row.pop("table")
-            getattr(result, name).append({k[len(name) + 1:]: v for k, v in row.items() if k.startswith(name + ".")})
+            if name not in RESULT_TABLES:
+                continue
+            fields = {k[len(name) + 1:]: v for k, v in row.items() if k.startswith(name + ".")}
+            if name == "term_counts":
+                result.term_counts[fields["term"]] = fields["count"]
+            else:
+                getattr(result, name).append(fields)
         return result
 
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
@@ -190,7 +218,7 @@ class ResultCache:
             return
         rows = [
             {"table": name, **{f"{name}.{k}": v for k, v in row.items()}}
-            for name in RESULT_TABLES for row in getattr(result, name)
+            for name in RESULT_TABLES for row in result.rows(name)
         ] or [{"table": "none"}]
         path = self._article_path(content_hash)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -240,30 +268,49 @@ def extract_corpus(
     total = len(hashes)
     if progress:
         progress(len(covered), total)
-    fresh: list[tuple[str, ArticleResult]] = []
-    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs), strict=True), len(covered) + 1):
-        cache.put(article.content_hash, result)
-        fresh.append((article.content_hash, result))
+    batches: list[dict[str, pd.DataFrame]] = []
+    batch: list[tuple[str, ArticleResult]] = []
+    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, cache), strict=True),
+                                             len(covered) + 1):
+        batch.append((article.content_hash, result))
+        if len(batch) >= _BATCH:
+            batches.append(result_tables(batch))
+            batch = []
         if progress:
             progress(done, total)
-    new = result_tables(fresh)
-    tables = {name: _concat([cached.get(name, pd.DataFrame()), new[name]]) for name in RESULT_TABLES}
+    batches.append(result_tables(batch))
+    tables = {
+        name: _compact(_concat([cached.get(name, pd.DataFrame()), *(b[name] for b in batches)]))
+        for name in RESULT_TABLES
+    }
     if todo or len(covered) < total:
         cache.save_snapshot(tables, hashes)
     return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
 
 
-def _map_articles(articles: list[Article], jobs: int) -> Iterable[ArticleResult]:
-    """Extract in order; a process pool when there is enough work for it to pay."""
+# Results are turned into compact tables this many articles at a time: memory follows the output.
+_BATCH = 256
+
+
+def _extract_and_store(article: Article, cache: ResultCache) -> ArticleResult:
+    """The worker's task: extract one article and put it in the shared cache."""
+    result = extract_article(article)
+    cache.put(article.content_hash, result)
+    return result
+
+
+def _map_articles(articles: list[Article], jobs: int, cache: ResultCache) -> Iterable[ArticleResult]:
+    """Extract (and cache) in order; a process pool when there is enough work for it to pay."""
+    task = partial(_extract_and_store, cache=cache)
     if jobs <= 1 or len(articles) < 2 * jobs:
-        return map(extract_article, articles)
-    return _pooled(articles, jobs)
+        return map(task, articles)
+    return _pooled(task, articles, jobs)
 
 
-def _pooled(articles: list[Article], jobs: int) -> Iterable[ArticleResult]:
+def _pooled(task, articles: list[Article], jobs: int) -> Iterable[ArticleResult]:
     chunk = max(1, min(32, len(articles) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(extract_article, articles, chunksize=chunk)
+        yield from pool.map(task, articles, chunksize=chunk)
 
 
 def assemble(
@@ -354,14 +401,7 @@ def _key_term_table(term_counts: pd.DataFrame) -> pd.DataFrame:
 
     if term_counts.empty:
         return _frame([], TERM_COLUMNS)
-    doc_counts = {
-        aid: Counter(dict(zip(part["term"], part["count"], strict=True)))
-        for aid, part in term_counts.groupby("article_id", sort=False)
-    }
-    ranked = pd.DataFrame(
-        [(aid, t.term, round(t.weight, 6), t.count, t.rank)
-         for aid, items in terms.key_terms(doc_counts).items() for t in items],
-        columns=["article_id", "term", "weight", "count", "rank"],
-    )
+    ranked = terms.key_terms_table(term_counts[["article_id", "term", "count"]], doc="article_id")
+    ranked["weight"] = ranked["weight"].astype(float).round(6)
     meta = term_counts.drop_duplicates("article_id")[KEY_COLUMNS]
     return _frame(meta.merge(ranked, on="article_id", how="inner"), TERM_COLUMNS)

@@ -21,6 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import pandas as pd
+
 from core.lexicon import read_words
 from core.segment import cut
 
@@ -105,26 +108,41 @@ def term_counts(text: str) -> Counter[str]:
 def key_terms(doc_counts: Mapping[str, Counter[str]], top_n: int = 30) -> dict[str, list[Term]]:
     """The ``top_n`` key terms of every document, by TF-IDF against all of ``doc_counts``.
 
-    ``doc_counts`` maps a document id to its term counts (``term_counts``). Term
-    frequency is sublinear (1 + log tf); idf is smoothed, log((1 + N) / (1 + df)) + 1,
-    so with a single document the ranking is by frequency alone. Ties go to the
-    term that sorts first.
+    ``doc_counts`` maps a document id to its term counts (``term_counts``). A
+    convenience over :func:`key_terms_table`, which does the work on a long table.
     """
-    df: Counter[str] = Counter()
-    for counts in doc_counts.values():
-        df.update(term for term, n in counts.items() if n > 0)
-    n_docs = len(doc_counts)
-    idf = {term: math.log((1 + n_docs) / (1 + n)) + 1 for term, n in df.items()}
-
-    result: dict[str, list[Term]] = {}
-    for doc_id, counts in doc_counts.items():
-        weights = {term: (1 + math.log(n)) * idf[term] for term, n in counts.items() if n > 0}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        best = heapq.nsmallest(max(top_n, 0), weights.items(), key=lambda tw: (-tw[1], tw[0]))
-        result[doc_id] = [
-            Term(term, weight / norm, counts[term], rank) for rank, (term, weight) in enumerate(best, start=1)
-        ]
+    rows = [(doc, term, n) for doc, counts in doc_counts.items() for term, n in counts.items()]
+    table = key_terms_table(pd.DataFrame(rows, columns=["doc", "term", "count"]), top_n)
+    result: dict[str, list[Term]] = {doc: [] for doc in doc_counts}
+    for doc, term, weight, count, rank in table.itertuples(index=False):
+        result[doc].append(Term(term, float(weight), int(count), int(rank)))
     return result
+
+
+def key_terms_table(counts: pd.DataFrame, top_n: int = 30, doc: str = "doc") -> pd.DataFrame:
+    """Key terms of every document from a long table of (``doc``, term, count) rows, vectorised.
+
+    Term frequency is sublinear (1 + log tf); idf is smoothed, log((1 + N) / (1 + df)) + 1, so with
+    a single document the ranking is by frequency alone. Weights are L2-normalised per document over
+    all its terms; ties go to the term that sorts first. Returns (``doc``, term, weight, count, rank)
+    with rank 1 the most important, at most ``top_n`` rows per document.
+    """
+    counts = counts[counts["count"] > 0]
+    columns = [doc, "term", "weight", "count", "rank"]
+    if counts.empty or top_n <= 0:
+        return pd.DataFrame(columns=columns)
+    n_docs = counts[doc].nunique()
+    df = counts.groupby("term", observed=True)[doc].transform("size")
+    weight = (1 + np.log(counts["count"].to_numpy(dtype=float))) * (np.log((1 + n_docs) / (1 + df.to_numpy())) + 1)
+    table = counts[[doc, "term", "count"]].assign(weight=weight)
+    norm = np.sqrt((table["weight"] ** 2).groupby(table[doc], observed=True).transform("sum"))
+    table["weight"] = table["weight"] / norm.where(norm > 0, 1.0)
+    table = table.sort_values([doc, "weight", "term"], ascending=[True, False, True], kind="stable")
+    table["rank"] = table.groupby(doc, observed=True).cumcount() + 1
+    table = table[table["rank"] <= top_n]
+    order = {d: i for i, d in enumerate(dict.fromkeys(counts[doc]))}
+    table = table.sort_values([doc, "rank"], key=lambda s: s.map(order) if s.name == doc else s, kind="stable")
+    return table[columns].reset_index(drop=True)
 
 
 def distinctive_terms(

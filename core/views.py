@@ -13,13 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from core import i18n
 from core.claims import STATUS_ORDER, ClaimReport, interval
-from core.corpus import Article, Corpus, LoadError, LoadProblem, load_article_bytes
+from core.corpus import UNKNOWN_SOURCE, Article, Corpus, LoadError, LoadProblem, load_article_bytes
 
 # --- filtering ------------------------------------------------------------------------------------
 
@@ -101,13 +102,16 @@ def select_groups(groups: pd.DataFrame, statuses: Sequence[str] = (), measures: 
 
 
 def headline_numbers(articles: pd.DataFrame, figures: pd.DataFrame, groups: pd.DataFrame) -> dict[str, int]:
-    """The overview's counts: articles, sources, figures, claim groups and groups whose figures differ."""
+    """The overview's counts: articles, sources, figures, claim groups, and groups whose figures differ
+    without an explanation (contradictions) or with one (period, modality …) apart."""
+    status = groups["status"] if not groups.empty else pd.Series(dtype=str)
     return {
         "articles": len(articles),
         "sources": articles["source"].nunique(),
         "figures": len(figures),
         "groups": len(groups),
-        "differences": int((groups["status"] != "agree").sum()) if not groups.empty else 0,
+        "contradictions": int((status == "contradiction").sum()),
+        "explained": int((status == "explained").sum()),
     }
 
 
@@ -139,10 +143,10 @@ def group_card(report: ClaimReport, group_id: str, lang: str) -> GroupCard:
     group = report.groups.set_index("group_id").loc[group_id]
     claims = report.claims[report.claims["group_id"] == group_id]
     values = [
-        {"source": row.source, "text": row.text, "figure": format_figure(row.value, row.value_high, row.unit,
-                                                                          row.qualifier, lang),
-         "modality": i18n.label(i18n.MODALITY, row.modality or "reported", lang), "period": row.period or "",
-         "file": row.file}
+        {"source": display_source(row.source, lang), "text": row.text,
+         "figure": format_figure(row.value, row.value_high, row.unit, row.qualifier, lang),
+         "modality": i18n.label(i18n.MODALITY, row.modality or "reported", lang),
+         "period": format_period(row.period, lang), "file": row.file}
         for row in claims.drop_duplicates(["file", "text"]).itertuples(index=False)
     ]
     pair = telling_comparison(report.comparisons, group_id)
@@ -197,24 +201,40 @@ def chart_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
         low_end, high_end = interval(float(row.value), high, row.qualifier or "exact")
         mid = float(row.value) if high is None else (float(row.value) + float(high)) / 2
         rows.append({
-            "source": str(row.source), "value": mid, "low": low_end, "high": high_end,
+            "source": display_source(row.source, lang), "value": mid, "low": low_end, "high": high_end,
             "minus": mid - low_end, "plus": high_end - mid, "text": row.text, "unit": row.unit,
             "modality": i18n.label(i18n.MODALITY, row.modality or "reported", lang),
-            "period": row.period or "—", "attributed_to": row.attributed_to or "—", "file": row.file,
+            "period": format_period(row.period, lang) or "—", "attributed_to": row.attributed_to or "—",
+            "file": row.file,
         })
     return pd.DataFrame(rows, columns=["source", "value", "low", "high", "minus", "plus", "text", "unit",
                                        "modality", "period", "attributed_to", "file"])
 
 
-EVIDENCE_COLUMNS = ["source", "text", "period", "modality", "attributed_to", "sentence", "file"]
+EVIDENCE_COLUMNS = ["source", "text", "sentence", "period", "modality", "attributed_to"]
 
 
 def evidence_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The sentences behind a group's figures, as written, labelled in ``lang``."""
-    table = claims[EVIDENCE_COLUMNS].copy()
-    table["modality"] = table["modality"].fillna("reported").map(lambda m: i18n.label(i18n.MODALITY, m, lang))
-    table = table.fillna("")
-    return table.rename(columns=i18n.column_labels(EVIDENCE_COLUMNS, lang))
+    return _claims_columns(claims, EVIDENCE_COLUMNS, lang)
+
+
+CLAIMS_COLUMNS = ["metric", "subject", "source", "text", "sentence", "value", "unit", "period", "modality",
+                  "attributed_to"]
+
+
+def claims_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every figure of the chosen groups with what a reader needs (not the ids and offsets of claims.csv)."""
+    return _claims_columns(claims, CLAIMS_COLUMNS, lang)
+
+
+def _claims_columns(claims: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+    table = claims[columns].copy()
+    table["modality"] = table["modality"].fillna("reported").map(
+        {code: i18n.label(i18n.MODALITY, code, lang) for code in i18n.MODALITY}).fillna(table["modality"])
+    text_columns = [c for c in columns if c != "value"]
+    table[text_columns] = table[text_columns].fillna("").astype(str)
+    return table.reset_index(drop=True).rename(columns=i18n.column_labels(columns, lang))
 
 
 def comparison_table(comparisons: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -233,15 +253,40 @@ def comparison_table(comparisons: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def shared_items(frame: pd.DataFrame, column: str, article_ids: Sequence[str]) -> set[str]:
     """Values of ``column`` that at least two of ``article_ids`` have."""
-    rows = frame[frame["article_id"].isin(article_ids)]
-    counts = rows.drop_duplicates(["article_id", column]).groupby(column).size()
-    return set(counts[counts >= 2].index)
+    return set(shared_with(frame, column, article_ids))
 
 
-def marked_list(frame: pd.DataFrame, column: str, article_id: str, shared: set[str], limit: int = 15) -> str:
-    """One article's items as escaped markdown, shared ones in bold with a ● in front."""
-    items = frame[frame["article_id"] == article_id][column].astype(str).drop_duplicates().head(limit)
-    return "、".join(f"**● {escape_markdown(i)}**" if i in shared else escape_markdown(i) for i in items)
+def shared_with(frame: pd.DataFrame, column: str, article_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Values of ``column`` that at least two of ``article_ids`` have, each with the articles that have it."""
+    rows = frame[frame["article_id"].isin(article_ids)].drop_duplicates(["article_id", column])
+    holders = rows.groupby(column, sort=False)["article_id"].agg(list)
+    return {str(item): ids for item, ids in holders.items() if len(ids) >= 2}
+
+
+def marked_list(frame: pd.DataFrame, column: str, article_id: str, shared: dict[str, list[str]] | set[str],
+                limit: int = 15, numbers: dict[str, str] | None = None, shared_limit: int = 40) -> str:
+    """One article's items as escaped markdown: the shared ones first, in bold with a ●, then its own.
+
+    Every shared item is listed (up to ``shared_limit``), so a ● always has its partner
+    in the other article's list; the article's other items fill the list up to ``limit``.
+    With ``numbers`` (article id → short label), a shared item names the other articles
+    that have it, e.g. ``● 美国 (003)``.
+    """
+    items = list(frame.loc[frame["article_id"] == article_id, column].astype(str).drop_duplicates())
+    mine = [i for i in items if i in shared]
+    own = [i for i in items if i not in shared][:max(0, limit - len(mine))]
+
+    def mark(item: str) -> str:
+        text = f"**● {escape_markdown(item)}**"
+        if numbers and isinstance(shared, dict):
+            others = [escape_markdown(numbers.get(a, a)) for a in shared[item] if a != article_id]
+            text += f" :gray[({', '.join(others)})]"
+        return text
+
+    marked = [mark(i) for i in mine[:shared_limit]]
+    if len(mine) > shared_limit:
+        marked.append(f"… +{len(mine) - shared_limit}")
+    return "、".join(marked + [escape_markdown(i) for i in own])
 
 
 def aligned_measures(report: ClaimReport, article_ids: Sequence[str], names: dict[str, str],
@@ -255,14 +300,14 @@ def aligned_measures(report: ClaimReport, article_ids: Sequence[str], names: dic
     spread = claims.groupby("group_id")["article_id"].nunique()
     ids = [g for g in report.groups["group_id"] if spread.get(g, 0) >= 2]
     files = set(claims["file"])
+    between = report.comparisons[report.comparisons["group_id"].isin(set(ids))
+                                 & report.comparisons["file_a"].isin(files) & report.comparisons["file_b"].isin(files)]
     status_col = i18n.label(i18n.COLUMNS, "status", lang)
     measure_col = i18n.label(i18n.COLUMNS, "metric", lang)
     rows = []
     groups = report.groups.set_index("group_id")
     for group_id in ids:
-        pairs = report.comparisons[(report.comparisons["group_id"] == group_id)
-                                   & report.comparisons["file_a"].isin(files)
-                                   & report.comparisons["file_b"].isin(files)]
+        pairs = between[between["group_id"] == group_id]
         differ = pairs[pairs["verdict"] == "differ"]
         status = "contradiction" if (differ["reason"] == "unexplained").any() else \
             "explained" if len(differ) else "agree"
@@ -298,19 +343,127 @@ def overlap_table(entities: pd.DataFrame, terms: pd.DataFrame, article_ids: Sequ
 def default_articles(report: ClaimReport, article_ids: Sequence[str]) -> list[str]:
     """Two articles worth comparing first: those of the top group spanning two articles, else the first two."""
     available = list(article_ids)
+    claims = report.claims[report.claims["article_id"].isin(set(available))]
+    members = claims.drop_duplicates(["group_id", "article_id"])
+    spread = members.groupby("group_id").size()
     for group_id in report.groups["group_id"]:
-        members = report.claims[report.claims["group_id"] == group_id]["article_id"]
-        chosen = [a for a in dict.fromkeys(members) if a in available]
-        if len(chosen) >= 2:
-            return chosen[:2]
+        if spread.get(group_id, 0) >= 2:
+            return list(members.loc[members["group_id"] == group_id, "article_id"])[:2]
     return available[:2]
 
 
-def short_name(article: pd.Series, width: int = 14) -> str:
-    """A column header for an article: its file number and the start of its title."""
-    number = str(article["file"]).split("_", 1)[0]
-    title = str(article["title"] or "") or str(article["file"])
-    return f"{number} {title[:width]}{'…' if len(title) > width else ''}"
+def short_names(articles: pd.DataFrame, width: int = 14) -> dict[str, str]:
+    """A label per article id: its file number and the start of its title (column headers, pickers)."""
+    files = articles["file"].astype(str)
+    titles = articles["title"].fillna("").astype(str)
+    titles = titles.where(titles != "", files)
+    cut = titles.str[:width] + titles.str.len().gt(width).map({True: "…", False: ""})
+    return dict(zip(articles["article_id"], files.str.split("_", n=1).str[0] + " " + cut, strict=True))
+
+
+def article_numbers(names: dict[str, str]) -> dict[str, str]:
+    """The file number at the start of each :func:`short_names` label."""
+    return {article_id: name.split(" ", 1)[0] for article_id, name in names.items()}
+
+
+# --- display values -------------------------------------------------------------------------------
+
+
+def display_source(source: object, lang: str) -> str:
+    """A source as shown: the unknown-source label in ``lang``; the data and the filters keep the stored one."""
+    text = str(source)
+    return i18n.t("unknown_source", lang) if text == UNKNOWN_SOURCE else text
+
+
+_PERIOD_RE = re.compile(
+    r"(?P<year>\d{4}|-)(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?|Q(?P<quarter>[1-4])|H(?P<half>[12]))?"
+)
+_DAY_ONLY_RE = re.compile(r"---(?P<day>\d{2})")
+_DECADE_RE = re.compile(r"(?P<decade>\d{3}0)s")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUARTERS_ZH = ("一", "二", "三", "四")
+
+
+def _period_parts(value: str) -> dict[str, str | None] | None:
+    for pattern in (_PERIOD_RE, _DAY_ONLY_RE, _DECADE_RE):
+        match = pattern.fullmatch(value)
+        if match:
+            parts = {"year": None, "month": None, "day": None, "quarter": None, "half": None, "decade": None}
+            parts.update(match.groupdict())
+            if parts["year"] == "-":
+                parts["year"] = None
+            return parts
+    return None
+
+
+def _period_text(parts: dict[str, str | None], lang: str, *, year: bool = True) -> str:
+    """One end of a period in ``lang``; ``year=False`` leaves the year out (a range's second end)."""
+    y = parts["year"] if year else None
+    if parts["decade"]:
+        return f"{parts['decade']}年代" if lang == "zh" else f"{parts['decade']}s"
+    if lang == "zh":
+        if parts["quarter"]:
+            rest = f"{_QUARTERS_ZH[int(parts['quarter']) - 1]}季度"
+        elif parts["half"]:
+            rest = "上半年" if parts["half"] == "1" else "下半年"
+        else:
+            rest = "".join([f"{int(parts['month'])}月" if parts["month"] else "",
+                            f"{int(parts['day'])}日" if parts["day"] else ""])
+        return (f"{y}年" if y else "") + rest
+    if parts["quarter"] or parts["half"]:
+        rest = f"Q{parts['quarter']}" if parts["quarter"] else f"H{parts['half']}"
+    else:
+        month = _MONTHS_EN[int(parts["month"]) - 1] if parts["month"] else ""
+        rest = " ".join(x for x in (str(int(parts["day"])) if parts["day"] else "", month) if x)
+        if parts["day"] and not parts["month"]:
+            rest = f"day {int(parts['day'])}"
+    return " ".join(x for x in (rest, y or "") if x)
+
+
+@lru_cache(maxsize=4096)
+def format_period(value: object, lang: str) -> str:
+    """A period as a reader writes it; ``value`` is the ISO-like code figures.py gives periods.
+
+    ``2025Q1`` → 2025年一季度 / Q1 2025, ``2025H1`` → 2025年上半年 / H1 2025, ``2024-04..2025-03`` →
+    2024年4月–2025年3月 / Apr 2024 – Mar 2025; a range within one year names the year once
+    (2025年1月–5月 / Jan – May 2025). A value in no known form is returned as it is; CSVs keep the code.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    text = str(value).strip()
+    ends = text.split("..")
+    parts = [_period_parts(end) for end in ends]
+    if not text or len(ends) > 2 or any(p is None for p in parts):
+        return text
+    if len(parts) == 1:
+        return _period_text(parts[0], lang)
+    first, last = parts
+    bare_years = all(p["year"] and not any(p[k] for k in ("month", "day", "quarter", "half")) for p in parts)
+    if bare_years:
+        return f"{first['year']}–{last['year']}" + ("年" if lang == "zh" else "")
+    if first["year"] and first["year"] == last["year"]:
+        if lang == "zh":
+            return f"{_period_text(first, lang)}–{_period_text(last, lang, year=False)}"
+        return f"{_period_text(first, lang, year=False)} – {_period_text(last, lang)}"
+    return ("–" if lang == "zh" else " – ").join(_period_text(p, lang) for p in parts)
+
+
+def display_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A labelled table as shown: periods in words and the unknown-source label in ``lang``.
+
+    Only the columns headed with the ``period`` and ``source`` labels of ``lang`` change;
+    each distinct value is formatted once. The CSV download keeps ``table`` as it is.
+    """
+    shown = table
+    for column, show in (("period", format_period), ("source", display_source)):
+        header = i18n.label(i18n.COLUMNS, column, lang)
+        if header in table.columns:
+            values = table[header]
+            labels = {v: show(v, lang) for v in values.dropna().unique()}
+            if any(str(k) != v for k, v in labels.items()):
+                shown = shown.copy() if shown is table else shown
+                shown[header] = values.map(labels)
+    return shown
 
 
 # --- article text with figures marked ------------------------------------------------------------
@@ -370,18 +523,26 @@ def figure_spans(figures: pd.DataFrame, article_id: str) -> list[tuple[int, int]
 # --- term clouds ----------------------------------------------------------------------------------
 
 
-def term_frequencies(term_counts: pd.DataFrame, top_n: int = 100) -> dict[str, float]:
-    """The ``top_n`` most frequent terms over the given rows, summed across articles."""
+def term_totals(term_counts: pd.DataFrame) -> pd.Series:
+    """Term → count summed over the given rows, most frequent first (ties in term order)."""
     if term_counts.empty:
-        return {}
-    totals = term_counts.groupby("term")["count"].sum().sort_values(ascending=False, kind="stable")
+        return pd.Series(dtype="int64")
+    return term_counts.groupby("term")["count"].sum().sort_values(ascending=False, kind="stable")
+
+
+def top_terms(totals: pd.Series, top_n: int = 100) -> dict[str, float]:
+    """The first ``top_n`` terms of :func:`term_totals` with a positive count."""
     return {str(t): float(c) for t, c in totals.head(top_n).items() if c > 0}
 
 
-def source_counter(term_counts: pd.DataFrame, sources: Iterable[str]) -> Counter:
-    """Term counts summed over the articles of ``sources``."""
-    rows = filter_by_sources(term_counts, sources)
-    return Counter({str(t): int(c) for t, c in rows.groupby("term")["count"].sum().items()})
+def term_frequencies(term_counts: pd.DataFrame, top_n: int = 100) -> dict[str, float]:
+    """The ``top_n`` most frequent terms over the given rows, summed across articles."""
+    return top_terms(term_totals(term_counts), top_n)
+
+
+def as_counter(totals: pd.Series) -> Counter:
+    """A :func:`term_totals` series as a Counter (what :func:`core.terms.distinctive_terms` takes)."""
+    return Counter({str(t): int(c) for t, c in totals.items() if c > 0})
 
 
 def distinctive_frequencies(term_counts: pd.DataFrame, source: str, others: Iterable[str],
@@ -389,7 +550,8 @@ def distinctive_frequencies(term_counts: pd.DataFrame, source: str, others: Iter
     """Terms distinctive of ``source`` against ``others`` (positive log-odds z-scores only)."""
     from core.terms import distinctive_terms
 
-    focus, rest = source_counter(term_counts, [source]), source_counter(term_counts, others)
+    focus = as_counter(term_totals(filter_by_sources(term_counts, [source])))
+    rest = as_counter(term_totals(filter_by_sources(term_counts, others)))
     ranked = distinctive_terms(focus, rest, top_n=top_n)
     return {d.term: float(d.zscore) for d in ranked if d.zscore > 0}
 

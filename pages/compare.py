@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from core import i18n, views
-from pages import shared
+from ui import shared
 
 board = shared.current()
 t = board.t
@@ -15,20 +15,28 @@ st.title(t("compare_title"))
 st.caption(t("compare_caption"))
 shared.require_articles(board)
 
-articles = board.articles.set_index("article_id", drop=False)
-names = {article_id: views.short_name(row) for article_id, row in articles.iterrows()}
+names = board.names()
 shared.keep_valid_choices("articles", names)
 with st.sidebar:
     chosen = st.multiselect(
-        t("pick_articles"), list(names), default=views.default_articles(board.report, list(names)),
+        t("pick_articles"), list(names), default=board.remember("default_articles", lambda: views.default_articles(
+            board.report, list(names))),
         format_func=names.get, max_selections=4, key="articles", bind="query-params",
+        placeholder=t("articles_placeholder"),
     )
 if len(chosen) < 2:
     st.info(t("pick_two"), icon=":material/view_column:")
     st.stop()
 
-shared_entities = views.shared_items(board.entities, "entity", chosen)
-shared_terms = views.shared_items(board.terms, "term", chosen)
+articles = board.articles[board.articles["article_id"].isin(chosen)].set_index("article_id", drop=False)
+entities = board.entities[board.entities["article_id"].isin(chosen)]
+terms = board.terms[board.terms["article_id"].isin(chosen)]
+figures = board.figures[board.figures["article_id"].isin(chosen)]
+numbers = views.article_numbers(names)
+# With three or four articles, a shared item names the others that have it; with two that is plain.
+marks = numbers if len(chosen) > 2 else None
+shared_entities = views.shared_with(entities, "entity", chosen)
+shared_terms = views.shared_with(terms, "term", chosen)
 
 st.subheader(t("shared_measures"))
 st.caption(t("shared_measures_caption"))
@@ -44,29 +52,30 @@ for article_id, column in zip(chosen, st.columns(len(chosen), border=True), stri
         st.markdown(f"##### {views.escape_markdown(str(article['title']))}")
         unknown = t("unknown")
         st.caption(" · ".join([
-            f"{t('meta_source')}: {article['source']}",
-            f"{t('meta_author')}: {article['author'] or unknown}",
+            f"{t('meta_source')}: {views.escape_markdown(views.display_source(article['source'], board.lang))}",
+            f"{t('meta_author')}: {views.escape_markdown(str(article['author'] or unknown))}",
             f"{t('meta_date')}: {article['published'] or unknown}",
             f"{t('meta_script')}: {i18n.label(i18n.SCRIPT, str(article['script']), board.lang)}",
             f"{t('meta_length')}: {int(article['body_chars'])}",
         ]))
         st.markdown(f"**{t('key_terms')}**")
-        st.markdown(views.marked_list(board.terms, "term", article_id, shared_terms) or "—")
+        st.markdown(views.marked_list(terms, "term", article_id, shared_terms, numbers=marks) or "—")
         st.markdown(f"**{t('entities')}**")
-        st.markdown(views.marked_list(board.entities, "entity", article_id, shared_entities) or "—")
+        st.markdown(views.marked_list(entities, "entity", article_id, shared_entities, numbers=marks) or "—")
         st.markdown(f"**{t('figures')}**")
-        figures = board.figures[board.figures["article_id"] == article_id]
-        if figures.empty:
+        mine = figures[figures["article_id"] == article_id]
+        if mine.empty:
             st.caption(t("no_figures"))
         else:
-            shown = figures[["text", "metric", "period"]].rename(
+            shown = mine[["text", "metric", "period"]].rename(
                 columns=i18n.column_labels(["text", "metric", "period"], board.lang))
             shared.table_with_download(shown, f"figures_{article_id}.csv", board.lang,
                                        key=f"download_figures_{article_id}", height=240)
+if marks:
+    st.caption(t("shared_more"))
 
 st.subheader(t("overlap"))
-numbers = {article_id: name.split(" ", 1)[0] for article_id, name in names.items()}
-overlap = views.overlap_table(board.entities, board.terms, chosen, numbers, board.lang)
+overlap = views.overlap_table(entities, terms, chosen, numbers, board.lang)
 chart = px.bar(overlap, y=t("pair"), x=[t("shared_entities"), t("shared_terms")], orientation="h", barmode="group",
                labels={t("pair"): "", "value": t("count"), "variable": ""}, height=140 + 50 * len(overlap))
 chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
@@ -79,4 +88,5 @@ st.subheader(t("article_text"))
 for article_id, column in zip(chosen, st.columns(len(chosen)), strict=True):
     with column, st.container(height=520, border=True):
         text = board.extraction.texts[article_id]
-        st.markdown(views.highlight_markdown(text, views.figure_spans(board.figures, article_id)))
+        # Escaped whole: markdown in an article (**一是…**) shows as the characters written.
+        st.markdown(views.highlight_markdown(text, views.figure_spans(figures, article_id)))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.express as px
 import streamlit as st
 
 from core import i18n, views
-from core.export import csv_bytes
-from pages import shared
+from ui import shared
+
+# Groups drawn per page: each has a card, a chart and its evidence, so a large corpus is read a page at a time.
+GROUPS_PER_PAGE = 10
+# Rows of the all-claims table sent to the browser; the downloads hold every row.
+MAX_TABLE_ROWS = 5000
 
 board = shared.current()
 t = board.t
@@ -20,15 +26,21 @@ if report.groups.empty:
     st.info(t("no_groups"), icon=":material/search_off:")
     st.stop()
 
-metric_options = list(dict.fromkeys(report.groups["metric"]))
+metric_options = board.remember("metric_options", lambda: list(dict.fromkeys(report.groups["metric"])))
 shared.keep_valid_choices("measure", metric_options)
+
+
+def back_to_first_page() -> None:
+    st.session_state.pop("group_page", None)
+
+
 with st.container(horizontal=True, vertical_alignment="bottom"):
     statuses = st.pills(
         t("status_filter"), list(i18n.STATUS), selection_mode="multi", key="status", bind="query-params",
-        format_func=lambda s: i18n.label(i18n.STATUS, s, board.lang),
+        format_func=lambda s: i18n.label(i18n.STATUS, s, board.lang), on_change=back_to_first_page,
     )
-    measures = st.multiselect(t("measure_filter"), metric_options, key="measure",
-                              bind="query-params", width=420)
+    measures = st.multiselect(t("measure_filter"), metric_options, key="measure", bind="query-params", width=420,
+                              placeholder=t("measure_placeholder"), on_change=back_to_first_page)
 
 groups = views.select_groups(report.groups, statuses, measures)
 focus = st.query_params.get("group")
@@ -37,43 +49,76 @@ if focus in set(groups["group_id"]):
 if groups.empty:
     st.info(t("no_groups_filtered"), icon=":material/filter_alt_off:")
 
-for position, group_id in enumerate(groups["group_id"]):
-    card = views.group_card(report, group_id, board.lang)
+pages = max(1, math.ceil(len(groups) / GROUPS_PER_PAGE))
+page_numbers = list(range(1, pages + 1))
+shared.keep_valid_choices("group_page", page_numbers)
+if pages > 1:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        page = st.selectbox(t("group_page"), page_numbers, key="group_page", width=200,
+                            format_func=lambda n: t("group_page_of", page=n, pages=pages))
+        st.caption(t("groups_shown", n=len(groups), size=GROUPS_PER_PAGE))
+else:
+    page = 1
+on_page = groups.iloc[(page - 1) * GROUPS_PER_PAGE:page * GROUPS_PER_PAGE]
+# Row positions of each group's claims, pairs and mentions, found once per selection rather than per group.
+claim_rows = board.remember("claim_rows", lambda: report.claims.groupby("group_id").indices)
+pair_rows = board.remember("pair_rows", lambda: report.comparisons.groupby("group_id").indices)
+context_rows = board.remember("context_rows", lambda: report.context.groupby("group_id").indices)
+evidence_columns = shared.claim_columns(board.lang)
+
+for position, group_id in enumerate(on_page["group_id"]):
+    card = shared.card_for(board, group_id)
     shared.group_card(card, board.lang)
-    claims = report.claims[report.claims["group_id"] == group_id]
-    with st.expander(f"{t('evidence')} · {card.label}", expanded=position == 0):
+    claims = report.claims.iloc[claim_rows[group_id]]
+    evidence = st.expander(f"{t('evidence')} · {card.label}", expanded=position == 0 and page == 1,
+                           key=f"evidence_{group_id}", on_change="rerun")
+    with evidence:
+        # A closed expander's chart and tables are drawn only once it is opened (which reruns the page).
+        if not evidence.open:
+            continue
         points = views.chart_frame(claims, board.lang)
         chart = px.scatter(
             points, x="value", y="source", color="modality", symbol="modality",
             error_x="plus", error_x_minus="minus",
             hover_data={"text": True, "period": True, "attributed_to": True, "plus": False, "minus": False},
-            labels={"value": f"{t('value')} ({claims['unit'].iloc[0]})", "source": t("source"),
+            labels={"value": f"{t('value')} ({claims['unit'].iloc[0]})", "source": "",
                     "modality": t("modality"), "period": t("period"), "text": "", "attributed_to": ""},
             height=140 + 40 * points["source"].nunique(),
         )
         chart.update_traces(marker={"size": 14})
-        chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend_title_text=t("modality"))
+        chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend_title_text=t("modality"),
+                            yaxis_title=None)
         st.plotly_chart(chart, width="stretch", key=f"chart_{group_id}")
         shared.table_with_download(views.evidence_table(claims, board.lang), f"evidence_{group_id}.csv", board.lang,
-                                   key=f"download_evidence_{group_id}")
-        context = report.context[report.context["group_id"] == group_id]
-        if not context.empty:
+                                   key=f"download_evidence_{group_id}", column_config=evidence_columns)
+        if group_id in context_rows:
             st.markdown(f"**{t('context')}**")
-            for row in context.itertuples(index=False):
-                st.markdown(f"- {views.escape_markdown(row.source)}：{views.escape_markdown(row.sentence)}")
-        pairs = report.comparisons[report.comparisons["group_id"] == group_id]
+            for row in report.context.iloc[context_rows[group_id]].itertuples(index=False):
+                source = views.display_source(row.source, board.lang)
+                st.markdown(f"- {views.escape_markdown(source)}：{views.escape_markdown(row.sentence)}")
+        pairs = report.comparisons.iloc[pair_rows.get(group_id, [])]
         if len(pairs) > 1:
             st.markdown(f"**{t('comparisons')}**")
             shared.table_with_download(views.comparison_table(pairs, board.lang), f"comparisons_{group_id}.csv",
                                        board.lang, key=f"download_pairs_{group_id}")
 
-shown = set(groups["group_id"])
-claims = report.claims[report.claims["group_id"].isin(shown)]
-comparisons = report.comparisons[report.comparisons["group_id"].isin(shown)]
-st.subheader(t("all_claims"))
-st.dataframe(claims, hide_index=True, width="stretch")
-with st.container(horizontal=True):
-    st.download_button(t("download_claims"), csv_bytes(claims), file_name="claims.csv", mime="text/csv",
-                       key="download_claims", icon=":material/download:", on_click="ignore")
-    st.download_button(t("download_comparisons"), csv_bytes(comparisons), file_name="comparisons.csv",
-                       mime="text/csv", key="download_comparisons", icon=":material/download:", on_click="ignore")
+if not groups.empty:
+    filters = (tuple(statuses or ()), tuple(measures or ()))
+
+    def chosen_rows():
+        shown = set(groups["group_id"])
+        return (report.claims[report.claims["group_id"].isin(shown)],
+                report.comparisons[report.comparisons["group_id"].isin(shown)])
+
+    claims, comparisons = board.remember(("chosen_rows", filters), chosen_rows)
+    table = board.remember(("claims_table", filters, board.lang), lambda: views.claims_table(claims, board.lang))
+    st.subheader(t("all_claims"))
+    st.caption(t("all_claims_caption"))
+    if len(table) > MAX_TABLE_ROWS:
+        st.caption(t("rows_shown", shown=MAX_TABLE_ROWS, total=len(table)))
+    st.dataframe(views.display_values(table.head(MAX_TABLE_ROWS), board.lang), hide_index=True, width="stretch",
+                 column_config=evidence_columns)
+    with st.container(horizontal=True):
+        shared.csv_download(t("download_csv"), table, "claims_shown.csv", key="download_claims_shown")
+        shared.csv_download(t("download_claims"), claims, "claims.csv", key="download_claims")
+        shared.csv_download(t("download_comparisons"), comparisons, "comparisons.csv", key="download_comparisons")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import i18n, views
-from pages import shared
+from ui import shared
 
 board = shared.current()
 t = board.t
@@ -24,19 +24,20 @@ with st.container(horizontal=True):
     st.metric(t("m_sources"), numbers["sources"], border=True)
     st.metric(t("m_figures"), numbers["figures"], help=t("m_figures_help"), border=True)
     st.metric(t("m_groups"), numbers["groups"], help=t("m_groups_help"), border=True)
-    st.metric(t("m_contradictions"), numbers["differences"], help=t("m_contradictions_help"), border=True)
+    st.metric(t("m_contradictions"), numbers["contradictions"], help=t("m_contradictions_help"), border=True)
+    st.metric(t("m_explained"), numbers["explained"], help=t("m_explained_help"), border=True)
 
 st.subheader(t("top_differences"))
 differing = board.report.groups[board.report.groups["status"] != "agree"].head(4)
 if differing.empty:
     st.info(t("no_differences"))
 for group_id in differing["group_id"]:
-    shared.group_card(views.group_card(board.report, group_id, board.lang), board.lang, link=True)
+    shared.group_card(shared.card_for(board, group_id), board.lang, link=True)
 
 st.subheader(t("corpus_table"))
 st.caption(t("corpus_caption"))
-shared.table_with_download(views.corpus_table(board.articles, board.lang), "articles.csv", board.lang,
-                           key="download_articles")
+corpus = board.remember(("corpus_table", board.lang), lambda: views.corpus_table(board.articles, board.lang))
+shared.table_with_download(corpus, "articles.csv", board.lang, key="download_articles")
 
 with st.expander(t("upload_title"), icon=":material/upload_file:"):
     st.caption(t("upload_help"))

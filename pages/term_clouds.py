@@ -6,7 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from core import clouds, views
-from pages import shared
+from ui import shared
 
 board = shared.current()
 t = board.t
@@ -18,8 +18,7 @@ shared.require_articles(board)
 scopes = {"corpus": t("scope_corpus"), "source": t("scope_source"), "article": t("scope_article"),
           "contrast": t("scope_contrast")}
 sources = views.source_options(board.articles)
-articles = board.articles.set_index("article_id", drop=False)
-names = {article_id: views.short_name(row, width=24) for article_id, row in articles.iterrows()}
+names = board.names(width=24)
 
 shared.keep_valid_choices("cloud_source", sources)
 shared.keep_valid_choices("cloud_article", names)
@@ -27,7 +26,8 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     scope = st.segmented_control(t("scope"), list(scopes), format_func=scopes.get, default="corpus", required=True,
                                  key="scope", bind="query-params")
     if scope in ("source", "contrast"):
-        source = st.selectbox(t("pick_source"), sources, key="cloud_source", bind="query-params", width=260)
+        source = st.selectbox(t("pick_source"), sources, key="cloud_source", bind="query-params", width=260,
+                              format_func=lambda s: views.display_source(s, board.lang))
     if scope == "article":
         article_id = st.selectbox(t("pick_article"), list(names), format_func=names.get, key="cloud_article",
                                   bind="query-params", width=360)
@@ -35,18 +35,18 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
 
 weight = "count"
 if scope == "source":
-    freqs = views.term_frequencies(views.filter_by_sources(board.term_counts, [source]), top_n)
+    freqs = views.top_terms(shared.source_term_totals(board, source), top_n)
 elif scope == "article":
-    freqs = views.term_frequencies(board.term_counts[board.term_counts["article_id"] == article_id], top_n)
+    rows = board.remember("term_rows", lambda: board.term_counts.groupby("article_id").indices)
+    freqs = views.term_frequencies(board.term_counts.iloc[rows.get(article_id, [])], top_n)
 elif scope == "contrast":
-    others = [s for s in sources if s != source]
-    if not others:
+    if len(sources) < 2:
         st.info(t("contrast_needs_two"), icon=":material/compare_arrows:")
         st.stop()
     st.caption(t("contrast_caption"))
-    freqs, weight = views.distinctive_frequencies(board.term_counts, source, others, top_n), "zscore"
+    freqs, weight = shared.distinctive_frequencies(board, source, top_n), "zscore"
 else:
-    freqs = views.term_frequencies(board.term_counts, top_n)
+    freqs = views.top_terms(shared.source_term_totals(board), top_n)
 
 if len(freqs) < 2:
     st.info(t("no_terms"), icon=":material/search_off:")
@@ -55,7 +55,7 @@ if len(freqs) < 2:
 cloud_column, bars_column = st.columns([3, 2])
 with cloud_column:
     try:
-        png = clouds.cloud_png(freqs, width=1000, height=560)
+        png = shared.cloud_png(tuple(freqs.items()), width=1000, height=560)
     except clouds.FontNotFoundError as error:
         st.error(t("font_missing", error=error))
     else:
@@ -69,5 +69,5 @@ with bars_column:
     chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=None)
     st.plotly_chart(chart, width="stretch")
 
-with st.expander(t("term")):
+with st.expander(t("word_list"), icon=":material/list:"):
     shared.table_with_download(table, f"terms_{scope}.csv", board.lang, key="download_terms")

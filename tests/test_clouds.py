@@ -47,3 +47,18 @@ def test_cloud_png_draws_chinese_terms():
 def test_cloud_png_needs_a_positive_weight():
     with pytest.raises(ValueError):
         clouds.cloud_png({"芯片": 0, " ": 3})
+
+
+def test_cloud_colors_are_dark_enough_to_read_on_white():
+    import random
+
+    color = clouds.dark_colors()
+    rng = random.Random(0)
+    for _ in range(500):
+        rgb = tuple(int(c) for c in color("词", 20, (0, 0), None, random_state=rng)[4:-1].split(","))
+        assert clouds.contrast_with_white(rgb) >= 3, rgb
+
+
+def test_contrast_with_white_spans_one_to_twenty_one():
+    assert clouds.contrast_with_white((255, 255, 255)) == pytest.approx(1)
+    assert clouds.contrast_with_white((0, 0, 0)) == pytest.approx(21)

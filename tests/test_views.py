@@ -89,9 +89,13 @@ def test_select_groups_by_status_and_measure():
     assert views.select_groups(groups, [], ["关税"]).empty
 
 
-def test_headline_numbers_count_differing_groups():
+def test_headline_numbers_count_contradictions_and_explained_differences_apart():
     numbers = views.headline_numbers(articles_table(), pd.DataFrame({"x": range(4)}), report().groups)
-    assert numbers == {"articles": 3, "sources": 3, "figures": 4, "groups": 1, "differences": 1}
+    assert numbers == {"articles": 3, "sources": 3, "figures": 4, "groups": 1, "contradictions": 1, "explained": 0}
+    explained = report().groups.assign(status="explained")
+    numbers = views.headline_numbers(articles_table(), pd.DataFrame(), explained)
+    assert (numbers["contradictions"], numbers["explained"]) == (0, 1)
+    assert views.headline_numbers(articles_table(), pd.DataFrame(), explained.iloc[0:0])["contradictions"] == 0
 
 
 def test_corpus_table_has_the_shown_columns_in_each_language():
@@ -140,6 +144,12 @@ def test_aligned_measures_empty_when_nothing_in_common():
     assert views.aligned_measures(report(), ["a"], {"a": "A"}, "zh").empty
 
 
+def test_short_names_number_and_cut_titles():
+    table = articles_table().assign(title=["标题甲", "一个很长很长的标题", ""])
+    assert views.short_names(table, width=4) == {"a": "000 标题甲", "b": "001 一个很长…", "c": "002 002_…"}
+    assert views.article_numbers({"a": "000 标题甲"}) == {"a": "000"}
+
+
 def test_default_articles_are_those_of_the_top_group():
     assert views.default_articles(report(), ["b", "a", "c"]) == ["a", "c"]
     assert views.default_articles(report(), ["b", "x"]) == ["b", "x"]
@@ -153,11 +163,101 @@ def test_shared_items_and_marked_list():
     assert views.marked_list(entities, "entity", "c", shared) == r"\*星号\*"
 
 
+def test_marked_list_puts_every_shared_item_first_so_both_columns_show_it():
+    # 美国 is a's 20th entity: beyond a top-15 list, but shared with b, so it leads a's list.
+    own = [f"实体{i}" for i in range(19)]
+    entities = pd.DataFrame({"article_id": ["a"] * 20 + ["b"], "entity": [*own, "美国", "美国"]})
+    shared = views.shared_with(entities, "entity", ["a", "b"])
+    assert shared == {"美国": ["a", "b"]}
+    listed = views.marked_list(entities, "entity", "a", shared, limit=15).split("、")
+    assert listed[0] == "**● 美国**" and len(listed) == 15
+    assert views.marked_list(entities, "entity", "b", shared) == "**● 美国**"
+
+
+def test_marked_list_names_the_other_articles_that_share_an_item():
+    entities = pd.DataFrame({"article_id": ["a", "b", "c", "c"], "entity": ["美国", "美国", "美国", "中国"]})
+    shared = views.shared_with(entities, "entity", ["a", "b", "c"])
+    numbers = {"a": "001", "b": "002", "c": "003"}
+    assert views.marked_list(entities, "entity", "c", shared, numbers=numbers) == "**● 美国** :gray[(001, 002)]、中国"
+
+
 def test_overlap_table_counts_pairs():
     entities = pd.DataFrame({"article_id": ["a", "b", "c"], "entity": ["美国", "美国", "中国"]})
     terms = pd.DataFrame({"article_id": ["a", "c"], "term": ["芯片", "芯片"]})
     table = views.overlap_table(entities, terms, ["a", "b", "c"], {"a": "A", "b": "B", "c": "C"}, "en")
     assert table.values.tolist() == [["A × B", 1, 0], ["A × C", 0, 1], ["B × C", 0, 0]]
+
+
+def test_evidence_table_has_labelled_reader_columns_and_no_file():
+    table = views.evidence_table(report().claims, "en")
+    assert list(table.columns) == ["Source", "Figure as written", "Sentence", "Period", "Modality", "Attributed to"]
+    assert table["Modality"].tolist() == ["reported", "projected", "reported"]
+
+
+def test_claims_table_leaves_out_ids_and_offsets():
+    claims = report().claims.assign(period=["2025", None, "2025Q1"])
+    table = views.claims_table(claims, "zh")
+    assert list(table.columns) == ["指标", "对象", "来源", "原文数字", "原句", "数值", "单位", "时期", "性质", "出处"]
+    assert table["时期"].tolist() == ["2025", "", "2025Q1"], "the table keeps the codes; display_values words them"
+    assert "None" not in table.astype(str).to_numpy()
+
+
+@pytest.mark.parametrize(("code", "zh", "en"), [
+    ("2025", "2025年", "2025"),
+    ("2025-04", "2025年4月", "Apr 2025"),
+    ("2025-04-16", "2025年4月16日", "16 Apr 2025"),
+    ("2025Q1", "2025年一季度", "Q1 2025"),
+    ("2025H1", "2025年上半年", "H1 2025"),
+    ("2024H2", "2024年下半年", "H2 2024"),
+    ("2024-04..2025-03", "2024年4月–2025年3月", "Apr 2024 – Mar 2025"),
+    ("2025-01..2025-05", "2025年1月–5月", "Jan – May 2025"),
+    ("2025Q1..2025Q3", "2025年一季度–三季度", "Q1 – Q3 2025"),
+    ("2020..2025", "2020–2025年", "2020–2025"),
+    ("--04-16", "4月16日", "16 Apr"),
+    ("---16", "16日", "day 16"),
+    ("1990s", "1990年代", "1990s"),
+    ("", "", ""),
+    (None, "", ""),
+    ("去年", "去年", "去年"),
+])
+def test_format_period(code, zh, en):
+    assert views.format_period(code, "zh") == zh
+    assert views.format_period(code, "en") == en
+
+
+def test_display_source_names_the_unknown_source_in_english_only():
+    assert views.display_source(UNKNOWN_SOURCE, "en") == "Unknown source"
+    assert views.display_source(UNKNOWN_SOURCE, "zh") == UNKNOWN_SOURCE
+    assert views.display_source("風聞", "en") == "風聞"
+
+
+def test_display_values_words_periods_and_sources_but_leaves_the_table_alone():
+    table = pd.DataFrame({"Source": [UNKNOWN_SOURCE, "風聞"], "Period": ["2025Q1", ""],
+                          "Figure as written": ["25%", "30%"]})
+    shown = views.display_values(table, "en")
+    assert shown["Source"].tolist() == ["Unknown source", "風聞"]
+    assert shown["Period"].tolist() == ["Q1 2025", ""]
+    assert table["Period"].tolist() == ["2025Q1", ""], "the CSV keeps the stored values"
+
+
+def test_group_card_and_chart_show_worded_periods_and_sources():
+    claims = report().claims.assign(period=["2025H1", "", "2025"])
+    card = views.group_card(replace_claims(claims), "G001", "en")
+    assert [v["period"] for v in card.values] == ["H1 2025", "", "2025"]
+    assert card.values[1]["source"] == "Unknown source"
+    points = views.chart_frame(claims, "zh")
+    assert points["period"].tolist() == ["2025年上半年", "—", "2025年"]
+
+
+def replace_claims(claims: pd.DataFrame) -> ClaimReport:
+    base = report()
+    return ClaimReport(groups=base.groups, claims=claims, comparisons=base.comparisons, context=base.context)
+
+
+def test_highlight_markdown_shows_article_markdown_as_written():
+    text = "**一是**加强合作；_二是_ 1. 标题"
+    marked = views.highlight_markdown(text, [])
+    assert marked == r"\*\*一是\*\*加强合作；\_二是\_ 1\. 标题"
 
 
 def test_escape_markdown_neutralises_markdown_html_latex_and_directives():
@@ -192,6 +292,16 @@ def test_merge_spans_merges_overlaps_and_clips():
 def test_figure_spans_read_offsets_of_one_article():
     figures = pd.DataFrame({"article_id": ["a", "b", "a"], "start": [3, 0, 10], "end": [6, 2, None]})
     assert views.figure_spans(figures, "a") == [(3, 6)]
+
+
+def test_term_totals_and_distinctive_frequencies():
+    counts = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "source": ["x", "x", "y", "y"],
+                           "term": ["芯片", "关税", "芯片", "稀土"], "count": [30, 2, 3, 20]})
+    totals = views.term_totals(counts)
+    assert totals.to_dict() == {"芯片": 33, "稀土": 20, "关税": 2}
+    assert views.top_terms(totals, 2) == {"芯片": 33.0, "稀土": 20.0}
+    assert views.as_counter(totals)["稀土"] == 20
+    assert "稀土" in views.distinctive_frequencies(counts, "y", ["x"])
 
 
 def test_term_frequencies_sum_over_articles_and_keep_the_top():

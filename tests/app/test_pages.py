@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import views
-from core.corpus import load_corpus
+from core.corpus import UNKNOWN_SOURCE, load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -96,7 +96,7 @@ def test_bad_uploads_are_reported_by_name():
     def script():
         import streamlit as st
 
-        from pages import shared
+        from ui import shared
 
         good = "一篇文章\n\n正文。".encode()
         messages = shared.add_uploads([("empty.txt", b""), ("photo.html", bytes(range(256))), ("ok.txt", good)],
@@ -146,11 +146,54 @@ def test_figure_check_claims_table_holds_only_the_chosen_sources(seeds):
     everything = at.dataframe[-1].value
     if everything.empty:
         pytest.skip("no claim groups on the seeds")
-    keep = everything["source"].iloc[0]
+    keep = everything["Source"].iloc[0]
     at.multiselect(key="sources").set_value([s for s in dict.fromkeys(a.source for a in seeds.articles) if s != keep])
     at.run()
     assert not at.exception
     if at.dataframe:
-        assert keep not in set(at.dataframe[-1].value["source"])
+        assert keep not in set(at.dataframe[-1].value["Source"])
     else:
         assert any("No figures" in i.value for i in at.info)
+
+
+def test_figure_check_claims_table_shows_reader_columns():
+    at = open_app("pages/figure_check.py", lang="English")
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["Measure", "Subject", "Source", "Figure as written", "Sentence", "Value", "Unit",
+                                   "Period", "Modality", "Attributed to"]
+    assert "None" not in table.astype(str).to_numpy()
+    assert not any(".." in str(p) for p in table["Period"]), "periods are worded, not codes"
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Download claims.csv", "Download comparisons.csv", "Download CSV"} <= labels
+
+
+def test_multiselects_have_placeholders_in_the_page_language():
+    at = open_app("pages/figure_check.py")
+    assert at.multiselect(key="measure").proto.placeholder == "全部指标"
+    assert at.multiselect(key="sources").proto.placeholder == "选择来源"
+    at = open_app("pages/compare.py", lang="English")
+    assert at.multiselect(key="articles").proto.placeholder == "Choose 2–4 articles"
+
+
+def test_unknown_source_reads_in_english_but_filters_by_its_stored_name(seeds):
+    unknown = [a.source for a in seeds.articles if a.source == UNKNOWN_SOURCE]
+    if not unknown:
+        pytest.skip("no article without a source in the seeds")
+    at = open_app(lang="English")
+    assert "Unknown source" in at.dataframe[0].value["Source"].tolist()
+    assert UNKNOWN_SOURCE in at.multiselect(key="sources").value
+    assert "Unknown source" in at.multiselect(key="sources").options
+
+
+def test_overview_counts_contradictions_and_explained_differences_apart():
+    at = open_app(lang="English")
+    groups = int(metric(at, "Claim groups"))
+    assert int(metric(at, "Contradictions")) + int(metric(at, "Explained differences")) <= groups
+
+
+def test_figure_check_draws_the_evidence_of_open_groups_only():
+    at = open_app("pages/figure_check.py", lang="English")
+    expanders = at.expander
+    assert len(at.get("plotly_chart")) == 1, "only the first group's evidence is open"
+    closed = next(e for e in expanders if e.key and e.key.startswith("evidence_") and not e.proto.expanded)
+    assert closed is not None

@@ -77,7 +77,9 @@ def test_page_renders_in_chinese_without_errors(dashboard, name):
 
     assert_no_error(page)
     assert TITLES[name] in title(page)
-    assert len(CJK.findall(page.inner_text("body"))) > 50, "the page should be mostly Chinese"
+    body = page.inner_text("body")
+    assert len(CJK.findall(body)) > 50, "the page should be mostly Chinese"
+    assert "Choose options" not in body, "Streamlit's English placeholder on a Chinese page"
     assert horizontal_overflow(page) <= 1
 
 
@@ -86,7 +88,7 @@ def test_overview_shows_headline_metrics(dashboard):
     page = dashboard.page
     expect(metric_value(page, "文章")).to_have_text("5")
     expect(metric_value(page, "来源")).to_have_text("5")
-    for label in ("数字", "可比指标", "需核对的分歧"):
+    for label in ("数字", "可比指标", "矛盾", "可解释的差异"):
         expect(metric_value(page, label)).to_have_text(re.compile(r"^\d+$"))
     assert "半导体自给率" in page.inner_text("body"), "the 38% vs 78% card is among the top differences"
 

@@ -3,36 +3,116 @@
 ``streamlit_app.py`` builds one :class:`Dashboard` per run with :func:`setup`
 (corpus, filters, language) and hands it over in ``st.session_state``; a page
 starts with ``board = current()`` and reads the filtered tables from it.
+
+The tables narrowed to a set of sources live in a :class:`Selection`, one per
+(corpus, sources) shared by every session: each table is filtered the first time
+a page asks for it, and what pages derive from them (names, term totals, the
+claims table …) is remembered there too, so a rerun with the same filters redoes
+none of it. Selections are read-only; pages never modify the frames they get.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property, partial
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from core import i18n, views
+from core import clouds, i18n, views
 from core.claims import ClaimReport, group_claims
 from core.corpus import Corpus, load_corpus
 from core.export import csv_bytes
 from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus
+from core.terms import distinctive_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 # Corpora (the base corpus plus one session's uploads) kept in memory at once; the oldest goes first.
 # Few: at ten thousand articles one extraction is a few hundred megabytes.
 MAX_CORPORA = 4
+# Source selections kept per process; each holds filtered copies of the tables it was asked for.
+MAX_SELECTIONS = 16
+# Results a selection remembers (term totals of a source, claims tables per filter …); the oldest goes first.
+MAX_REMEMBERED = 128
+T = TypeVar("T")
 PAGES = {
     "overview": "pages/overview.py",
     "compare": "pages/compare.py",
     "figures": "pages/figure_check.py",
     "clouds": "pages/term_clouds.py",
 }
+
+
+class Selection:
+    """A corpus's tables narrowed to some sources, each filtered on first use and then kept.
+
+    When every source is chosen the extraction's tables are used as they are, not copied.
+    :meth:`remember` keeps what a page derives from them, by a key the page names.
+    """
+
+    def __init__(self, extraction: Extraction, report: ClaimReport, sources: tuple[str, ...]) -> None:
+        self.extraction = extraction
+        self.sources = sources
+        self.everything = set(sources) >= set(views.source_options(extraction.articles))
+        self._report = report
+        self._remembered: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _narrow(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if self.everything else views.filter_by_sources(frame, self.sources)
+
+    @cached_property
+    def report(self) -> ClaimReport:
+        # Filtered even when every source is chosen: that also puts the groups in the dashboard's reading order.
+        return views.filter_report(self._report, self.sources)
+
+    @cached_property
+    def articles(self) -> pd.DataFrame:
+        return self._narrow(self.extraction.articles)
+
+    @cached_property
+    def figures(self) -> pd.DataFrame:
+        return self._narrow(self.extraction.figures)
+
+    @cached_property
+    def entities(self) -> pd.DataFrame:
+        return self._narrow(self.extraction.entities)
+
+    @cached_property
+    def terms(self) -> pd.DataFrame:
+        return self._narrow(self.extraction.terms)
+
+    @cached_property
+    def term_counts(self) -> pd.DataFrame:
+        return self._narrow(self.extraction.term_counts)
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for, the same object afterwards."""
+        with self._lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key]
+        value = compute()
+        with self._lock:
+            self._remembered[key] = value
+            while len(self._remembered) > MAX_REMEMBERED:
+                self._remembered.popitem(last=False)
+        return value
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_SELECTIONS)
+def selection_for(key: str, sources: tuple[str, ...], _extraction: Extraction, _report: ClaimReport) -> Selection:
+    """The :class:`Selection` of ``sources`` (sorted) in the corpus ``key``, shared by every session."""
+    return Selection(_extraction, _report, sources)
 
 
 @dataclass
@@ -42,16 +122,44 @@ class Dashboard:
     lang: str
     sources: list[str]
     all_sources: list[str]
+    key: str
     extraction: Extraction
-    report: ClaimReport
-    articles: pd.DataFrame
-    figures: pd.DataFrame
-    entities: pd.DataFrame
-    terms: pd.DataFrame
-    term_counts: pd.DataFrame
+    selection: Selection
 
     def t(self, key: str, **fields: object) -> str:
         return i18n.t(key, self.lang, **fields)
+
+    @property
+    def report(self) -> ClaimReport:
+        return self.selection.report
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        return self.selection.articles
+
+    @property
+    def figures(self) -> pd.DataFrame:
+        return self.selection.figures
+
+    @property
+    def entities(self) -> pd.DataFrame:
+        return self.selection.entities
+
+    @property
+    def terms(self) -> pd.DataFrame:
+        return self.selection.terms
+
+    @property
+    def term_counts(self) -> pd.DataFrame:
+        return self.selection.term_counts
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A result derived from the chosen sources' tables, computed once per selection (see :class:`Selection`)."""
+        return self.selection.remember(key, compute)
+
+    def names(self, width: int = 14) -> dict[str, str]:
+        """Article id → its number and the start of its title, for the chosen sources' articles."""
+        return self.remember(("names", width), lambda: views.short_names(self.articles, width))
 
 
 def cache_dir() -> Path:
@@ -111,8 +219,8 @@ def session_corpus() -> Corpus:
     return views.merge_corpus(seed_corpus(str(base_folder())), st.session_state.get("uploads", []))
 
 
-def load_extraction(lang: str) -> tuple[Extraction, ClaimReport]:
-    """The session corpus's extraction and claims, with a progress bar while articles are extracted."""
+def load_extraction(lang: str) -> tuple[str, Extraction, ClaimReport]:
+    """The session corpus's key, extraction and claims, with a progress bar while articles are extracted."""
     corpus = session_corpus()
     key = corpus_key(corpus)
     bar = st.empty()
@@ -124,7 +232,7 @@ def load_extraction(lang: str) -> tuple[Extraction, ClaimReport]:
     extraction = extraction_for(key, corpus, progress)
     report = claims_for(key, extraction)
     bar.empty()
-    return extraction, report
+    return key, extraction, report
 
 
 def sidebar_filters(extraction: Extraction) -> tuple[str, list[str]]:
@@ -138,40 +246,37 @@ def sidebar_filters(extraction: Extraction) -> tuple[str, list[str]]:
         options = views.source_options(extraction.articles)
         sources = st.multiselect(
             i18n.t("sources", lang), options, default=options, key="sources", bind="query-params",
-            help=i18n.t("sources_help", lang),
+            help=i18n.t("sources_help", lang), placeholder=i18n.t("sources_placeholder", lang),
+            format_func=partial(views.display_source, lang=lang),
         )
     return lang, sources
 
 
-def build_dashboard(extraction: Extraction, report: ClaimReport, lang: str, sources: list[str]) -> Dashboard:
-    """The tables narrowed to ``sources``; filtering happens here, outside the cached functions."""
-    return Dashboard(
-        lang=lang, sources=sources, all_sources=views.source_options(extraction.articles), extraction=extraction,
-        report=views.filter_report(report, sources),
-        articles=views.filter_by_sources(extraction.articles, sources),
-        figures=views.filter_by_sources(extraction.figures, sources),
-        entities=views.filter_by_sources(extraction.entities, sources),
-        terms=views.filter_by_sources(extraction.terms, sources),
-        term_counts=views.filter_by_sources(extraction.term_counts, sources),
-    )
+def build_dashboard(key: str, extraction: Extraction, report: ClaimReport, lang: str,
+                    sources: list[str]) -> Dashboard:
+    """The dashboard of ``sources``; its tables are filtered when a page first reads them (:class:`Selection`)."""
+    selection = selection_for(key, tuple(sorted(set(sources))), extraction, report)
+    return Dashboard(lang=lang, sources=sources, all_sources=views.source_options(extraction.articles), key=key,
+                     extraction=extraction, selection=selection)
 
 
 def setup() -> Dashboard:
     """Page setup, sign-in, the corpus and the sidebar filters: what every run needs before a page draws."""
     st.set_page_config(page_title="对照 Duizhao", page_icon=":material/compare:", layout="wide")
     gate_sign_in()
-    extraction, report = load_extraction(st.session_state.get("lang_code", "zh"))
+    key, extraction, report = load_extraction(st.session_state.get("lang_code", "zh"))
     lang, sources = sidebar_filters(extraction)
     st.session_state["lang_code"] = lang
-    return build_dashboard(extraction, report, lang, sources)
+    return build_dashboard(key, extraction, report, lang, sources)
 
 
 def current() -> Dashboard:
     """The dashboard ``streamlit_app.py`` built for this run.
 
-    Streamlit runs a file in ``pages/`` on its own when a session's very first
+    Streamlit runs a page file in ``pages/`` on its own when a session's very first
     request names that page (its multipage v1 fallback), so a page builds the
-    dashboard itself when the entry point did not.
+    dashboard itself when the entry point did not. This module lives in ``ui/``,
+    outside ``pages/``, so that fallback never takes it for a page.
     """
     board = st.session_state.pop("dashboard", None)
     return board if board is not None else setup()
@@ -216,12 +321,55 @@ def keep_valid_choices(key: str, options) -> None:
 
 
 def table_with_download(frame: pd.DataFrame, file_name: str, lang: str, key: str, **dataframe_args) -> None:
-    """A table and, under it, the CSV of exactly those rows and columns."""
-    st.dataframe(frame, hide_index=True, width="stretch", **dataframe_args)
-    st.download_button(
-        i18n.t("download_csv", lang), csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
-        icon=":material/download:", on_click="ignore",
-    )
+    """A table and, under it, the CSV of those rows and columns.
+
+    The table shows periods in words and the unknown source in ``lang``
+    (:func:`views.display_values`); the CSV keeps the stored values. Its bytes are
+    made only when the button is clicked.
+    """
+    st.dataframe(views.display_values(frame, lang), hide_index=True, width="stretch", **dataframe_args)
+    csv_download(i18n.t("download_csv", lang), frame, file_name, key)
+
+
+def claim_columns(lang: str) -> dict[str, st.column_config.Column]:
+    """Column widths for tables of figures: the sentence (the evidence) gets the room, short fields little."""
+    label = partial(i18n.label, i18n.COLUMNS, lang=lang)
+    small = {label(c): st.column_config.TextColumn(width="small")
+             for c in ("source", "text", "unit", "period", "modality", "subject")}
+    return {**small, label("value"): st.column_config.NumberColumn(width="small"),
+            label("sentence"): st.column_config.TextColumn(width="large")}
+
+
+def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
+    """A download button for ``frame`` as CSV, written when clicked rather than on every run."""
+    st.download_button(label, partial(csv_bytes, frame), file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:", on_click="ignore")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cloud_png(freqs: tuple[tuple[str, float], ...], width: int, height: int) -> bytes:
+    """The word cloud of ``freqs`` (term, weight) as PNG bytes, drawn once per distinct word list and size."""
+    return clouds.cloud_png(dict(freqs), width=width, height=height)
+
+
+def source_term_totals(board: Dashboard, source: str | None = None) -> pd.Series:
+    """Term → count over the chosen articles, or over one ``source``'s; most frequent first, kept per selection."""
+    def compute() -> pd.Series:
+        rows = board.term_counts if source is None else views.filter_by_sources(board.term_counts, [source])
+        return views.term_totals(rows)
+
+    return board.remember(("term_totals", source), compute)
+
+
+def distinctive_frequencies(board: Dashboard, source: str, top_n: int) -> dict[str, float]:
+    """Terms distinctive of ``source`` against the other chosen sources, computed once per selection."""
+    def compute() -> dict[str, float]:
+        focus = source_term_totals(board, source)
+        rest = source_term_totals(board).sub(focus, fill_value=0)
+        ranked = distinctive_terms(views.as_counter(focus), views.as_counter(rest), top_n=top_n)
+        return {d.term: float(d.zscore) for d in ranked if d.zscore > 0}
+
+    return board.remember(("distinctive", source, top_n), compute)
 
 
 # --- uploads --------------------------------------------------------------------------------------
@@ -256,6 +404,11 @@ def clear_uploads() -> None:
 
 
 # --- claim-group cards ----------------------------------------------------------------------------
+
+
+def card_for(board: Dashboard, group_id: str) -> views.GroupCard:
+    """The card of a claim group in the board's language, made once per selection."""
+    return board.remember(("card", group_id, board.lang), lambda: views.group_card(board.report, group_id, board.lang))
 
 
 def group_card(card: views.GroupCard, lang: str, *, link: bool = False) -> None:
