@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from core import i18n
-from core.claims import STATUS_ORDER, ClaimReport, interval
+from core.claims import ClaimReport, interval, rank_groups, spread
 from core.corpus import UNKNOWN_SOURCE, Article, Corpus, LoadError, LoadProblem, load_article_bytes
 
 # --- filtering ------------------------------------------------------------------------------------
@@ -68,6 +68,9 @@ def filter_report(report: ClaimReport, sources: Iterable[str]) -> ClaimReport:
         groups["contradictions"] = ids.map(contradictions).fillna(0).astype(int)
         groups["explained"] = ids.map(explained).fillna(0).astype(int)
         groups["agreements"] = ids.map(agreements).fillna(0).astype(int)
+        spreads = {g: spread(pd.concat([part["value"], part["value_high"]]))
+                   for g, part in claims.groupby("group_id", sort=False)}
+        groups["spread"] = ids.map(spreads).fillna(0.0)
         groups["status"] = [
             "contradiction" if c else "explained" if e else "agree"
             for c, e in zip(groups["contradictions"], groups["explained"], strict=True)
@@ -77,15 +80,6 @@ def filter_report(report: ClaimReport, sources: Iterable[str]) -> ClaimReport:
         report.context["group_id"].isin(kept) & report.context["source"].astype(str).isin(sources)
     ].reset_index(drop=True)
     return ClaimReport(groups=groups.reset_index(drop=True), claims=claims, comparisons=comparisons, context=context)
-
-
-def rank_groups(groups: pd.DataFrame) -> pd.DataFrame:
-    """Groups in reading order: figures from different sources before figures within one source, then
-    contradictions, explained differences and agreement, wider groups first."""
-    ordered = groups.assign(_single=groups["sources"] < 2, _status=groups["status"].map(STATUS_ORDER))
-    ordered = ordered.sort_values(["_single", "_status", "sources", "figures", "group_id"],
-                                  ascending=[True, True, False, False, True], kind="stable")
-    return ordered.drop(columns=["_single", "_status"]).assign(rank=range(1, len(ordered) + 1)).reset_index(drop=True)
 
 
 def select_groups(groups: pd.DataFrame, statuses: Sequence[str] = (), measures: Sequence[str] = ()) -> pd.DataFrame:

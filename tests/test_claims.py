@@ -295,3 +295,17 @@ def test_qualitative_mention_needs_the_scope_right_before_the_measure():
     found = qualitative_mentions(normalize(text))
     assert [(m["measure"], m["scope"]) for m in found] == [("自给率", "半导体")]
     assert found[0]["sentence"].startswith("中國芯片")
+
+
+def test_on_the_seeds_the_self_sufficiency_disagreement_ranks_first():
+    from pathlib import Path
+
+    from core.pipeline import extract_corpus
+
+    report = group_claims(extract_corpus([Path(__file__).parents[1] / "seeds"], cache_dir=None))
+    top = report.groups.iloc[0]
+    assert top["metric"].endswith("自给率") and top["subject"] == "中国"
+    pair = report.comparisons[report.comparisons["group_id"] == top["group_id"]].iloc[0]
+    assert sorted([pair.value_a, pair.value_b]) == [38, 78]
+    assert (pair.verdict, pair.reason) == ("differ", "different_modality")
+    assert "projects 78%" in pair.explanation_en

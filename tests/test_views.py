@@ -73,13 +73,13 @@ def test_filter_report_drops_groups_left_with_one_figure():
 
 def test_rank_groups_puts_differences_between_sources_first():
     groups = pd.DataFrame({
-        "group_id": ["G001", "G002", "G003", "G004"],
-        "status": ["contradiction", "explained", "agree", "contradiction"],
-        "sources": [1, 2, 3, 2], "figures": [2, 2, 3, 2],
+        "group_id": ["G001", "G002", "G003", "G004", "G005"],
+        "status": ["contradiction", "explained", "agree", "contradiction", "explained"],
+        "sources": [1, 2, 3, 2, 2], "figures": [2, 2, 3, 2, 2], "spread": [0.5, 0.1, 0.0, 0.2, 0.5],
     })
     ranked = views.rank_groups(groups)
-    assert list(ranked["group_id"]) == ["G004", "G002", "G003", "G001"]
-    assert list(ranked["rank"]) == [1, 2, 3, 4]
+    assert list(ranked["group_id"]) == ["G004", "G005", "G002", "G003", "G001"]
+    assert list(ranked["rank"]) == [1, 2, 3, 4, 5]
 
 
 def test_select_groups_by_status_and_measure():
