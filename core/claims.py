@@ -348,14 +348,23 @@ def _split_by_subject(members: pd.DataFrame, scope: str, named_in: dict) -> list
 
 
 def _sentence_entities(mentions: pd.DataFrame):
-    """A lookup of the entities named between two offsets of an article, from its mentions."""
-    by_article = {aid: list(zip(part["start"], part["entity"], strict=True))
-                  for aid, part in mentions.groupby("article_id", sort=False)} if not mentions.empty else {}
+    """A lookup of the entities named between two offsets of an article, from its mentions.
+
+    The per-article index is built once (numpy positions by article); a lookup touches only
+    that article's mentions.
+    """
+    if mentions.empty:
+        return lambda *_: set()
+    positions = mentions.groupby("article_id", sort=False, observed=True).indices
+    starts = mentions["start"].to_numpy()
+    entities = mentions["entity"].astype(str).to_numpy()
 
     def named_in(article_id: str, start: object, end: object) -> set[str]:
-        if _missing(start) or _missing(end):
+        where = positions.get(article_id)
+        if where is None or _missing(start) or _missing(end):
             return set()
-        return {entity for offset, entity in by_article.get(article_id, ()) if start <= offset < end}
+        offsets = starts[where]
+        return set(entities[where[(offsets >= start) & (offsets < end)]])
 
     return named_in
 
@@ -449,10 +458,11 @@ def pairs_to_compare(records: list[dict]) -> list[tuple[dict, dict]]:
 
     A large group (thousands of articles quoting one measure) would give millions of pairs. There,
     figures with the same statement (value, range, qualifier, unit, period, modality) are compared
-    once, and each statement only against the extremes of every (period, modality) bucket: the
-    figure whose interval ends lowest and the one that starts highest. That keeps the pairs linear
-    in the number of statements and still finds a contradiction inside a bucket whenever one
-    exists (two intervals that fail to meet include the bucket's extremes).
+    once, and each statement only against the extremes of its (period, modality) bucket: the figure
+    whose interval ends lowest and the one that starts highest; across buckets, the extremes meet
+    each other. That keeps the pairs linear in the number of statements and still finds a
+    contradiction inside a bucket whenever one exists (two intervals that fail to meet include
+    the bucket's extremes).
     """
     if len(records) <= MAX_PAIRWISE:
         return [(records[i], records[j]) for i in range(len(records)) for j in range(i + 1, len(records))]
@@ -462,18 +472,20 @@ def pairs_to_compare(records: list[dict]) -> list[tuple[dict, dict]]:
     buckets: dict[tuple[str, str], list[dict]] = {}
     for record in statements:
         buckets.setdefault((record.get("period") or "", record.get("modality") or ""), []).append(record)
+    pairs: list[tuple[dict, dict]] = []
     extremes: list[dict] = []
     for members in buckets.values():
         spans = [interval(r["value"], r.get("value_high"), r.get("qualifier", "exact")) for r in members]
-        extremes.append(members[min(range(len(members)), key=lambda i: spans[i][1])])
-        extremes.append(members[max(range(len(members)), key=lambda i: spans[i][0])])
-    pairs, seen = [], set()
-    for anchor in extremes:
-        for other in statements:
-            key = frozenset((id(anchor), id(other)))
-            if other is not anchor and key not in seen:
-                seen.add(key)
-                pairs.append((anchor, other))
+        low = members[min(range(len(members)), key=lambda i: spans[i][1])]
+        high = members[max(range(len(members)), key=lambda i: spans[i][0])]
+        ends = [low] if high is low else [low, high]
+        pairs.extend((end, other) for end in ends for other in members if other is not low and other is not high)
+        if high is not low:
+            pairs.append((low, high))
+        extremes.extend(ends)
+    # Across buckets only the extremes meet: a difference there is explained by period or modality.
+    pairs.extend((a, b) for i, a in enumerate(extremes) for b in extremes[i + 1:]
+                 if (a.get("period"), a.get("modality")) != (b.get("period"), b.get("modality")))
     return pairs
 
 

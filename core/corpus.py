@@ -546,16 +546,9 @@ def detect_script(text: str) -> str:
     under s2t is Simplified-only. Text with neither reads the same in both
     scripts and counts as simplified.
     """
-    counts = Counter(text)
-    chars = [ch for ch in counts if "\u4e00" <= ch <= "\u9fff"]
-    joined = "\n".join(chars)
-    as_simplified = converter("t2s").convert(joined).split("\n")
-    as_traditional = converter("s2t").convert(joined).split("\n")
-    if len(as_simplified) != len(chars) or len(as_traditional) != len(chars):
-        as_simplified = [converter("t2s").convert(ch) for ch in chars]
-        as_traditional = [converter("s2t").convert(ch) for ch in chars]
-    traditional = sum(counts[ch] for ch, s in zip(chars, as_simplified, strict=True) if s != ch)
-    simplified = sum(counts[ch] for ch, t in zip(chars, as_traditional, strict=True) if t != ch)
+    traditional_only, simplified_only = _script_classes()
+    traditional = len(traditional_only.findall(text))
+    simplified = len(simplified_only.findall(text))
     if traditional + simplified == 0:
         return "simplified"
     share = traditional / (traditional + simplified)
@@ -564,6 +557,25 @@ def detect_script(text: str) -> str:
     if share <= 0.2:
         return "simplified"
     return "mixed"
+
+
+@lru_cache(maxsize=1)
+def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Character classes of the Traditional-only and Simplified-only characters of the CJK block.
+
+    Built once from OpenCC's own tables, so scanning an article is two regex passes, not
+    two conversions of its text.
+    """
+    chars = [chr(cp) for cp in range(0x4E00, 0xA000)]
+    joined = "\n".join(chars)
+    as_simplified = converter("t2s").convert(joined).split("\n")
+    as_traditional = converter("s2t").convert(joined).split("\n")
+    if len(as_simplified) != len(chars) or len(as_traditional) != len(chars):
+        as_simplified = [converter("t2s").convert(ch) for ch in chars]
+        as_traditional = [converter("s2t").convert(ch) for ch in chars]
+    traditional = "".join(ch for ch, s in zip(chars, as_simplified, strict=True) if s != ch)
+    simplified = "".join(ch for ch, t in zip(chars, as_traditional, strict=True) if t != ch)
+    return re.compile(f"[{re.escape(traditional)}]"), re.compile(f"[{re.escape(simplified)}]")
 
 
 def _iso_date(value: str) -> str:

@@ -323,20 +323,17 @@ def assemble(
 ) -> Extraction:
     """Corpus-wide tables from per-hash results, with file, article and source on every row."""
     keys = pd.DataFrame(
-        [{"content_hash": a.content_hash, "file": a.file, "article_id": a.article_id, "source": a.source}
-         for a in articles],
-        columns=["content_hash", *KEY_COLUMNS],
+        [{"content_hash": a.content_hash, "file": a.file, "article_id": a.article_id, "source": a.source,
+          "_order": i} for i, a in enumerate(articles)],
+        columns=["content_hash", *KEY_COLUMNS, "_order"],
     )
-    order = {a.article_id: i for i, a in enumerate(articles)}
 
     def keyed(name: str, columns: list[str], sort: list[str]) -> pd.DataFrame:
         frame = tables.get(name, pd.DataFrame())
         if frame.empty or "content_hash" not in frame:
             return _frame([], columns)
         joined = keys.merge(frame, on="content_hash", how="inner").drop(columns="content_hash")
-        joined = joined.sort_values(
-            ["article_id", *sort], key=lambda s: s.map(order) if s.name == "article_id" else s, kind="stable",
-        )
+        joined = joined.sort_values(["_order", *sort], kind="stable").drop(columns="_order")
         return _frame(joined, columns).reset_index(drop=True)
 
     figures = keyed("figures", FIGURE_COLUMNS, ["start"])
@@ -387,11 +384,17 @@ def _entity_table(mentions: pd.DataFrame) -> pd.DataFrame:
     """One row per article and entity: count and surface forms in order of appearance."""
     if mentions.empty:
         return _frame([], ENTITY_COLUMNS)
-    grouped = mentions.groupby(["article_id", "entity"], sort=False)
-    table = grouped.agg(
-        file=("file", "first"), source=("source", "first"), type=("type", "first"),
-        count=("surface", "size"), surface_forms=("surface", lambda s: "|".join(dict.fromkeys(s))),
+    keys = ["article_id", "entity"]
+    table = mentions.groupby(keys, sort=False, observed=True).agg(
+        file=("file", "first"), source=("source", "first"), type=("type", "first"), count=("surface", "size"),
     ).reset_index()
+    # Surface forms: a plain pass over the distinct (article, entity, surface) rows, in text order.
+    forms: dict[tuple[str, str], list[str]] = {}
+    distinct = mentions[[*keys, "surface"]].drop_duplicates()
+    for article_id, entity, surface in zip(*(distinct[c].tolist() for c in (*keys, "surface")), strict=True):
+        forms.setdefault((article_id, entity), []).append(surface)
+    table["surface_forms"] = ["|".join(forms[key]) for key in zip(table["article_id"], table["entity"], strict=True)]
+    table["entity"] = table["entity"].astype(str)
     table = table.sort_values(["file", "count", "entity"], ascending=[True, False, True], kind="stable")
     return table[ENTITY_COLUMNS].reset_index(drop=True)
 

@@ -140,8 +140,9 @@ def key_terms_table(counts: pd.DataFrame, top_n: int = 30, doc: str = "doc") -> 
     table = table.sort_values([doc, "weight", "term"], ascending=[True, False, True], kind="stable")
     table["rank"] = table.groupby(doc, observed=True).cumcount() + 1
     table = table[table["rank"] <= top_n]
-    order = {d: i for i, d in enumerate(dict.fromkeys(counts[doc]))}
-    table = table.sort_values([doc, "rank"], key=lambda s: s.map(order) if s.name == doc else s, kind="stable")
+    # Documents in the order they came in, not sorted by name.
+    table["_order"] = pd.Categorical(table[doc], categories=pd.unique(counts[doc])).codes
+    table = table.sort_values(["_order", "rank"], kind="stable")
     return table[columns].reset_index(drop=True)
 
 
