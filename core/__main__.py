@@ -12,14 +12,13 @@ the analysis stack; a changed corpus re-extracts only the changed articles.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import sys
 from pathlib import Path
 
 from core.corpus import Corpus, load_corpus
-from core.version import default_cache_dir, extractor_version
+from core.version import corpus_key, default_cache_dir
 
 OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "claims", "comparisons", "claim_context")
 
@@ -39,17 +38,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def corpus_key(corpus: Corpus) -> str:
-    """Changes when an article's content or metadata, a load problem, the code or a lexicon does."""
-    digest = hashlib.sha256(extractor_version("export", "__main__").encode())
-    for a in corpus.articles:
-        fields = (a.article_id, a.file, a.source, a.author, a.title, a.published, a.script, a.notes, a.content_hash)
-        digest.update("\0".join(fields).encode() + b"\n")
-    for problem in corpus.problems:
-        digest.update(f"{problem.file}\0{problem.reason}\n".encode())
-    return digest.hexdigest()[:24]
-
-
 def run_extract(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.paths)
     for problem in corpus.problems:
@@ -58,7 +46,7 @@ def run_extract(args: argparse.Namespace) -> int:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
         return 1
     out = Path(args.out)
-    kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / corpus_key(corpus)
+    kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / corpus_key(corpus, "export", "__main__")
     if kept is not None and (kept / "done").exists():
         _copy_outputs(kept, out)
         print(f"{len(corpus.articles)} articles unchanged: CSVs from the cache -> {out}/", file=sys.stderr)

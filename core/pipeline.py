@@ -18,11 +18,13 @@ files instead of ten thousand.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -54,6 +56,7 @@ RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context")
 KEY_COLUMNS = ["file", "article_id", "source"]
 
 ProgressFn = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -251,6 +254,32 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def remembered(cache_dir: Path | None, name: str, key: str, build: Callable[[], T], keep: int = 4) -> T:
+    """``build()``, pickled under the cache folder and reused while ``key`` holds.
+
+    For corpus-wide results that are costly to rebuild on every start (the assembled tables of
+    ten thousand articles, their claim groups). Only the newest ``keep`` entries per name stay.
+    """
+    if cache_dir is None:
+        return build()
+    folder = Path(cache_dir) / extractor_version() / "memo"
+    path = folder / f"{name}-{key}.pkl"
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    value = build()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    for old in sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
+        old.unlink(missing_ok=True)
+    return value
+
+
 def extract_corpus(
     paths: Sequence[str | Path] = ("seeds",),
     *,
@@ -258,10 +287,16 @@ def extract_corpus(
     jobs: int = 1,
     progress: ProgressFn | None = None,
     corpus: Corpus | None = None,
+    write_cache: bool = True,
 ) -> Extraction:
-    """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache."""
+    """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache.
+
+    With ``write_cache=False`` the cache is read but nothing new is stored (a dashboard session's
+    uploads must not outlive the session).
+    """
     corpus = corpus if corpus is not None else load_corpus(paths)
     cache = ResultCache(cache_dir, extractor_version())
+    store = cache if write_cache else ResultCache(None, "")
     hashes = {a.content_hash for a in corpus.articles}
     cached, covered = cache.load(hashes)
     todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
@@ -270,7 +305,7 @@ def extract_corpus(
         progress(len(covered), total)
     batches: list[dict[str, pd.DataFrame]] = []
     batch: list[tuple[str, ArticleResult]] = []
-    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, cache), strict=True),
+    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, store), strict=True),
                                              len(covered) + 1):
         batch.append((article.content_hash, result))
         if len(batch) >= _BATCH:
@@ -284,7 +319,7 @@ def extract_corpus(
         for name in RESULT_TABLES
     }
     if todo or len(covered) < total:
-        cache.save_snapshot(tables, hashes)
+        store.save_snapshot(tables, hashes)
     return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
 
 

@@ -34,3 +34,14 @@ def extractor_version(*extra_modules: str) -> str:
 def default_cache_dir() -> Path:
     """``$DUIZHAO_CACHE`` when set, else ``~/.cache/duizhao``."""
     return Path(os.environ.get("DUIZHAO_CACHE") or Path.home() / ".cache" / "duizhao")
+
+
+def corpus_key(corpus, *extra_modules: str) -> str:
+    """Changes when an article's content or metadata, a load problem, the code or a lexicon does."""
+    digest = hashlib.sha256(extractor_version(*extra_modules).encode())
+    for a in corpus.articles:
+        fields = (a.article_id, a.file, a.source, a.author, a.title, a.published, a.script, a.notes, a.content_hash)
+        digest.update("\0".join(fields).encode() + b"\n")
+    for problem in corpus.problems:
+        digest.update(f"{problem.file}\0{problem.reason}\n".encode())
+    return digest.hexdigest()[:24]

@@ -78,3 +78,23 @@ def test_per_article_files_serve_a_corpus_the_snapshot_does_not_cover(corpus_dir
     assert (again.extracted, again.cache_hits) == (0, 2)
     pd.testing.assert_frame_equal(first.figures, again.figures, check_dtype=False)
     pd.testing.assert_frame_equal(first.context, again.context, check_dtype=False)
+
+
+def test_private_extraction_reads_the_cache_but_writes_nothing(corpus_dir, tmp_path):
+    extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    before = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    (corpus_dir / "upload.txt").write_text("上传\n良率达到90%。\n", encoding="utf-8")
+    result = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache", write_cache=False)
+    assert (result.cache_hits, result.extracted) == (2, 1)
+    assert sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file()) == before
+
+
+def test_remembered_builds_once_per_key(tmp_path):
+    from core.pipeline import remembered
+
+    calls = []
+    build = lambda: calls.append(1) or {"n": len(calls)}  # noqa: E731
+    assert remembered(tmp_path, "thing", "k1", build) == {"n": 1}
+    assert remembered(tmp_path, "thing", "k1", build) == {"n": 1}
+    assert remembered(tmp_path, "thing", "k2", build) == {"n": 2}
+    assert remembered(None, "thing", "k1", build) == {"n": 3}

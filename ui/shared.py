@@ -13,7 +13,6 @@ none of it. Selections are read-only; pages never modify the frames they get.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -31,8 +30,9 @@ from core import clouds, i18n, views
 from core.claims import ClaimReport, group_claims
 from core.corpus import Corpus, load_corpus
 from core.export import csv_bytes
-from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus
+from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus, remembered
 from core.terms import distinctive_terms
+from core.version import corpus_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -173,16 +173,6 @@ def seed_corpus(folder: str) -> Corpus:
     return load_corpus([folder])
 
 
-def corpus_key(corpus: Corpus) -> str:
-    """A key that changes when any article's content or metadata does."""
-    digest = hashlib.sha256()
-    for article in corpus.articles:
-        digest.update(f"{article.article_id}\0{article.content_hash}\0{article.source}\n".encode())
-    for problem in corpus.problems:
-        digest.update(f"{problem.file}\0{problem.reason}\n".encode())
-    return digest.hexdigest()
-
-
 @st.cache_resource(show_spinner=False)
 def extraction_store() -> dict[str, Extraction]:
     """Extractions shared by every session of this process, by corpus key.
@@ -193,20 +183,28 @@ def extraction_store() -> dict[str, Extraction]:
     return {}
 
 
-def extraction_for(key: str, corpus: Corpus, progress=None) -> Extraction:
-    """Extract a corpus once per process; ``key`` (from :func:`corpus_key`) identifies it."""
+def extraction_for(key: str, corpus: Corpus, progress=None, *, private: bool = False) -> Extraction:
+    """Extract a corpus once per process; ``key`` (from :func:`corpus_key`) identifies it.
+
+    The base corpus is also kept on disk across restarts. A ``private`` corpus (one holding a
+    session's uploads) reads the disk cache but never writes to it: uploads stay in the session.
+    """
     store = extraction_store()
     if key not in store:
         while len(store) >= MAX_CORPORA:
             store.pop(next(iter(store)))
-        store[key] = extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress)
+        store[key] = remembered(
+            None if private else cache_dir(), "extraction", key,
+            lambda: extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress,
+                                   write_cache=not private),
+        )
     return store[key]
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_CORPORA)
-def claims_for(key: str, _extraction: Extraction) -> ClaimReport:
-    """Claim groups of a corpus, computed once per corpus key."""
-    return group_claims(_extraction)
+def claims_for(key: str, _extraction: Extraction, private: bool = False) -> ClaimReport:
+    """Claim groups of a corpus, computed once per corpus key (and, unless private, kept on disk)."""
+    return remembered(None if private else cache_dir(), "claims", key, lambda: group_claims(_extraction))
 
 
 def base_folder() -> Path:
@@ -229,8 +227,9 @@ def load_extraction(lang: str) -> tuple[str, Extraction, ClaimReport]:
         if total and done < total:
             bar.progress(done / total, text=i18n.t("extracting", lang, done=done, total=total))
 
-    extraction = extraction_for(key, corpus, progress)
-    report = claims_for(key, extraction)
+    private = bool(st.session_state.get("uploads"))
+    extraction = extraction_for(key, corpus, progress, private=private)
+    report = claims_for(key, extraction, private)
     bar.empty()
     return key, extraction, report
 
