@@ -6,7 +6,8 @@ Starts ``streamlit run streamlit_app.py`` with an empty extraction cache, then m
 - server start → first page fully drawn: from launching the process to the overview's run having finished
   and been drawn, cold cache included (the seed corpus is extracted during that first run);
 - each page with a warm cache: a fresh tab loads the page's URL, timed until its run has finished and the
-  page is drawn (median of ``--repeat`` loads).
+  page is drawn (median of ``--repeat`` loads); this includes the browser loading Streamlit's frontend;
+- each page reached by clicking the sidebar link inside one open session, as a reader moves around.
 
 Numbers are printed, never asserted. Uses the server and browser helpers of ``tests/e2e/conftest.py``.
 """
@@ -40,7 +41,26 @@ def time_page_load(browser, url: str) -> float:
     return elapsed
 
 
-def measure(repeat: int) -> tuple[dict[str, float], dict[str, list[float]]]:
+def time_navigation(browser, base: str, repeat: int) -> dict[str, list[float]]:
+    """Seconds from clicking a page's sidebar link, in one open session, until its run is drawn."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(base + "/")
+    wait_for_run(page)
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    times: dict[str, list[float]] = {name: [] for name in PAGES}
+    for _ in range(repeat):
+        for index, name in reversed(list(enumerate(PAGES))):
+            started = time.perf_counter()
+            links.nth(index).click()
+            page.wait_for_url(f"**{PAGES[name] if PAGES[name] != '/' else ''}*")
+            wait_for_run(page)
+            times[name].append(time.perf_counter() - started)
+    context.close()
+    return times
+
+
+def measure(repeat: int) -> tuple[dict[str, float], dict[str, list[float]], dict[str, list[float]]]:
     """Cold start timings (server healthy, first page drawn) and warm load times per page, in seconds."""
     from playwright.sync_api import sync_playwright
 
@@ -55,13 +75,14 @@ def measure(repeat: int) -> tuple[dict[str, float], dict[str, list[float]]]:
                     "first page load alone": first}
             warm = {name: [time_page_load(browser, server.url + path) for _ in range(repeat)]
                     for name, path in PAGES.items()}
+            navigation = time_navigation(browser, server.url, repeat)
         finally:
             stop_server(server)
             browser.close()
-    return cold, warm
+    return cold, warm, navigation
 
 
-def print_table(cold: dict[str, float], warm: dict[str, list[float]]) -> None:
+def print_table(cold: dict[str, float], warm: dict[str, list[float]], navigation: dict[str, list[float]]) -> None:
     print("Cold start (empty extraction cache)")
     for label, seconds in cold.items():
         print(f"  {label:<24}{seconds:>8.2f} s")
@@ -69,6 +90,11 @@ def print_table(cold: dict[str, float], warm: dict[str, list[float]]) -> None:
     print(f"Warm cache, one new session per load ({len(next(iter(warm.values())))} loads per page)")
     print(f"  {'page':<16}{'median':>8}{'min':>8}{'max':>8}")
     for name, times in warm.items():
+        print(f"  {name:<16}{statistics.median(times):>7.2f}s{min(times):>7.2f}s{max(times):>7.2f}s")
+    print()
+    print("Warm cache, clicking the sidebar link in one open session")
+    print(f"  {'page':<16}{'median':>8}{'min':>8}{'max':>8}")
+    for name, times in navigation.items():
         print(f"  {name:<16}{statistics.median(times):>7.2f}s{min(times):>7.2f}s{max(times):>7.2f}s")
 
 
