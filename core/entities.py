@@ -69,8 +69,6 @@ _PERSON_POS = {"nr", "nrt", "nrfg", "x"}
 _JOINERS = {"与", "和", "及"}
 _PLACE_SUFFIXES = ("省", "市", "州", "县")
 _NAME_DOT = "·"
-# Traditional variants that OpenCC leaves alone (美國國立衞生研究院); folded one for one, keeping offsets.
-_VARIANTS = str.maketrans({"衞": "卫", "歳": "岁", "緖": "绪"})
 
 
 @dataclass(frozen=True)
@@ -151,7 +149,7 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 
 
 def _normalise_name(name: str) -> str:
-    return to_simplified(fold_width(name)).translate(_VARIANTS).strip()
+    return to_simplified(fold_width(name)).strip()
 
 
 def _is_case_sensitive(alias: str) -> bool:
@@ -245,7 +243,7 @@ def named_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     description looks at (its sentence before it, its source phrase); offsets are into ``text``.
     """
     found, covered_to = [], 0
-    for s, e, entry in _lexicon().matches(text[start:end].translate(_VARIANTS)):
+    for s, e, entry in _lexicon().matches(text[start:end]):
         if s >= covered_to:
             found.append((start + s, start + e, entry.entity, entry.type))
             covered_to = e
@@ -259,7 +257,7 @@ def extract_entities(text: str) -> list[EntityMention]:
 
 def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     """Entity mentions found in ``mapped.text``, reported at their place in ``mapped.original``."""
-    text = mapped.text.translate(_VARIANTS)
+    text = mapped.text
     if not text.strip():
         return []
     tokens = _tokens(text)

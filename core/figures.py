@@ -250,6 +250,10 @@ def extract_dates(text: str, published: str | None = None) -> list[DateMention]:
 def extract_dates_mapped(mapped: MappedText, published: str | None = None) -> list[DateMention]:
     """Dates of a normalised text, with text and offsets in its original."""
     dates, _ = _find_dates(mapped.text, _year_of(published))
+    return _date_mentions(mapped, dates)
+
+
+def _date_mentions(mapped: MappedText, dates: list[tuple[int, int, str]]) -> list[DateMention]:
     out = []
     for start, end, value in dates:
         s, e = mapped.to_original(start, end)
@@ -257,10 +261,22 @@ def extract_dates_mapped(mapped: MappedText, published: str | None = None) -> li
     return out
 
 
+def extract_figures_and_dates_mapped(
+    mapped: MappedText, published: str | None = None,
+) -> tuple[list[Figure], list[DateMention]]:
+    """Figures and dates of a normalised text in one pass over its dates (what the pipeline wants)."""
+    dates, blocked = _find_dates(mapped.text, _year_of(published))
+    return _figures(mapped, dates, blocked), _date_mentions(mapped, dates)
+
+
 def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> list[Figure]:
     """Figures of a normalised text, described from their clauses; text and offsets in its original."""
+    dates, blocked = _find_dates(mapped.text, _year_of(published))
+    return _figures(mapped, dates, blocked)
+
+
+def _figures(mapped: MappedText, dates: list[tuple[int, int, str]], blocked: bytearray) -> list[Figure]:
     text = mapped.text
-    dates, blocked = _find_dates(text, _year_of(published))
     for pattern in _NOT_FIGURES:
         for m in pattern.finditer(text):
             blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())

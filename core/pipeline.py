@@ -109,10 +109,10 @@ def extract_article(article: Article) -> ArticleResult:
 
     body = article.body()
     mapped = body.then(normalize(body.text))
-    published = article.published or None
+    found, dates = figures.extract_figures_and_dates_mapped(mapped, article.published or None)
     return ArticleResult(
-        figures=[dict(vars(f)) for f in figures.extract_figures_mapped(mapped, published)],
-        dates=[dict(vars(d)) for d in figures.extract_dates_mapped(mapped, published)],
+        figures=[dict(vars(f)) for f in found],
+        dates=[dict(vars(d)) for d in dates],
         mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
         term_counts=dict(terms.term_counts(mapped.text)),
         context=claims.qualitative_mentions(mapped),
