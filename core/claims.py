@@ -553,6 +553,9 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
     if verdict.verdict == "agree":
         edge = "，仅在边界处相合" if verdict.overlap == "boundary" else ""
         edge_en = ", meeting only at the boundary" if verdict.overlap == "boundary" else ""
+        if periods_differ(a.get("period", ""), b.get("period", "")):
+            edge += "，但时期不同，并非同一事实"
+            edge_en += ", but for different periods: not the same fact"
         return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致{edge}。",
                 f"{what}: {side_en(a)}; {side_en(b)}: consistent{edge_en}.")
     source_note = ""

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from core.claims import (
     TOLERANCE,
     compare,
+    explain,
     group_claims,
     interval,
     is_earlier_level,
@@ -309,3 +310,11 @@ def test_on_the_seeds_the_self_sufficiency_disagreement_ranks_first():
     assert sorted([pair.value_a, pair.value_b]) == [38, 78]
     assert (pair.verdict, pair.reason) == ("differ", "different_modality")
     assert "projects 78%" in pair.explanation_en
+
+
+def test_equal_values_for_different_periods_say_so():
+    a = fig(70, period="2025", modality="target", article="a")
+    b = fig(70, period="2030", modality="target", article="b")
+    verdict = compare(a, b)
+    assert verdict.verdict == "agree"
+    assert "not the same fact" in explain("自给率", "中国", a, b, verdict)[1]
