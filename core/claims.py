@@ -418,6 +418,11 @@ def group_claims(extraction) -> ClaimReport:
     )
 
 
+def status_of(contradictions: int, differences: int) -> str:
+    """A group's status from its pairs: any unexplained difference makes it a contradiction."""
+    return "contradiction" if contradictions else "explained" if differences else "agree"
+
+
 def rank_groups(groups: pd.DataFrame) -> pd.DataFrame:
     """Groups in reading order, ``rank`` from 1.
 
@@ -512,7 +517,7 @@ def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) 
 def _group_row(group_id: str, metric: str, subject: str, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
     reasons = [p["reason"] for p in pairs if p["verdict"] == "differ"]
     contradictions = reasons.count("unexplained")
-    status = "contradiction" if contradictions else "explained" if reasons else "agree"
+    status = status_of(contradictions, len(reasons))
     values = " / ".join(dict.fromkeys(claims["text"].astype(str)))
     label = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
     headline = {

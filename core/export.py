@@ -23,8 +23,9 @@ def neutralise(cell: object) -> object:
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are neutralised; numbers keep their type."""
+    """A copy of ``frame`` whose text cells and column names are neutralised; numbers keep their type."""
     out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
             out[column] = out[column].map(neutralise)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -193,7 +195,8 @@ class ResultCache:
             name = row.pop("table")
             if name not in RESULT_TABLES:
                 continue
-            fields = {k[len(name) + 1:]: v for k, v in row.items() if k.startswith(name + ".")}
+            fields = {k[len(name) + 1:]: None if _is_missing(v) else v
+                      for k, v in row.items() if k.startswith(name + ".")}
             if name == "term_counts":
                 result.term_counts[fields["term"]] = fields["count"]
             else:
@@ -202,8 +205,8 @@ class ResultCache:
 
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
         assert self.root is not None
-        snapshot = self.root / "snapshot"
         try:
+            snapshot = self.root / "snapshots" / (self.root / "snapshot.current").read_text().strip()
             covered = set(pd.read_parquet(snapshot / "hashes.parquet")["content_hash"]) & hashes
             if not covered:
                 return {}, set()
@@ -226,25 +229,36 @@ class ResultCache:
         path = self._article_path(content_hash)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        pq.write_table(pa.Table.from_pylist(rows), tmp)
+        # Rows of different tables have different keys: build the union of columns (from_pylist
+        # would take the first row's keys only and drop the rest).
+        pq.write_table(pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False), tmp)
         tmp.replace(path)
 
     def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
-        """Keep the whole corpus's tables as one file per table for the next run."""
+        """Keep the whole corpus's tables as one file per table for the next run.
+
+        A snapshot is a folder of its own, made current by rewriting one pointer file: a reader in
+        another process (the dashboard beside a command-line run) never pairs one run's hash list
+        with another run's tables.
+        """
         if self.root is None:
             return
-        snapshot = self.root / "snapshot"
-        snapshot.mkdir(parents=True, exist_ok=True)
-        for name in RESULT_TABLES:
-            _write_parquet(tables[name], snapshot / f"{name}.parquet")
-        _write_parquet(pd.DataFrame({"content_hash": sorted(hashes)}), snapshot / "hashes.parquet")
+        name = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        folder = self.root / "snapshots" / name
+        folder.mkdir(parents=True)
+        for table in RESULT_TABLES:
+            tables[table].to_parquet(folder / f"{table}.parquet", index=False)
+        pd.DataFrame({"content_hash": sorted(hashes)}).to_parquet(folder / "hashes.parquet", index=False)
+        pointer = self.root / f".snapshot.current.{name}.tmp"
+        pointer.write_text(name)
+        pointer.replace(self.root / "snapshot.current")
+        for old in (self.root / "snapshots").iterdir():
+            if old.name != name:
+                shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write atomically (temp file, then rename): concurrent workers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -267,7 +281,7 @@ def remembered(cache_dir: Path | None, name: str, key: str, build: Callable[[], 
     try:
         with path.open("rb") as f:
             return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except Exception:  # noqa: BLE001 — a stale or foreign pickle (other pandas, other code) is rebuilt
         pass
     value = build()
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,9 @@ from core.lexicon import DATA_DIR
 
 CORE_DIR = Path(__file__).parent
 # The modules whose code decides what extraction produces.
-EXTRACTION_MODULES = ("corpus", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline")
+EXTRACTION_MODULES = (
+    "corpus", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
+)
 
 
 @cache

@@ -9,6 +9,7 @@ so the CSV download of a table is exactly what the page shows.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from core import i18n
-from core.claims import ClaimReport, interval, rank_groups, spread
+from core.claims import ClaimReport, interval, rank_groups, spread, status_of
 from core.corpus import UNKNOWN_SOURCE, Article, Corpus, LoadError, LoadProblem, load_article_bytes
 
 # --- filtering ------------------------------------------------------------------------------------
@@ -72,8 +73,7 @@ def filter_report(report: ClaimReport, sources: Iterable[str]) -> ClaimReport:
                    for g, part in claims.groupby("group_id", sort=False)}
         groups["spread"] = ids.map(spreads).fillna(0.0)
         groups["status"] = [
-            "contradiction" if c else "explained" if e else "agree"
-            for c, e in zip(groups["contradictions"], groups["explained"], strict=True)
+            status_of(c, c + e) for c, e in zip(groups["contradictions"], groups["explained"], strict=True)
         ]
         groups = rank_groups(groups)
     context = report.context[
@@ -195,10 +195,12 @@ def chart_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
         low_end, high_end = interval(float(row.value), high, row.qualifier or "exact")
         mid = float(row.value) if high is None else (float(row.value) + float(high)) / 2
         rows.append({
-            "source": display_source(row.source, lang), "value": mid, "low": low_end, "high": high_end,
-            "minus": mid - low_end, "plus": high_end - mid, "text": row.text, "unit": row.unit,
-            "modality": i18n.label(i18n.MODALITY, row.modality or "reported", lang),
-            "period": format_period(row.period, lang) or "—", "attributed_to": row.attributed_to or "—",
+            # Plotly reads <b>, <a href> … in labels and hover text: article strings are escaped.
+            "source": html.escape(display_source(row.source, lang)), "value": mid, "low": low_end,
+            "high": high_end, "minus": mid - low_end, "plus": high_end - mid, "text": html.escape(str(row.text)),
+            "unit": row.unit, "modality": i18n.label(i18n.MODALITY, row.modality or "reported", lang),
+            "period": format_period(row.period, lang) or "—",
+            "attributed_to": html.escape(str(row.attributed_to or "—")),
             "file": row.file,
         })
     return pd.DataFrame(rows, columns=["source", "value", "low", "high", "minus", "plus", "text", "unit",
@@ -303,8 +305,7 @@ def aligned_measures(report: ClaimReport, article_ids: Sequence[str], names: dic
     for group_id in ids:
         pairs = between[between["group_id"] == group_id]
         differ = pairs[pairs["verdict"] == "differ"]
-        status = "contradiction" if (differ["reason"] == "unexplained").any() else \
-            "explained" if len(differ) else "agree"
+        status = status_of(int((differ["reason"] == "unexplained").sum()), len(differ))
         subject, metric = str(groups.at[group_id, "subject"] or ""), str(groups.at[group_id, "metric"])
         row = {measure_col: metric if not subject or metric.startswith(subject) else f"{subject} {metric}"}
         mine = claims[claims["group_id"] == group_id]
@@ -352,7 +353,16 @@ def short_names(articles: pd.DataFrame, width: int = 14) -> dict[str, str]:
     titles = articles["title"].fillna("").astype(str)
     titles = titles.where(titles != "", files)
     cut = titles.str[:width] + titles.str.len().gt(width).map({True: "…", False: ""})
-    return dict(zip(articles["article_id"], files.str.split("_", n=1).str[0] + " " + cut, strict=True))
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    for article_id, label in zip(articles["article_id"], files.str.split("_", n=1).str[0] + " " + cut, strict=True):
+        # Labels are column headers and dict keys: two articles must never share one.
+        unique, n = label, 2
+        while unique in taken:
+            unique, n = f"{label} ({n})", n + 1
+        taken.add(unique)
+        labels[article_id] = unique
+    return labels
 
 
 def article_numbers(names: dict[str, str]) -> dict[str, str]:

@@ -14,7 +14,7 @@ st.title(t("overview_title"))
 st.caption(t("overview_caption"))
 
 for problem in board.extraction.problems:
-    st.warning(f"{t('problems')} {problem.file}: {problem.reason}", icon=":material/warning:")
+    st.warning(f"{t('problems')} {views.escape_markdown(problem.file)}: {problem.reason}", icon=":material/warning:")
 
 shared.require_articles(board)
 
@@ -48,7 +48,7 @@ with st.expander(t("upload_title"), icon=":material/upload_file:"):
         st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
                               on_click=shared.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):
-        st.warning(message, icon=":material/error:")
+        st.warning(views.escape_markdown(message), icon=":material/error:")
     uploaded = len(st.session_state.get("uploads", []))
     if uploaded:
         st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))

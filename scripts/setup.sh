@@ -1,28 +1,36 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: system packages (CJK font, Chromium for browser tests) and a virtual environment.
-# Idempotent: safe to run again. Usage: scripts/setup.sh [--dev]
+# Set up a fresh Debian machine: system packages (Python venv, CJK font; Chromium for browser tests with --dev)
+# and a virtual environment with the pinned requirements. Idempotent and quick when nothing changed.
+# Usage: scripts/setup.sh [--dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+dev=false
+[ "${1:-}" = "--dev" ] && dev=true
 
-apt_packages=(fonts-wqy-microhei)
-[ "${1:-}" = "--dev" ] && apt_packages+=(chromium)
+apt_packages=(python3-venv fonts-wqy-microhei)
+$dev && apt_packages+=(chromium)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   echo "Installing system packages: ${missing[*]}"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
 fi
 
 python=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-if [ "${1:-}" = "--dev" ]; then
-  .venv/bin/python -m pip install -q -r requirements-dev.txt
-else
-  .venv/bin/python -m pip install -q -r requirements.txt
+# A venv left half-made by an earlier failure (no pip) is made again.
+[ -x .venv/bin/pip ] || "$python" -m venv --clear .venv
+requirements=requirements.txt
+$dev && requirements=requirements-dev.txt
+# Install only when the requirements changed since the last install: starts work offline after the first.
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)-$dev"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q -r "$requirements"
+  rm -f .venv/.installed-*
+  touch "$stamp"
 fi

@@ -31,3 +31,8 @@ def test_numeric_columns_keep_negative_numbers():
 def test_write_csv_creates_parent_folders(tmp_path):
     path = write_csv(pd.DataFrame({"a": ["=1"]}), tmp_path / "x" / "t.csv")
     assert path.read_bytes().decode("utf-8-sig").splitlines() == ["a", "'=1"]
+
+
+def test_column_names_are_neutralised_too():
+    text = csv_bytes(pd.DataFrame({"=cmd|x": ["a"]})).decode("utf-8-sig")
+    assert text.splitlines()[0] == "'=cmd|x"

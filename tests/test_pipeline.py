@@ -98,3 +98,16 @@ def test_remembered_builds_once_per_key(tmp_path):
     assert remembered(tmp_path, "thing", "k1", build) == {"n": 1}
     assert remembered(tmp_path, "thing", "k2", build) == {"n": 2}
     assert remembered(None, "thing", "k1", build) == {"n": 3}
+
+
+def test_per_article_files_hold_every_table_when_the_snapshot_is_another_corpus(corpus_dir, tmp_path):
+    first = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "z.txt").write_text("别的\n关税提升至25%。\n", encoding="utf-8")
+    extract_corpus([other], cache_dir=tmp_path / "cache")  # the snapshot now holds another corpus
+    again = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    assert (again.extracted, again.cache_hits) == (0, 2)
+    for table in ("figures", "mentions", "term_counts", "dates", "context"):
+        pd.testing.assert_frame_equal(getattr(first, table), getattr(again, table), check_dtype=False,
+                                      check_categorical=False)

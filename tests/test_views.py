@@ -333,3 +333,10 @@ def test_merge_corpus_renames_clashing_uploads_and_skips_duplicates():
     merged = views.merge_corpus(base, [clash, same])
     assert [a.file for a in merged.articles] == ["a.txt", "a-2.txt"]
     assert merged.articles[1].article_id == "a-2"
+
+
+def test_short_names_are_unique_even_for_equal_titles():
+    articles = pd.DataFrame({"article_id": ["x_1", "x_2"], "file": ["xinhua_1.txt", "xinhua_2.txt"],
+                             "title": ["同一标题", "同一标题"]})
+    names = views.short_names(articles)
+    assert len(set(names.values())) == 2

@@ -183,28 +183,37 @@ def extraction_store() -> dict[str, Extraction]:
     return {}
 
 
-def extraction_for(key: str, corpus: Corpus, progress=None, *, private: bool = False) -> Extraction:
-    """Extract a corpus once per process; ``key`` (from :func:`corpus_key`) identifies it.
-
-    The base corpus is also kept on disk across restarts. A ``private`` corpus (one holding a
-    session's uploads) reads the disk cache but never writes to it: uploads stay in the session.
-    """
+def extraction_for(key: str, corpus: Corpus, progress=None) -> Extraction:
+    """Extract the base corpus once per process, and keep it on disk across restarts."""
     store = extraction_store()
     if key not in store:
         while len(store) >= MAX_CORPORA:
             store.pop(next(iter(store)))
         store[key] = remembered(
-            None if private else cache_dir(), "extraction", key,
-            lambda: extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress,
-                                   write_cache=not private),
+            cache_dir(), "extraction", key,
+            lambda: extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress),
         )
     return store[key]
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_CORPORA)
-def claims_for(key: str, _extraction: Extraction, private: bool = False) -> ClaimReport:
-    """Claim groups of a corpus, computed once per corpus key (and, unless private, kept on disk)."""
-    return remembered(None if private else cache_dir(), "claims", key, lambda: group_claims(_extraction))
+def claims_for(key: str, _extraction: Extraction) -> ClaimReport:
+    """Claim groups of the base corpus, computed once per corpus key (and kept on disk)."""
+    return remembered(cache_dir(), "claims", key, lambda: group_claims(_extraction))
+
+
+def private_extraction(key: str, corpus: Corpus, progress=None) -> tuple[Extraction, ClaimReport]:
+    """A corpus holding this session's uploads: kept in the session only, never in a shared cache.
+
+    It reads the disk cache (the base articles are there) but writes nothing to it.
+    """
+    held = st.session_state.get("private_corpus")
+    if held is None or held[0] != key:
+        extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress,
+                                    write_cache=False)
+        held = (key, extraction, group_claims(extraction), {})
+        st.session_state["private_corpus"] = held
+    return held[1], held[2]
 
 
 def base_folder() -> Path:
@@ -227,9 +236,11 @@ def load_extraction(lang: str) -> tuple[str, Extraction, ClaimReport]:
         if total and done < total:
             bar.progress(done / total, text=i18n.t("extracting", lang, done=done, total=total))
 
-    private = bool(st.session_state.get("uploads"))
-    extraction = extraction_for(key, corpus, progress, private=private)
-    report = claims_for(key, extraction, private)
+    if st.session_state.get("uploads"):
+        extraction, report = private_extraction(key, corpus, progress)
+    else:
+        extraction = extraction_for(key, corpus, progress)
+        report = claims_for(key, extraction)
     bar.empty()
     return key, extraction, report
 
@@ -254,7 +265,17 @@ def sidebar_filters(extraction: Extraction) -> tuple[str, list[str]]:
 def build_dashboard(key: str, extraction: Extraction, report: ClaimReport, lang: str,
                     sources: list[str]) -> Dashboard:
     """The dashboard of ``sources``; its tables are filtered when a page first reads them (:class:`Selection`)."""
-    selection = selection_for(key, tuple(sorted(set(sources))), extraction, report)
+    chosen = tuple(sorted(set(sources)))
+    held = st.session_state.get("private_corpus")
+    if held is not None and held[0] == key:
+        # A private corpus's selections stay in the session too.
+        selections = held[3]
+        if chosen not in selections:
+            selections.clear()
+            selections[chosen] = Selection(extraction, report, chosen)
+        selection = selections[chosen]
+    else:
+        selection = selection_for(key, chosen, extraction, report)
     return Dashboard(lang=lang, sources=sources, all_sources=views.source_options(extraction.articles), key=key,
                      extraction=extraction, selection=selection)
 
@@ -400,6 +421,7 @@ def clear_uploads() -> None:
     """Forget this session's uploads."""
     st.session_state["uploads"] = []
     st.session_state["upload_messages"] = []
+    st.session_state.pop("private_corpus", None)
 
 
 # --- claim-group cards ----------------------------------------------------------------------------
@@ -420,7 +442,8 @@ def group_card(card: views.GroupCard, lang: str, *, link: bool = False) -> None:
         with st.container(horizontal=True):
             for value in card.values[:6]:
                 caption = " · ".join(x for x in (value["source"], value["modality"], value["period"]) if x)
-                st.metric(caption, value["figure"], help=value["text"], border=False)
+                st.metric(views.escape_markdown(caption), value["figure"],
+                          help=views.escape_markdown(str(value["text"])), border=False)
         if card.why:
             st.markdown(f":material/info: {views.escape_markdown(card.why)}")
         if link:
