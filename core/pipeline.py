@@ -231,7 +231,8 @@ class ResultCache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # Rows of different tables have different keys: build the union of columns (from_pylist
         # would take the first row's keys only and drop the rest).
-        pq.write_table(pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False), tmp)
+        columns = dict.fromkeys(k for row in rows for k in row)
+        pq.write_table(pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in columns}), tmp)
         tmp.replace(path)
 
     def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
