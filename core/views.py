@@ -552,11 +552,15 @@ def as_counter(totals: pd.Series) -> Counter:
 def distinctive_frequencies(term_counts: pd.DataFrame, source: str, others: Iterable[str],
                             top_n: int = 40) -> dict[str, float]:
     """Terms distinctive of ``source`` against ``others`` (positive log-odds z-scores only)."""
+    focus = term_totals(filter_by_sources(term_counts, [source]))
+    return distinctive_weights(focus, term_totals(filter_by_sources(term_counts, others)), top_n)
+
+
+def distinctive_weights(focus: pd.Series, rest: pd.Series, top_n: int = 40) -> dict[str, float]:
+    """Terms distinctive of the ``focus`` term totals against ``rest``: positive Fightin' Words z-scores."""
     from core.terms import distinctive_terms
 
-    focus = as_counter(term_totals(filter_by_sources(term_counts, [source])))
-    rest = as_counter(term_totals(filter_by_sources(term_counts, others)))
-    ranked = distinctive_terms(focus, rest, top_n=top_n)
+    ranked = distinctive_terms(as_counter(focus), as_counter(rest), top_n=top_n)
     return {d.term: float(d.zscore) for d in ranked if d.zscore > 0}
 
 

@@ -31,7 +31,6 @@ from core.claims import ClaimReport, group_claims
 from core.corpus import Corpus, load_corpus
 from core.export import csv_bytes
 from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus, remembered
-from core.terms import distinctive_terms
 from core.version import corpus_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -385,9 +384,7 @@ def distinctive_frequencies(board: Dashboard, source: str, top_n: int) -> dict[s
     """Terms distinctive of ``source`` against the other chosen sources, computed once per selection."""
     def compute() -> dict[str, float]:
         focus = source_term_totals(board, source)
-        rest = source_term_totals(board).sub(focus, fill_value=0)
-        ranked = distinctive_terms(views.as_counter(focus), views.as_counter(rest), top_n=top_n)
-        return {d.term: float(d.zscore) for d in ranked if d.zscore > 0}
+        return views.distinctive_weights(focus, source_term_totals(board).sub(focus, fill_value=0), top_n)
 
     return board.remember(("distinctive", source, top_n), compute)
 
