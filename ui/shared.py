@@ -13,8 +13,10 @@ none of it. Selections are read-only; pages never modify the frames they get.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -43,6 +45,16 @@ MAX_SELECTIONS = 16
 # Results a selection remembers (term totals of a source, claims tables per filter …); the oldest goes first.
 MAX_REMEMBERED = 128
 T = TypeVar("T")
+LOG = logging.getLogger("duizhao")
+if not LOG.handlers:
+    # Streamlit configures only its own loggers; this one reports to the server's stderr.
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
+    LOG.setLevel(logging.INFO)
+    LOG.propagate = False
+# One extraction of the base corpus at a time: sessions arriving together wait for it instead of each computing it.
+_EXTRACTION_LOCK = threading.Lock()
 PAGES = {
     "overview": "pages/overview.py",
     "compare": "pages/compare.py",
@@ -185,20 +197,31 @@ def extraction_store() -> dict[str, Extraction]:
 def extraction_for(key: str, corpus: Corpus, progress=None) -> Extraction:
     """Extract the base corpus once per process, and keep it on disk across restarts."""
     store = extraction_store()
-    if key not in store:
-        while len(store) >= MAX_CORPORA:
-            store.pop(next(iter(store)))
-        store[key] = remembered(
-            cache_dir(), "extraction", key,
-            lambda: extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress),
-        )
+    if key in store:
+        return store[key]
+    with _EXTRACTION_LOCK:
+        if key not in store:
+            extraction = remembered(cache_dir(), "extraction", key,
+                                    lambda: _logged("extraction", key, lambda: extract_corpus(
+                                        corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress)))
+            while len(store) >= MAX_CORPORA:
+                store.pop(next(iter(store)))
+            store[key] = extraction
     return store[key]
+
+
+def _logged(what: str, key: str, build: Callable[[], T]) -> T:
+    """``build()``, logging that ``what`` was computed for corpus ``key`` and in how long (load tests count them)."""
+    started = time.perf_counter()
+    value = build()
+    LOG.info("computed %s for corpus %s in %.2f s", what, key, time.perf_counter() - started)
+    return value
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_CORPORA)
 def claims_for(key: str, _extraction: Extraction) -> ClaimReport:
     """Claim groups of the base corpus, computed once per corpus key (and kept on disk)."""
-    return remembered(cache_dir(), "claims", key, lambda: group_claims(_extraction))
+    return remembered(cache_dir(), "claims", key, lambda: _logged("claims", key, lambda: group_claims(_extraction)))
 
 
 def private_extraction(key: str, corpus: Corpus, progress=None) -> tuple[Extraction, ClaimReport]:
