@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian machine: system packages (Python venv, CJK font; Chromium for browser tests with --dev)
-# and a virtual environment with the pinned requirements. Idempotent and quick when nothing changed.
+# and a virtual environment with the pinned requirements, every package pinned by constraints.txt.
+# Idempotent and quick when nothing changed.
 # Usage: scripts/setup.sh [--dev]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +29,9 @@ python=${PYTHON:-python3}
 requirements=requirements.txt
 $dev && requirements=requirements-dev.txt
 # Install only when the requirements changed since the last install: starts work offline after the first.
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)-$dev"
+stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-16)-$dev"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q -r "$requirements"
+  .venv/bin/python -m pip install -q -r "$requirements" -c constraints.txt
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
