@@ -54,7 +54,7 @@ for article_id, column in zip(chosen, st.columns(len(chosen), border=True), stri
         st.caption(" · ".join([
             f"{t('meta_source')}: {views.escape_markdown(views.display_source(article['source'], board.lang))}",
             f"{t('meta_author')}: {views.escape_markdown(str(article['author'] or unknown))}",
-            f"{t('meta_date')}: {article['published'] or unknown}",
+            f"{t('meta_date')}: {views.escape_markdown(str(article['published'] or unknown))}",
             f"{t('meta_script')}: {i18n.label(i18n.SCRIPT, str(article['script']), board.lang)}",
             f"{t('meta_length')}: {int(article['body_chars'])}",
         ]))

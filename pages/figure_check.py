@@ -70,8 +70,8 @@ for position, group_id in enumerate(on_page["group_id"]):
     card = shared.card_for(board, group_id)
     shared.group_card(card, board.lang)
     claims = report.claims.iloc[claim_rows[group_id]]
-    evidence = st.expander(f"{t('evidence')} · {card.label}", expanded=position == 0 and page == 1,
-                           key=f"evidence_{group_id}", on_change="rerun")
+    evidence = st.expander(f"{t('evidence')} · {views.escape_markdown(card.label)}",
+                           expanded=position == 0 and page == 1, key=f"evidence_{group_id}", on_change="rerun")
     with evidence:
         # A closed expander's chart and tables are drawn only once it is opened (which reruns the page).
         if not evidence.open:
