@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -40,12 +41,19 @@ MANIFEST_COLUMNS = ("source", "author", "title", "published", "script", "notes")
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 ARTICLE_SUFFIXES = frozenset({".txt", ".md"}) | HTML_SUFFIXES
 SCRIPTS = ("traditional", "simplified", "mixed")
+# Files above this many bytes are refused before they are read (load_corpus, load_article_bytes).
+MAX_ARTICLE_BYTES = 20_000_000
+# What an upload is called when its own name leaves nothing to show (".", "..", "", "/").
+FALLBACK_FILE_NAME = "upload.txt"
 
 # Lines this long are body paragraphs even when they start like a footer.
 _MAX_BOILERPLATE_LINE = 400
 # Shorter lines ("前言", "参考资料:") legitimately repeat and are not de-duplicated.
 _MIN_DUPLICATE_CHARS = 8
 _MAX_TITLE_CHARS = 60
+_MAX_FILE_NAME_CHARS = 120
+# A character that shows something: a file without one (whitespace, zero-width spaces) is empty.
+_VISIBLE = re.compile("[^\\s\u200b\u200c\u200d\u2060\ufeff]")
 
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
@@ -136,7 +144,7 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class LoadProblem:
-    """A file that was skipped (or a manifest row without a file), and why."""
+    """A file that was skipped, a manifest row without a file, or a manifest value ignored; and why."""
 
     file: str
     reason: str
@@ -153,11 +161,13 @@ class Corpus:
 # ---------------------------------------------------------------- loading
 
 
-def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = 20_000_000) -> Corpus:
+def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
     """Load every article in ``paths`` (folders, or single files), reading one file at a time.
 
     A folder's ``manifest.csv`` supplies metadata; rows naming files that are
-    not in the folder are reported. Unreadable files are reported and skipped.
+    not in the folder, repeated rows and values that cannot be used are
+    reported. Unreadable files, and files over ``max_bytes`` (checked from their
+    size on disk, before reading), are reported and skipped.
     """
     if isinstance(paths, (str, Path)):
         paths = (paths,)
@@ -166,48 +176,53 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = 20
     found: dict[Path, dict[str, str]] = {}
     for entry in map(Path, paths):
         if entry.is_dir():
-            manifest = _folder_manifest(entry, manifests, problems)
+            manifest = _folder_manifest(entry, manifests, problems, max_bytes)
             files = [p for p in entry.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES]
-            names = {p.name for p in files}
+            names = {safe_file_name(p.name) for p in files}
             missing = sorted(set(manifest) - names)
             problems.extend(LoadProblem(name, "listed in manifest.csv but not found") for name in missing)
-            found.update((p.resolve(), manifest.get(p.name, {})) for p in files)
+            found.update((p.resolve(), manifest.get(safe_file_name(p.name), {})) for p in files)
         elif entry.is_file():
             if entry.suffix.lower() not in ARTICLE_SUFFIXES:
-                problems.append(LoadProblem(entry.name, "not a .txt, .md or .html file"))
+                problems.append(LoadProblem(safe_file_name(entry.name), "not a .txt, .md or .html file"))
                 continue
-            manifest = _folder_manifest(entry.parent, manifests, problems)
-            found[entry.resolve()] = manifest.get(entry.name, {})
+            manifest = _folder_manifest(entry.parent, manifests, problems, max_bytes)
+            found[entry.resolve()] = manifest.get(safe_file_name(entry.name), {})
         else:
             problems.append(LoadProblem(str(entry), "no such file or folder"))
 
     articles: list[Article] = []
     for path in sorted(found, key=lambda p: (p.name, str(p))):
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise LoadError(f"file too large ({_size(size)} > {_size(max_bytes)} limit)")
-            article = load_article_bytes(path.name, path.read_bytes(), found[path])
+            _check_size(path.stat().st_size, max_bytes)
+            article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
         except LoadError as err:
-            problems.append(LoadProblem(path.name, str(err)))
+            problems.append(LoadProblem(safe_file_name(path.name), str(err)))
             continue
         except OSError as err:
-            problems.append(LoadProblem(path.name, f"could not read the file ({err.strerror or err})"))
+            problems.append(LoadProblem(safe_file_name(path.name), f"could not read the file ({err.strerror or err})"))
             continue
         articles.append(replace(article, path=str(path)))
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
 
 
-def load_article_bytes(name: str, data: bytes, meta: Mapping[str, str] | None = None) -> Article:
-    """One article from a file's name and bytes plus its manifest row; raises ``LoadError``."""
+def load_article_bytes(
+    name: str, data: bytes, meta: Mapping[str, str] | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES
+) -> Article:
+    """One article from a file's name (any path or upload name) and bytes plus its manifest row.
+
+    ``Article.file`` is ``safe_file_name(name)``; ``Article.path`` keeps ``name``. Raises
+    ``LoadError`` for data over ``max_bytes`` and for data that is not readable text.
+    """
     meta = meta or {}
-    file = Path(name.replace("\\", "/")).name
+    file = safe_file_name(name)
+    _check_size(len(data), max_bytes)
     text, encoding = decode(data)
     if Path(file).suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
         text = visible_text(text)
-        if not text.strip():
+        if _is_blank(text):
             raise LoadError("no visible text in the HTML")
-    elif not text.strip():
+    elif _is_blank(text):
         raise LoadError("empty file (whitespace only)")
     body_spans, removed = clean(text)
     manifest_published = _iso_date(meta.get("published", ""))
@@ -215,7 +230,7 @@ def load_article_bytes(name: str, data: bytes, meta: Mapping[str, str] | None = 
     digest = hashlib.sha256(data)
     digest.update(b"\0published=" + manifest_published.encode())
     return Article(
-        article_id=Path(file).stem,
+        article_id=Path(file).stem or file,
         file=file,
         path=name,
         source=(meta.get("source") or "").strip() or UNKNOWN_SOURCE,
@@ -232,28 +247,69 @@ def load_article_bytes(name: str, data: bytes, meta: Mapping[str, str] | None = 
     )
 
 
+def safe_file_name(name: str) -> str:
+    """A file name fit to show and to key an article by, from any upload or path name.
+
+    Only the last path component counts (``a/b.txt``, ``..\\..\\x.txt`` → ``b.txt``, ``x.txt``);
+    control, format and line-separator characters (NUL, newline, bidi overrides) are dropped and
+    surrounding spaces trimmed; a very long name is shortened keeping its suffix. A name that
+    leaves nothing, or only dots, becomes ``FALLBACK_FILE_NAME``. Any other character (Chinese,
+    spaces, quotes, ``;$|`` …) is kept: the name is only ever shown, never run.
+    """
+    last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    shown = "".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")).strip()
+    if not shown.strip("."):
+        return FALLBACK_FILE_NAME
+    if len(shown) > _MAX_FILE_NAME_CHARS:
+        suffix = Path(shown).suffix[:10]
+        shown = shown[: _MAX_FILE_NAME_CHARS - len(suffix) - 1] + "…" + suffix
+    return shown
+
+
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:
     """``manifest.csv`` as {file name: {column: value}}, every column of ``MANIFEST_COLUMNS`` present.
 
     Tolerates a BOM or a GB18030/Big5 encoding, extra or missing columns, header
     case and padding, and paths in the ``file`` column (only the name counts).
+    When a file is listed twice the first row wins (``manifest_notes`` reports the others).
+    Raises ``LoadError`` for a manifest that is not text or has no ``file`` column.
     """
+    return _read_manifest(path)[0]
+
+
+def manifest_notes(path: Path) -> list[LoadProblem]:
+    """What ``read_manifest`` ignored in a readable manifest: repeated rows and unreadable dates."""
+    return _read_manifest(path)[1]
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[LoadProblem]]:
     text, _ = decode(Path(path).read_bytes())
     reader = csv.DictReader(io.StringIO(text))
     columns = {name: (name or "").strip().lower() for name in reader.fieldnames or ()}
     if "file" not in columns.values():
         raise LoadError("manifest.csv has no 'file' column")
     rows: dict[str, dict[str, str]] = {}
+    notes: list[LoadProblem] = []
     for raw in reader:
         row = {columns[key]: (value or "").strip() for key, value in raw.items() if key is not None}
-        name = Path(row.get("file", "").replace("\\", "/")).name
-        if name:
-            rows[name] = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
-    return rows
+        if not row.get("file", "").strip(" ./\\"):
+            continue  # a row that names no file
+        name = safe_file_name(row["file"])
+        line = reader.line_num
+        if name in rows:
+            notes.append(LoadProblem(MANIFEST_NAME, f"{name} is listed again on line {line}; "
+                                                    "that row is ignored and the first one used"))
+            continue
+        rows[name] = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
+        published = rows[name]["published"]
+        if published and not _iso_date(published):
+            notes.append(LoadProblem(MANIFEST_NAME, f"{name}: published value {published[:40]!r} on line {line} "
+                                                    "is not a date; it is ignored"))
+    return rows, notes
 
 
 def _folder_manifest(
-    folder: Path, manifests: dict[Path, dict[str, dict[str, str]]], problems: list[LoadProblem]
+    folder: Path, manifests: dict[Path, dict[str, dict[str, str]]], problems: list[LoadProblem], max_bytes: int
 ) -> dict[str, dict[str, str]]:
     key = folder.resolve()
     if key not in manifests:
@@ -261,10 +317,21 @@ def _folder_manifest(
         path = folder / MANIFEST_NAME
         if path.is_file():
             try:
-                manifests[key] = read_manifest(path)
+                _check_size(path.stat().st_size, max_bytes)
+                manifests[key], notes = _read_manifest(path)
+                problems.extend(notes)
             except (LoadError, OSError, csv.Error) as err:
                 problems.append(LoadProblem(MANIFEST_NAME, f"manifest ignored: {err}"))
     return manifests[key]
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise LoadError(f"file too large ({_size(size)} > {_size(max_bytes)} limit)")
+
+
+def _is_blank(text: str) -> bool:
+    return _VISIBLE.search(text) is None
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:
@@ -297,8 +364,9 @@ def decode(data: bytes) -> tuple[str, str]:
     """Decode a file's bytes to text with ``\\n`` newlines; returns (text, encoding name).
 
     Order: byte-order marks; UTF-16 without BOM when the file has NUL bytes;
-    strict UTF-8; else GB18030 or Big5, whichever reads as more plausible
-    Chinese. Raises ``LoadError`` for empty, binary or undecodable data.
+    strict UTF-8; else GB18030, Big5 or (for an even number of bytes) UTF-16,
+    whichever reads as more plausible Chinese. Raises ``LoadError`` for empty,
+    binary or undecodable data.
     """
     if not data:
         raise LoadError("empty file")
@@ -317,7 +385,9 @@ def decode(data: bytes) -> tuple[str, str]:
     text = _strict(data, "utf-8")
     if text is not None and (len(data) >= _CHANCE_UTF8_BYTES or text.isascii()):
         return _as_text(text), "utf-8"
-    best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950"))
+    # UTF-16 of text without any ASCII has no NUL bytes: when it reads clearly as text, it competes.
+    utf16 = _most_plausible(data, ("utf-16-le", "utf-16-be"), minimum=0.5) if len(data) % 2 == 0 else None
+    best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950", *(utf16[1:] if utf16 else ())))
     if best is None:
         if text is not None:
             return _as_text(text), "utf-8"

@@ -17,6 +17,7 @@ the original. Vocabulary lives in ``core/data/units.tsv`` and the
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
@@ -189,6 +190,10 @@ _NOT_FIGURES = (
 # ---------------------------------------------------------------- context
 
 _SENTENCE_END_RE = re.compile(r"[。!?;\n]+")
+# How far a figure's context reaches each way inside a sentence that never ends (see _sentence_window).
+_REACH = 200
+_CURRENCY_REACH = 3000
+_CLAUSE_BREAK_RE = re.compile(r"[,:、]")
 _STATEMENT_END_RE = re.compile(r"[。!?\n]")
 _CLAUSE_SEPARATORS = frozenset(",;:!?。\n()")
 _SOURCE_SEPARATORS = frozenset(",;:!?。\n")
@@ -291,12 +296,15 @@ def _figures(mapped: MappedText, dates: list[tuple[int, int, str]], blocked: byt
     sentence_starts = [s for s, _ in sentences]
     statement_starts = [0] + [m.end() for m in _STATEMENT_END_RE.finditer(text)]
     date_ends = [e for _, e, _ in dates]
+    paragraphs = [0] + [m.end() for m in re.finditer("\n", text)]
+    firms = _Firms(text)
     figures: list[Figure] = []
     previous: tuple[int, str] | None = None  # (sentence index, subject) of the last figure
     described: dict[tuple[int, str], tuple[str, str]] = {}  # (sentence, unit) → last (metric, subject)
     for q in quantities:
         index = max(bisect.bisect_right(sentence_starts, q.lead) - 1, 0)
-        sent_start, sent_end = sentences[index]
+        whole_start = sentences[index][0]
+        sent_start, sent_end = _sentence_window(text, whole_start, sentences[index][1], q)
         context = _Context(text, occupied, numbers, sent_start, sent_end, q)
         metric, anchor = context.metric()
         subject = context.subject(anchor)
@@ -306,12 +314,14 @@ def _figures(mapped: MappedText, dates: list[tuple[int, int, str]], blocked: byt
             metric = CONTROL_THRESHOLD
         if not subject and previous and previous[0] == index:
             subject = previous[1]
-        subject = _owner(text, sent_start, q.lead, metric, subject) or subject
+        subject = _owner(text, paragraphs, firms, sent_start, q.lead, metric, subject) or subject
         previous = (index, subject)
         described[(index, q.unit)] = (metric, subject)
         source, source_modality = context.source()
-        # 2024年进口额…;出口额…: the parts of a sentence split at ; share the dates named in it
-        statement = statement_starts[bisect.bisect_right(statement_starts, sent_start) - 1]
+        # 2024年进口额…;出口额…: the parts of a sentence split at ; share the dates named in it.
+        # A window cut from an overlong sentence is a statement of its own.
+        statement = sent_start if sent_start > whole_start else \
+            statement_starts[bisect.bisect_right(statement_starts, whole_start) - 1]
         period = _period(text, dates, date_ends, statement, q.lead)
         start, end = mapped.to_original(q.start, q.end)
         s_start, s_end = mapped.to_original(sent_start, sent_end)
@@ -340,19 +350,41 @@ def _elliptical(context: _Context, metric: str, subject: str, before: tuple[str,
     return metric, subject
 
 
-def _owner(text: str, sentence_start: int, lead: int, metric: str, subject: str) -> str:
+def _owner(
+    text: str, paragraphs: list[int], firms: _Firms, sentence_start: int, lead: int, metric: str, subject: str
+) -> str:
     """The firm a figure is about when its subject phrase does not name it, or '' to keep the subject.
 
     根据英伟达财报，中国市场营收占比降至13%: the revenue share is Nvidia's, 中国市场 its segment;
     公司在中国的份额 / 该公司: the firm named last before. Looks back through the sentence, and for
-    an anaphor through the paragraph.
+    an anaphor through the paragraph (whose starts are ``paragraphs``).
     """
-    anaphor = subject in _FIRM_ANAPHORA
-    if not anaphor and not (metric.startswith(_FIRM_METRICS) and _is_place_phrase(subject)):
+    if subject in _FIRM_ANAPHORA:
+        return firms.last_within(paragraphs[bisect.bisect_right(paragraphs, sentence_start) - 1], lead)
+    if not (metric.startswith(_FIRM_METRICS) and _is_place_phrase(subject)):
         return ""
-    start = text.rfind("\n", 0, sentence_start) + 1 if anaphor else sentence_start
-    firms = [name for _, _, name, kind in named_spans(text, start, lead) if kind == "org"]
-    return firms[-1] if firms else ""
+    named = [name for _, _, name, kind in named_spans(text, sentence_start, lead) if kind == "org"]
+    return named[-1] if named else ""
+
+
+class _Firms:
+    """The organisations a text names, found on first use (most articles never ask) and looked up by bisection.
+
+    A paragraph can be a whole file pasted as one line: scanning it again for every figure would be quadratic.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int, str]] | None = None
+        self.ends: list[int] = []
+
+    def last_within(self, start: int, end: int) -> str:
+        """The last organisation named wholly inside ``text[start:end]``, or ''."""
+        if self.spans is None:
+            self.spans = [(s, e, name) for s, e, name, kind in named_spans(self.text) if kind == "org"]
+            self.ends = [e for _, e, _ in self.spans]
+        i = bisect.bisect_right(self.ends, end) - 1
+        return self.spans[i][2] if i >= 0 and self.spans[i][0] >= start else ""
 
 
 def _is_place_phrase(subject: str) -> bool:
@@ -367,8 +399,15 @@ def _is_place_phrase(subject: str) -> bool:
 
 
 def parse_chinese_number(numeral: str) -> float:
-    """The value of a Chinese numeral: 五百亿 → 5e10, 一百二十点五 → 120.5, 二〇二五 → 2025."""
+    """The value of a Chinese numeral: 五百亿 → 5e10, 一百二十点五 → 120.5, 二〇二五 → 2025.
+
+    Raises ``ValueError`` for a character that is not part of a numeral and for a value too
+    large for a float (亿 forty times over).
+    """
     whole, _, decimals = numeral.partition("点")
+    if any(c not in _CN_DIGITS and c not in _CN_SMALL and c not in "万亿" for c in whole) \
+            or any(c not in _CN_DIGITS for c in decimals):
+        raise ValueError(f"not a Chinese numeral: {numeral[:40]!r}")
     fraction = float("0." + "".join(str(_CN_DIGITS[c]) for c in decimals)) if decimals else 0.0
     if len(whole) > 1 and all(c in _CN_DIGITS for c in whole):
         return float("".join(str(_CN_DIGITS[c]) for c in whole)) + fraction
@@ -385,14 +424,23 @@ def parse_chinese_number(numeral: str) -> float:
         elif c == "亿":
             total = (total + section + number) * 1e8
             section = number = 0
-    return total + section + number + fraction
+    return _finite(total + section + number + fraction, numeral)
 
 
 def parse_number(numeral: str) -> float:
-    """The value of a number written in Arabic digits (with thousands separators) or Chinese numerals."""
-    if numeral[0].isdigit():
-        return float(numeral.replace(",", ""))
+    """The value of a number written in Arabic digits (with thousands separators) or Chinese numerals.
+
+    Raises ``ValueError`` for text that is neither, and for a value too large for a float (400 digits).
+    """
+    if numeral[:1].isdigit():
+        return _finite(float(numeral.replace(",", "")), numeral)
     return parse_chinese_number(numeral)
+
+
+def _finite(value: float, numeral: str) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"too large to be a quantity: {numeral[:40]!r}")
+    return value
 
 
 # ---------------------------------------------------------------- dates
@@ -406,11 +454,17 @@ def _year_of(published: str | None) -> int | None:
 def _find_dates(text: str, published_year: int | None) -> tuple[list[tuple[int, int, str]], bytearray]:
     """Resolved date mentions (start, end, value) and a mask of every date-like span, figures excluded there."""
     titles = [m.span() for m in _TITLE_RE.finditer(text)]
+    title_starts = [s for s, _ in titles]
+
+    def in_title(pos: int) -> bool:  # 《2021年战略竞争法案》 names no date
+        i = bisect.bisect_right(title_starts, pos) - 1
+        return i >= 0 and pos < titles[i][1]
+
     found = [
         (m.start(), m.end(), kind, m)
         for kind, pattern in _DATE_PATTERNS
         for m in pattern.finditer(text)
-        if not any(s <= m.start() < e for s, e in titles)  # 《2021年战略竞争法案》 names no date
+        if not in_title(m.start())
     ]
     found.sort(key=lambda f: (f[0], f[0] - f[1]))
     blocked = bytearray(len(text))
@@ -607,16 +661,24 @@ def _find_quantities(text: str, blocked: bytearray, separator_ok: _SeparatorChec
     for start, kind, m in candidates:
         if start < consumed or any(blocked[start:m.end()]):
             continue
-        if kind == "fraction":
-            q = _fraction_quantity(text, m)
-        elif kind == "scale":
-            q = _bare_scale_quantity(text, m)
-        else:
-            q = _number_quantity(text, m, blocked, separator_ok)
-        if q is not None and not any(blocked[q.start:q.end]):
+        try:
+            if kind == "fraction":
+                q = _fraction_quantity(text, m)
+            elif kind == "scale":
+                q = _bare_scale_quantity(text, m)
+            else:
+                q = _number_quantity(text, m, blocked, separator_ok)
+        except ValueError:
+            continue  # a number too large to be a quantity (亿亿亿…, 400 digits)
+        if q is not None and _finite_quantity(q) and not any(blocked[q.start:q.end]):
             out.append(q)
             consumed = q.end
     return out
+
+
+def _finite_quantity(q: _Quantity) -> bool:
+    """A scale word or unit factor can still carry a large number past what a float holds."""
+    return math.isfinite(q.value) and (q.value_high is None or math.isfinite(q.value_high))
 
 
 def _units_from_restatements(quantities: list[_Quantity]) -> list[_Quantity]:
@@ -654,9 +716,12 @@ def _qualifier_after(text: str, pos: int) -> str:
     return _QUALIFIER_AFTER[m.group(1)] if m else ""
 
 
-def _fraction_quantity(text: str, m: re.Match) -> _Quantity:
-    """百分之七十八 → 78 %, 三分之一 → 33.33 %."""
-    value = round(parse_number(m.group(2)) / parse_number(m.group(1)) * 100, 2)
+def _fraction_quantity(text: str, m: re.Match) -> _Quantity | None:
+    """百分之七十八 → 78 %, 三分之一 → 33.33 %; None for a zero denominator (0分之5)."""
+    denominator = parse_number(m.group(1))
+    if not denominator:
+        return None
+    value = round(parse_number(m.group(2)) / denominator * 100, 2)
     qualifier, lead = _qualifier_before(text, m.start())
     qualifier = qualifier or _qualifier_after(text, m.end()) or "exact"
     return _Quantity(m.start(), m.end(), lead, value, None, "%", "percent", "", qualifier)
@@ -791,9 +856,11 @@ def _number_quantity(
 def _paragraph_currency(text: str, pos: int) -> _Unit | None:
     """The currency of a bare 元: the last 元-denominated currency named earlier in the paragraph.
 
-    营收新台币9337.9亿元…税后纯益3982.7亿元: the second amount is in 新台币 too.
+    营收新台币9337.9亿元…税后纯益3982.7亿元: the second amount is in 新台币 too. Looks back at most
+    ``_CURRENCY_REACH`` characters: a file pasted as one line is not read again for every amount.
     """
-    paragraph = text.rfind("\n", 0, pos) + 1
+    reach = max(0, pos - _CURRENCY_REACH)
+    paragraph = text.rfind("\n", reach, pos) + 1 or reach
     named = list(_YUAN_CURRENCY_RE.finditer(text, paragraph, pos))
     return _UNITS[named[-1].group()] if named else None
 
@@ -836,6 +903,25 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < len(text) or not spans:
         spans.append(_trimmed(text, start, len(text)))
     return spans
+
+
+def _sentence_window(text: str, start: int, end: int, q: _Quantity) -> tuple[int, int]:
+    """The sentence ``[start, end)`` around ``q``, or, when it runs on past ``_REACH`` characters either
+    side, the clauses of it within that reach.
+
+    A page pasted as one line without full stops is one "sentence" of megabytes: reading (and
+    quoting) all of it for every figure would make extraction quadratic. A cut falls at the clause
+    break nearest the limit, else at the limit.
+    """
+    if q.lead - start > _REACH:
+        floor = q.lead - _REACH
+        cut = _CLAUSE_BREAK_RE.search(text, floor, q.lead)
+        start = cut.end() if cut else floor
+    if end - q.end > _REACH:
+        ceiling = q.end + _REACH
+        cuts = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text, q.end, ceiling)]
+        end = cuts[-1] if cuts else ceiling
+    return _trimmed(text, start, end)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -69,10 +69,12 @@ class MappedText:
             raise ValueError("derived text was not made from this text")
         if not self.text:
             return MappedText(derived.text, self.original, derived.starts, derived.ends)
-        starts = tuple(self.starts[s] if s < len(self.starts) else len(self.original) for s in derived.starts)
+        size, own_starts, own_ends = len(self.starts), self.starts, self.ends
+        starts = tuple(own_starts[s] if s < size else len(self.original) for s in derived.starts)
+        # Most characters come from exactly one character (e == s + 1): no slice to take the max of.
         ends = tuple(
-            max(self.ends[s:e]) if e > s and s < len(self.ends) else starts[i]
-            for i, (s, e) in enumerate(zip(derived.starts, derived.ends, strict=True))
+            own_ends[s] if e == s + 1 and s < size else max(own_ends[s:e]) if e > s and s < size else start
+            for start, s, e in zip(starts, derived.starts, derived.ends, strict=True)
         )
         return MappedText(derived.text, self.original, starts, ends)
 
