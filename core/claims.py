@@ -185,10 +185,15 @@ def qualitative_mentions(mapped: MappedText) -> list[dict]:
     rows = []
     named = _scoped_measure()
     for match in _SENTENCE.finditer(mapped.text):
-        for clause in _CLAUSE.findall(match.group()):
-            hit = named.search(clause)
-            if hit and not _NUMBER.search(clause):
-                start, end = mapped.to_original(match.start(), match.end())
+        for clause in _CLAUSE.finditer(match.group()):
+            hit = named.search(clause.group())
+            if hit and not _NUMBER.search(clause.group()):
+                low, high = match.start(), match.end()
+                if high - low > 2 * _CONTEXT_REACH:
+                    # A sentence that never ends (a file pasted as one line): keep the part around the measure.
+                    at = low + clause.start() + hit.start()
+                    low, high = max(low, at - _CONTEXT_REACH), min(high, at + len(hit.group()) + _CONTEXT_REACH)
+                start, end = mapped.to_original(low, high)
                 rows.append({"measure": _lookup(hit.group("measure"), "measures.tsv"),
                              "scope": _lookup(hit.group("scope"), "scopes.tsv"),
                              "sentence": mapped.original[start:end].strip(), "start": start, "end": end})
@@ -206,6 +211,8 @@ def _scoped_measure() -> re.Pattern[str]:
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _CLAUSE = re.compile(r"[^,，;；:：]+")
+# How far a context sentence reaches each way from its measure when the sentence has no end in sight.
+_CONTEXT_REACH = 200
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之|[十百千万亿兆]+(?:亿|元|美元|倍)|万亿|亿")
 
 

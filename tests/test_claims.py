@@ -298,6 +298,18 @@ def test_qualitative_mention_needs_the_scope_right_before_the_measure():
     assert found[0]["sentence"].startswith("中國芯片")
 
 
+def test_qualitative_mention_in_a_sentence_without_end_keeps_only_the_part_around_it():
+    from core.normalize import normalize
+
+    filler = "中美科技竞争持续" * 500
+    text = filler + "半導體自給率穩步提升" + filler
+    found = qualitative_mentions(normalize(text))
+    assert len(found) == 1
+    sentence = found[0]["sentence"]
+    assert "半導體自給率" in sentence and len(sentence) <= 2 * 200 + len("半导体自给率")
+    assert text[found[0]["start"]:found[0]["end"]].strip() == sentence
+
+
 def test_on_the_seeds_the_self_sufficiency_disagreement_ranks_first():
     from pathlib import Path
 
