@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = {"中文": "zh", "English": "en"}
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -81,6 +83,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_button": ("加入对照", "Add to the comparison"),
     "upload_added": ("已加入 {n} 篇文章。", "Added {n} article(s)."),
     "upload_bad": ("{file}：{reason}", "{file}: {reason}"),
+    "upload_zip": ("下载上传的文章（zip）", "Download uploads (zip)"),
+    "upload_zip_help": (
+        "上传的原文件、manifest.csv 与从中提取的各表（CSV），会话结束前可随时下载。",
+        "The files as uploaded, a manifest.csv and the tables extracted from them (CSV), until the session ends.",
+    ),
     "upload_clear": ("移除上传的文章", "Remove uploaded articles"),
     "uploaded_count": ("本次会话已上传 {n} 篇。", "{n} uploaded article(s) in this session."),
     # compare
@@ -243,3 +250,42 @@ def label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
 def column_labels(columns: list[str], lang: str) -> dict[str, str]:
     """Display names for table columns in ``lang``."""
     return {c: label(COLUMNS, c, lang) for c in columns}
+
+
+# Why a file could not be loaded: the core says it in English (core/corpus.py, core/views.py); these
+# patterns say it in Chinese. A reason no pattern matches is shown as it is.
+REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), zh) for pattern, zh in (
+    (r"empty file \(whitespace only\)", "空文件（只有空白）"),
+    (r"empty file", "空文件"),
+    (r"no visible text in the HTML", "HTML 中没有可见文字"),
+    (r"not text: looks binary \(NUL bytes\)", "不是文本：像是二进制文件（含 NUL 字节）"),
+    (r"not text: looks binary \(control characters\)", "不是文本：像是二进制文件（含控制字符）"),
+    (r"could not decode as UTF-8, UTF-16, GB18030 or Big5", "无法按 UTF-8、UTF-16、GB18030 或 Big5 解码"),
+    (r"could not decode as (\S+) although the file starts with its byte-order mark",
+     r"文件以 \1 字节顺序标记开头，却无法按 \1 解码"),
+    (r"file too large \((.+) > (.+) limit\)", r"文件过大（\1，上限 \2）"),
+    (r"not a \.txt, \.md or \.html file", "不是 .txt、.md 或 .html 文件"),
+    (r"no such file or folder", "没有这个文件或文件夹"),
+    (r"could not read the file \((.*)\)", r"无法读取文件（\1）"),
+    (r"listed in manifest\.csv but not found", "manifest.csv 列出了此文件，但找不到"),
+    (r"manifest\.csv has no 'file' column", "manifest.csv 没有 file 列"),
+    (r"(.+) is listed again on line (\d+); that row is ignored and the first one used",
+     r"\1 在第 \2 行重复出现；该行已忽略，以第一次出现的为准"),
+    (r"(.+): published value (.+) on line (\d+) is not a date; it is ignored",
+     r"\1：第 \3 行的发布日期 \2 不是日期，已忽略"),
+    (r"not added: this session's uploads are limited to (.+) in all; remove uploaded articles to add more",
+     r"未加入：本次会话的上传总量上限为 \1；请先移除已上传的文章"),
+))
+
+
+def reason(text: str, lang: str) -> str:
+    """Why a file could not be loaded, in ``lang`` (``manifest ignored: …`` reasons nest)."""
+    if lang != "zh":
+        return text
+    if text.startswith("manifest ignored: "):
+        return "已忽略 manifest.csv：" + reason(text.removeprefix("manifest ignored: "), lang)
+    for pattern, zh in REASONS_ZH:
+        match = pattern.fullmatch(text)
+        if match:
+            return match.expand(zh)
+    return text

@@ -21,7 +21,16 @@ import pandas as pd
 
 from core import i18n
 from core.claims import ClaimReport, interval, rank_groups, spread, status_of
-from core.corpus import UNKNOWN_SOURCE, Article, Corpus, LoadError, LoadProblem, load_article_bytes
+from core.corpus import (
+    MAX_ARTICLE_BYTES,
+    UNKNOWN_SOURCE,
+    Article,
+    Corpus,
+    LoadError,
+    LoadProblem,
+    load_article_bytes,
+    safe_file_name,
+)
 
 # --- filtering ------------------------------------------------------------------------------------
 
@@ -574,16 +583,35 @@ def weights_table(freqs: dict[str, float], lang: str, weight: str = "count") -> 
 # --- uploads --------------------------------------------------------------------------------------
 
 
-def load_uploads(files: Iterable[tuple[str, bytes]], source: str = "") -> tuple[list[Article], list[LoadProblem]]:
-    """Articles from uploaded files; a file that cannot be read becomes a problem, the rest still load."""
-    articles, problems = [], []
+def load_uploads(
+    files: Iterable[tuple[str, bytes]], source: str = "", *, max_bytes: int = MAX_ARTICLE_BYTES,
+    budget: int | None = None,
+) -> tuple[list[tuple[Article, bytes]], list[LoadProblem]]:
+    """Articles from uploaded (name, bytes), each with its bytes; a file that cannot be read becomes a problem.
+
+    A file over ``max_bytes``, or one that would take the total past ``budget`` bytes (what
+    the session may still add), is refused by name; the rest still load.
+    """
+    loaded, problems = [], []
     meta = {"source": source.strip()} if source and source.strip() else {}
+    left = budget
     for name, data in files:
+        if left is not None and len(data) > left:
+            problems.append(LoadProblem(safe_file_name(name), f"not added: this session's uploads are limited to "
+                                              f"{_megabytes(budget)} in all; remove uploaded articles to add more"))
+            continue
         try:
-            articles.append(load_article_bytes(name, data, meta=meta))
+            loaded.append((load_article_bytes(name, data, meta=meta, max_bytes=max_bytes), data))
         except LoadError as error:
-            problems.append(LoadProblem(name, str(error)))
-    return articles, problems
+            problems.append(LoadProblem(safe_file_name(name), str(error)))
+            continue
+        if left is not None:
+            left -= len(data)
+    return loaded, problems
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.0f} MB"
 
 
 def merge_corpus(base: Corpus, uploads: Sequence[Article]) -> Corpus:

@@ -14,7 +14,9 @@ st.title(t("overview_title"))
 st.caption(t("overview_caption"))
 
 for problem in board.extraction.problems:
-    st.warning(f"{t('problems')} {views.escape_markdown(problem.file)}: {problem.reason}", icon=":material/warning:")
+    reason = i18n.reason(problem.reason, board.lang)
+    st.warning(f"{t('problems')} {views.escape_markdown(problem.file)}: {views.escape_markdown(reason)}",
+               icon=":material/warning:")
 
 shared.require_articles(board)
 
@@ -52,4 +54,6 @@ with st.expander(t("upload_title"), icon=":material/upload_file:"):
     uploaded = len(st.session_state.get("uploads", []))
     if uploaded:
         st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
-        st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")
+        with st.container(horizontal=True):
+            shared.uploads_download(board)
+            st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")

@@ -319,10 +319,32 @@ def test_weights_table_sorted_with_language_labels():
 def test_load_uploads_reports_bad_files_and_keeps_good_ones():
     good = "中美科技脱钩\n\n2025年中国芯片自给率突破38%。".encode()
     files = [("ok.txt", good), ("empty.txt", b""), ("blank.md", b"  \n "), ("image.html", bytes(range(256)))]
-    articles, problems = views.load_uploads(files, source="上传来源")
-    assert [a.file for a in articles] == ["ok.txt"] and articles[0].source == "上传来源"
+    loaded, problems = views.load_uploads(files, source="上传来源")
+    assert [(a.file, data) for a, data in loaded] == [("ok.txt", good)] and loaded[0][0].source == "上传来源"
     assert [p.file for p in problems] == ["empty.txt", "blank.md", "image.html"]
     assert all(p.reason for p in problems)
+
+
+def test_load_uploads_refuses_a_file_over_the_limit_by_name():
+    big = ("正文。" * 1000).encode()
+    loaded, problems = views.load_uploads([("big.txt", big), ("small.txt", "短文。".encode())], max_bytes=1000)
+    assert [a.file for a, _ in loaded] == ["small.txt"]
+    assert [p.file for p in problems] == ["big.txt"] and "too large" in problems[0].reason
+
+
+def test_load_uploads_stops_at_the_session_budget_and_says_why():
+    text = ("正文。" * 100).encode()
+    files = [(f"{n}.txt", text + str(n).encode()) for n in range(4)]
+    loaded, problems = views.load_uploads(files, budget=2 * len(text) + 5)
+    assert [a.file for a, _ in loaded] == ["0.txt", "1.txt"]
+    assert [p.file for p in problems] == ["2.txt", "3.txt"]
+    assert "limited to" in problems[0].reason
+
+
+def test_load_uploads_does_not_count_unreadable_files_against_the_budget():
+    text = ("正文。" * 100).encode()
+    loaded, _ = views.load_uploads([("bad.txt", b"\x00" * len(text)), ("ok.txt", text)], budget=len(text))
+    assert [a.file for a, _ in loaded] == ["ok.txt"]
 
 
 def test_merge_corpus_renames_clashing_uploads_and_skips_duplicates():

@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -28,9 +29,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from core import clouds, i18n, views
+from core import bundle, clouds, i18n, views
 from core.claims import ClaimReport, group_claims
-from core.corpus import Corpus, load_corpus
+from core.corpus import Article, Corpus, load_corpus
 from core.export import csv_bytes
 from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus, remembered
 from core.version import corpus_key
@@ -42,6 +43,8 @@ SEEDS = ROOT / "seeds"
 MAX_CORPORA = 4
 # Source selections kept per process; each holds filtered copies of the tables it was asked for.
 MAX_SELECTIONS = 16
+# Bytes one session may upload in all: its files and their extraction live in the server's memory until it ends.
+MAX_SESSION_UPLOAD_BYTES = 20_000_000
 # Results a selection remembers (term totals of a source, claims tables per filter …); the oldest goes first.
 MAX_REMEMBERED = 128
 T = TypeVar("T")
@@ -74,7 +77,7 @@ class Selection:
         self.extraction = extraction
         self.sources = sources
         self.everything = set(sources) >= set(views.source_options(extraction.articles))
-        self._report = report
+        self.full_report = report
         self._remembered: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -84,7 +87,7 @@ class Selection:
     @cached_property
     def report(self) -> ClaimReport:
         # Filtered even when every source is chosen: that also puts the groups in the dashboard's reading order.
-        return views.filter_report(self._report, self.sources)
+        return views.filter_report(self.full_report, self.sources)
 
     @cached_property
     def articles(self) -> pd.DataFrame:
@@ -366,8 +369,7 @@ def table_with_download(frame: pd.DataFrame, file_name: str, lang: str, key: str
     """A table and, under it, the CSV of those rows and columns.
 
     The table shows periods in words and the unknown source in ``lang``
-    (:func:`views.display_values`); the CSV keeps the stored values. Its bytes are
-    made only when the button is clicked.
+    (:func:`views.display_values`); the CSV keeps the stored values.
     """
     st.dataframe(views.display_values(frame, lang), hide_index=True, width="stretch", **dataframe_args)
     csv_download(i18n.t("download_csv", lang), frame, file_name, key)
@@ -383,9 +385,36 @@ def claim_columns(lang: str) -> dict[str, st.column_config.Column]:
 
 
 def csv_download(label: str, frame: pd.DataFrame, file_name: str, key: str) -> None:
-    """A download button for ``frame`` as CSV, written when clicked rather than on every run."""
-    st.download_button(label, partial(csv_bytes, frame), file_name=file_name, mime="text/csv", key=key,
+    """A download button for ``frame`` as CSV.
+
+    The button gets the bytes, not a function that makes them on click: Streamlit 1.67 keeps a
+    deferred download only until other sessions' runs clean up unclaimed files, so with several
+    visitors a click could find it gone (the load test saw 404s). The bytes are made once per frame.
+    """
+    st.download_button(label, frame_csv(frame), file_name=file_name, mime="text/csv", key=key,
                        icon=":material/download:", on_click="ignore")
+
+
+_CSV_BYTES: dict[int, bytes] = {}
+_CSV_LOCK = threading.Lock()
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV bytes (:func:`core.export.csv_bytes`), kept while the frame lives.
+
+    Keyed by the frame's identity: the frames pages show are read-only, and a remembered one (a
+    selection's tables, a claims table) is the same object on every run, so its CSV is made once.
+    """
+    key = id(frame)
+    with _CSV_LOCK:
+        data = _CSV_BYTES.get(key)
+    if data is None:
+        data = csv_bytes(frame)
+        with _CSV_LOCK:
+            if key not in _CSV_BYTES:
+                _CSV_BYTES[key] = data
+                weakref.finalize(frame, _CSV_BYTES.pop, key, None)
+    return data
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -415,18 +444,27 @@ def distinctive_frequencies(board: Dashboard, source: str, top_n: int) -> dict[s
 # --- uploads --------------------------------------------------------------------------------------
 
 
+def upload_limit() -> int:
+    """Bytes one uploaded file may have: the server's ``maxUploadSize`` (MiB, as Streamlit counts it)."""
+    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+
+
 def add_uploads(files: list[tuple[str, bytes]], source: str, lang: str) -> list[str]:
     """Load uploaded files into this session's corpus; returns a message per file that could not be read.
 
-    New sources join the source filter, so what was just added is shown.
+    The session keeps each file's bytes too, for the zip of its uploads. New sources
+    join the source filter, so what was just added is shown.
     """
-    articles, problems = views.load_uploads(files, source)
+    originals = st.session_state.get("upload_originals", {})
+    loaded, problems = views.load_uploads(files, source, max_bytes=upload_limit(),
+                                          budget=MAX_SESSION_UPLOAD_BYTES - sum(map(len, originals.values())))
     before = {a.source for a in session_corpus().articles}
-    st.session_state["uploads"] = [*st.session_state.get("uploads", []), *articles]
-    messages = [i18n.t("upload_bad", lang, file=p.file, reason=p.reason) for p in problems]
+    st.session_state["uploads"] = [*st.session_state.get("uploads", []), *(article for article, _ in loaded)]
+    st.session_state["upload_originals"] = {**originals, **{a.content_hash: data for a, data in loaded}}
+    messages = [i18n.t("upload_bad", lang, file=p.file, reason=i18n.reason(p.reason, lang)) for p in problems]
     st.session_state["upload_messages"] = messages
     if "sources" in st.session_state:
-        added = [a.source for a in articles if a.source not in before]
+        added = [a.source for a, _ in loaded if a.source not in before]
         st.session_state["sources"] = list(dict.fromkeys([*st.session_state["sources"], *added]))
     return messages
 
@@ -440,8 +478,34 @@ def add_uploads_from_form(lang: str) -> None:
 def clear_uploads() -> None:
     """Forget this session's uploads."""
     st.session_state["uploads"] = []
+    st.session_state["upload_originals"] = {}
     st.session_state["upload_messages"] = []
     st.session_state.pop("private_corpus", None)
+    st.session_state.pop("uploads_zip", None)
+
+
+def session_uploads() -> list[tuple[Article, bytes]]:
+    """This session's uploaded articles as they stand in its corpus, each with the bytes it was uploaded as."""
+    originals = st.session_state.get("upload_originals", {})
+    base = seed_corpus(str(base_folder()))
+    return [(a, originals[a.content_hash]) for a in session_corpus().articles[len(base.articles):]]
+
+
+def uploads_download(board: Dashboard) -> None:
+    """A button that downloads this session's uploads as a zip (``core.bundle``), whatever the source filter.
+
+    The zip is made once per session corpus and kept in the session (bytes, not a function: see
+    :func:`csv_download`).
+    """
+    held = st.session_state.get("uploads_zip")
+    if held is None or held[0] != board.key:
+        held = (board.key, bundle.uploads_zip(session_uploads(), board.extraction, board.selection.full_report))
+        st.session_state["uploads_zip"] = held
+    st.download_button(
+        i18n.t("upload_zip", board.lang), held[1], file_name="duizhao-uploads.zip", mime="application/zip",
+        help=i18n.t("upload_zip_help", board.lang), icon=":material/folder_zip:", on_click="ignore",
+        key="download_uploads",
+    )
 
 
 # --- claim-group cards ----------------------------------------------------------------------------

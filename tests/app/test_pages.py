@@ -85,8 +85,9 @@ def test_no_source_selected_gives_a_friendly_message():
 def test_session_uploads_join_the_corpus(seeds):
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = "English"
-    articles, _ = views.load_uploads([("extra.txt", "上传的文章\n\n2025年中国芯片自给率达到40%。".encode())], "上传")
-    at.session_state["uploads"] = articles
+    loaded, _ = views.load_uploads([("extra.txt", "上传的文章\n\n2025年中国芯片自给率达到40%。".encode())], "上传")
+    at.session_state["uploads"] = [article for article, _ in loaded]
+    at.session_state["upload_originals"] = {article.content_hash: data for article, data in loaded}
     at.run()
     assert not at.exception
     assert metric(at, "Articles") == str(len(seeds.articles) + 1)
@@ -110,6 +111,46 @@ def test_bad_uploads_are_reported_by_name():
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 2 and warnings[0].startswith("empty.txt: ") and warnings[1].startswith("photo.html: ")
     assert at.markdown[-1].value == "1"
+
+
+def test_session_uploads_come_back_as_a_zip_with_their_tables():
+    def script():
+        import io
+        import zipfile
+
+        import streamlit as st
+
+        from core import bundle
+        from ui import shared
+
+        if "added" not in st.session_state:
+            text = "我的文章\n\n2025年中国芯片自给率达到40%。".encode()
+            shared.add_uploads([("../我的.txt", text)], "我的来源", "en")
+            st.session_state["added"] = True
+        board = shared.setup()
+        data = bundle.uploads_zip(shared.session_uploads(), board.extraction, board.selection.full_report)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            st.markdown(" ".join(sorted(archive.namelist())))
+
+    at = AppTest.from_function(script, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    names = at.markdown[-1].value.split()
+    assert "duizhao-uploads/我的.txt" in names and "duizhao-uploads/manifest.csv" in names
+    assert "duizhao-uploads/extracted/figures.csv" in names
+    assert not any(".." in name.split("/") for name in names)
+
+
+def test_one_sessions_uploads_never_reach_another_session(seeds):
+    uploader = AppTest.from_file(APP, default_timeout=120)
+    uploader.query_params["lang"] = "English"
+    loaded, _ = views.load_uploads([("secret.txt", "机密文章\n\n2025年中国芯片自给率达到41%。".encode())], "访客甲")
+    uploader.session_state["uploads"] = [article for article, _ in loaded]
+    uploader.session_state["upload_originals"] = {article.content_hash: data for article, data in loaded}
+    uploader.run()
+    other = open_app(lang="English")
+    assert metric(uploader, "Articles") == str(len(seeds.articles) + 1)
+    assert metric(other, "Articles") == str(len(seeds.articles))
+    assert "访客甲" not in other.multiselect(key="sources").options
 
 
 def test_compare_shows_the_chosen_articles_side_by_side(seeds):
@@ -197,3 +238,15 @@ def test_figure_check_draws_the_evidence_of_open_groups_only():
     assert len(at.get("plotly_chart")) == 1, "only the first group's evidence is open"
     closed = next(e for e in expanders if e.key and e.key.startswith("evidence_") and not e.proto.expanded)
     assert closed is not None
+
+
+def test_a_frames_csv_is_made_once_and_forgotten_with_the_frame():
+    from ui import shared
+
+    frame = pd.DataFrame({"来源": ["甲"], "数值": [-2]})
+    first = shared.frame_csv(frame)
+    assert shared.frame_csv(frame) is first
+    assert first.startswith(b"\xef\xbb\xbf") and "甲".encode() in first
+    key = id(frame)
+    del frame
+    assert key not in shared._CSV_BYTES

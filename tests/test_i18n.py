@@ -1,0 +1,43 @@
+import re
+
+import pytest
+
+from core import i18n, views
+from core.corpus import load_corpus
+
+
+def test_every_key_has_both_languages():
+    assert all(len(pair) == 2 and all(pair) for pair in i18n.STRINGS.values())
+
+
+@pytest.fixture
+def troubled_folder(tmp_path):
+    """A folder whose files and manifest run into every reason the loader gives."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text("好文章\n\n2025年芯片自给率达到38%。", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.txt").write_text(" \n\u3000\n", encoding="utf-8")
+    (folder / "nul.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    (folder / "control.txt").write_bytes(b"abc\x01\x02\x03def\x04\x05" * 20)
+    (folder / "bom.txt").write_bytes(b"\xef\xbb\xbf\xff\xfe\xfd")
+    (folder / "page.html").write_text("<html><script>x()</script></html>", encoding="utf-8")
+    (folder / "big.txt").write_text("大" * 2000, encoding="utf-8")
+    (folder / "manifest.csv").write_text(
+        "file,source,published\ngood.txt,甲,昨天\ngood.txt,乙,\ngone.txt,丙,\n", encoding="utf-8")
+    return folder
+
+
+def test_every_reason_the_loader_gives_reads_in_chinese(troubled_folder, tmp_path):
+    (tmp_path / "x.pdf").write_bytes(b"%PDF")
+    corpus = load_corpus([troubled_folder, tmp_path / "nowhere", tmp_path / "x.pdf"], max_bytes=5000)
+    _, refused = views.load_uploads([("a.txt", "正文。".encode()), ("b.txt", "正文。".encode())], budget=10)
+    reasons = [p.reason for p in [*corpus.problems, *refused]]
+    assert len(reasons) >= 12, reasons
+    untranslated = [r for r in reasons if not re.search(r"[\u4e00-\u9fff]", i18n.reason(r, "zh"))]
+    assert untranslated == []
+    assert all(i18n.reason(r, "en") == r for r in reasons)
+
+
+def test_an_unknown_reason_is_shown_as_it_is():
+    assert i18n.reason("something new", "zh") == "something new"
