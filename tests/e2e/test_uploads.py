@@ -65,8 +65,8 @@ def test_bad_uploads_are_named_and_good_ones_join(opened):
     page = opened.page
     opened.screenshot("upload_bad_files")
     warnings = page.get_by_test_id("stAlertContentWarning").all_inner_texts()
-    assert any("空.txt" in w and "empty" in w for w in warnings), warnings
-    assert any("图.txt" in w and "binary" in w for w in warnings), warnings
+    assert any("空.txt" in w and "空文件" in w for w in warnings), warnings
+    assert any("图.txt" in w and "二进制" in w for w in warnings), warnings
     expect(metric_value(page, "文章")).to_have_text(str(SEED_ARTICLES + 2))
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
     assert_no_error(page)
