@@ -5,22 +5,29 @@ neutralised): articles, figures, dates, entities, terms, removed boilerplate,
 and the figure-consistency tables claims, comparisons and claim_context.
 
 A run whose corpus, code and lexicons are unchanged copies the CSVs it wrote
-last time (kept in the cache folder under the corpus's key) without importing
-the analysis stack; a changed corpus re-extracts only the changed articles.
+last time (kept in the cache folder under the corpus's key, with a manifest of
+their sha256 digests that they must match) without importing the analysis
+stack; a changed corpus re-extracts only the changed articles. Every CSV is
+written atomically, so a killed run leaves each file whole: old or new.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import shutil
 import sys
 from pathlib import Path
 
 from core.corpus import Corpus, load_corpus
-from core.version import corpus_key, default_cache_dir
+from core.version import corpus_key, default_cache_dir, remove_stale_temps, write_atomically
 
 OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "claims", "comparisons", "claim_context")
+# Kept outputs are served only when this file lists their digests; it is written after them.
+MANIFEST = "manifest.json"
+OUTPUT_CACHE_FORMAT = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,22 +53,25 @@ def run_extract(args: argparse.Namespace) -> int:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
         return 1
     out = Path(args.out)
-    kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / corpus_key(corpus, "export", "__main__")
-    if kept is not None and (kept / "done").exists():
-        _copy_outputs(kept, out)
+    key = corpus_key(corpus, "export", "__main__")
+    kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / key
+    outputs = _read_kept(kept, key) if kept is not None else None
+    if outputs is not None:
+        _write_outputs(outputs, out)
         print(f"{len(corpus.articles)} articles unchanged: CSVs from the cache -> {out}/", file=sys.stderr)
         return 0
-    summary = _extract_and_write(corpus, args, out)
+    outputs, summary = _extract(corpus, args, out)
+    _write_outputs(outputs, out)
     if kept is not None:
-        _copy_outputs(out, kept)
-        (kept / "done").touch()
+        _keep_outputs(outputs, kept, key)
     print(summary, file=sys.stderr)
     return 0
 
 
-def _extract_and_write(corpus: Corpus, args: argparse.Namespace, out: Path) -> str:
+def _extract(corpus: Corpus, args: argparse.Namespace, out: Path) -> tuple[dict[str, bytes], str]:
+    """Every output table of ``corpus`` as CSV bytes, by name, and a one-line summary."""
     from core.claims import group_claims
-    from core.export import write_csv
+    from core.export import csv_bytes
 
     cache_dir = None if args.no_cache else Path(args.cache_dir)
     if args.engine == "dask":
@@ -75,19 +85,53 @@ def _extract_and_write(corpus: Corpus, args: argparse.Namespace, out: Path) -> s
     report = group_claims(extraction)
     tables = {**extraction.tables(), "claims": report.claims, "comparisons": report.comparisons,
               "claim_context": report.context}
-    for name in OUTPUTS:
-        write_csv(tables[name], out / f"{name}.csv")
-    return (
+    summary = (
         f"{len(extraction.articles)} articles ({extraction.cache_hits} from cache), "
         f"{len(extraction.figures)} figures, {len(extraction.entities)} entity rows, "
         f"{len(report.groups)} claim groups -> {out}/"
     )
+    return {name: csv_bytes(tables[name]) for name in OUTPUTS}, summary
 
 
-def _copy_outputs(source: Path, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
+def _write_outputs(outputs: dict[str, bytes], out: Path) -> None:
+    """The CSVs into ``out``, each replacing the old file in one step and flushed to disk."""
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out, recursive=False)
     for name in OUTPUTS:
-        shutil.copyfile(source / f"{name}.csv", target / f"{name}.csv")
+        write_atomically(out / f"{name}.csv", outputs[name])
+
+
+def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:
+    """The CSVs into the output cache, then the manifest that makes them servable.
+
+    Not flushed to disk: a file a power cut tears no longer matches the manifest and is rebuilt.
+    """
+    for name in OUTPUTS:
+        write_atomically(kept / f"{name}.csv", outputs[name], durable=False)
+    manifest = {"format": OUTPUT_CACHE_FORMAT, "key": key,
+                "files": {name: hashlib.sha256(outputs[name]).hexdigest() for name in OUTPUTS}}
+    write_atomically(kept / MANIFEST, json.dumps(manifest).encode(), durable=False)
+
+
+def _read_kept(kept: Path, key: str) -> dict[str, bytes] | None:
+    """The kept CSVs by name if the manifest is for ``key`` and every file matches its digest, else None.
+
+    A folder that fails the check is deleted, so the run rebuilds and rewrites it.
+    """
+    try:
+        manifest = json.loads((kept / MANIFEST).read_bytes())
+        expected = {"format": OUTPUT_CACHE_FORMAT, "key": key}
+        if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
+            raise ValueError("manifest for another corpus or format")
+        outputs = {name: (kept / f"{name}.csv").read_bytes() for name in OUTPUTS}
+        if any(hashlib.sha256(data).hexdigest() != manifest["files"][name] for name, data in outputs.items()):
+            raise ValueError("a kept CSV differs from the one written")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        shutil.rmtree(kept, ignore_errors=True)
+        return None
+    return outputs
 
 
 def _progress_bar():

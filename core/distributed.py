@@ -29,7 +29,7 @@ from core.pipeline import (
     extract_article,
     result_tables,
 )
-from core.version import extractor_version
+from core.version import extractor_version, write_atomically
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,9 @@ def extract_partition(tasks: list[FileTask], number: int, out_dir: str, cache_di
         results.append((task.content_hash, result))
     written = {}
     for name, frame in result_tables(results).items():
-        folder = Path(out_dir) / "parquet" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"part-{number:05d}.parquet"
-        frame.to_parquet(path, index=False)
+        # Atomic like every file in the output folder: a killed run leaves no half partition behind.
+        path = write_atomically(Path(out_dir) / "parquet" / name / f"part-{number:05d}.parquet",
+                                frame.to_parquet(index=False), durable=False)
         written[name] = str(path)
     return written
 
@@ -80,8 +79,10 @@ def extract_corpus_dask(
 
     cache = ResultCache(cache_dir, extractor_version())
     hashes = {a.content_hash for a in corpus.articles}
-    cached, covered = cache.load(hashes)
+    cached, covered, snapshot_complete = cache.load(hashes)
     todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
+    if todo:
+        cache.remove_stale_temps()
     batches = [[task_for(a) for a in todo[i:i + partition_size]] for i in range(0, len(todo), partition_size)]
     parquet_dir = Path(parquet_dir).resolve()
     for name in RESULT_TABLES:
@@ -106,6 +107,6 @@ def extract_corpus_dask(
         name: _concat([cached.get(name, pd.DataFrame()), *(pd.read_parquet(w[name]) for w in written)])
         for name in RESULT_TABLES
     }
-    if todo:
+    if not snapshot_complete:
         cache.save_snapshot(tables, hashes)
     return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))

@@ -3,7 +3,8 @@
 Every table the product offers (command line and dashboard downloads) goes
 through here: UTF-8 with a byte-order mark, so Excel shows Chinese intact, and
 text cells that a spreadsheet would evaluate (starting with = + - @, or a tab or
-carriage return) prefixed with an apostrophe, as OWASP recommends.
+carriage return) prefixed with an apostrophe, as OWASP recommends. Files are
+written atomically: a run killed while writing leaves the previous file whole.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
+from core.version import write_atomically
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,8 +42,5 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` to ``path`` as :func:`csv_bytes` does; returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(csv_bytes(frame))
-    return path
+    """Write ``frame`` to ``path`` as :func:`csv_bytes` does, replacing any old file in one step; returns the path."""
+    return write_atomically(Path(path), csv_bytes(frame))

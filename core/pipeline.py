@@ -13,12 +13,24 @@ either invalidates it). Each extracted article gets a file of its own, which
 workers write independently; after a run the whole corpus is also kept as one
 snapshot per table, so a warm run of ten thousand articles reads a handful of
 files instead of ten thousand.
+
+Nothing in the cache is trusted as found. Every file is written atomically
+(:func:`core.version.write_atomically`) and records what it holds: a per-article
+file its content hash, the extractor version, a format number and a digest of its
+rows; a snapshot file the version and a digest of its hash list, the hash list the
+digests of the table files; a remembered pickle its name, key, version and a digest
+of its bytes. A file that is truncated, flipped, swapped for another or left by
+another version fails these checks, is deleted and rebuilt: it is never served.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import mmap
 import os
 import pickle
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -33,7 +45,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
-from core.version import default_cache_dir, extractor_version
+from core.version import atomic_file, default_cache_dir, extractor_version, remove_stale_temps, write_atomically
 
 DEFAULT_CACHE_DIR = default_cache_dir()
 
@@ -56,6 +68,17 @@ TERM_COUNT_COLUMNS = ["file", "article_id", "source", "term", "count"]
 # Per-article tables as cached: their own columns, keyed by content hash.
 RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context")
 KEY_COLUMNS = ["file", "article_id", "source"]
+
+# The layout of cache files: part of what each file records, bumped when the layout changes.
+CACHE_FORMAT = 1
+# Keys of the Parquet schema metadata that cache files verify themselves with.
+META_FORMAT = b"duizhao.format"
+META_VERSION = b"duizhao.version"
+META_CONTENT_HASH = b"duizhao.content_hash"
+META_ROWS_SHA256 = b"duizhao.rows_sha256"
+META_HASHES_SHA256 = b"duizhao.hashes_sha256"
+META_FILES_SHA256 = b"duizhao.files_sha256"
+_SNAPSHOT_NAME = re.compile(r"[0-9]+-[0-9a-f]{12}")
 
 ProgressFn = Callable[[int, int], None]
 T = TypeVar("T")
@@ -151,26 +174,36 @@ def _table(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+class CacheEntryInvalid(ValueError):
+    """A cache file that exists but fails its checks: corrupt, truncated, another article's or version's."""
+
+
 class ResultCache:
     """Per-article results on disk: one Parquet file per article, plus a snapshot of the last corpus.
 
     An article's file holds all its tables in one long table (a ``table`` column names the table
     of each row), written with pyarrow directly: cheap enough to do for every article a worker
-    extracts. The snapshot holds one file per table for a whole corpus.
+    extracts. The snapshot holds one file per table for a whole corpus. Every file is checked on
+    reading (see the module docstring); one that fails is treated as missing.
     """
 
     def __init__(self, root: Path | None, version: str) -> None:
         self.root = Path(root) / version if root else None
+        self.version = version
 
     def _article_path(self, content_hash: str) -> Path:
         assert self.root is not None
         return self.root / "articles" / content_hash[:2] / f"{content_hash}.parquet"
 
-    def load(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
-        """Cached tables restricted to ``hashes``, and the hashes they cover."""
+    def _stamp(self) -> dict[bytes, bytes]:
+        return {META_FORMAT: str(CACHE_FORMAT).encode(), META_VERSION: self.version.encode()}
+
+    def load(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str], bool]:
+        """Cached tables restricted to ``hashes``, the hashes they cover, and whether the snapshot held them all."""
         if self.root is None or not hashes:
-            return {}, set()
+            return {}, set(), not hashes
         tables, covered = self._load_snapshot(hashes)
+        complete = covered == hashes
         found: list[tuple[str, ArticleResult]] = []
         for content_hash in sorted(hashes - covered):
             result = self.get(content_hash)
@@ -180,42 +213,89 @@ class ResultCache:
         if found:
             extra = result_tables(found)
             tables = {name: _concat([tables.get(name, pd.DataFrame()), extra[name]]) for name in RESULT_TABLES}
-        return tables, covered
+        return tables, covered, complete
 
     def get(self, content_hash: str) -> ArticleResult | None:
-        """One article's cached result, or None."""
+        """One article's cached result; None when it is missing or fails its checks (the file is then deleted)."""
         if self.root is None:
             return None
+        path = self._article_path(content_hash)
         try:
-            rows = pq.read_table(self._article_path(content_hash)).to_pylist()
+            columns = self.read_article_columns(path, content_hash)
+        except FileNotFoundError:
+            return None
         except (OSError, ValueError, pa.ArrowException):
+            path.unlink(missing_ok=True)
             return None
         result = ArticleResult()
-        for row in rows:
-            name = row.pop("table")
+        names = columns.pop("table")
+        fields_of = {name: [(k[len(name) + 1:], v) for k, v in columns.items() if k.startswith(name + ".")]
+                     for name in RESULT_TABLES}
+        for i, name in enumerate(names):
             if name not in RESULT_TABLES:
                 continue
-            fields = {k[len(name) + 1:]: None if _is_missing(v) else v
-                      for k, v in row.items() if k.startswith(name + ".")}
+            fields = {k: None if _is_missing(v[i]) else v[i] for k, v in fields_of[name]}
             if name == "term_counts":
                 result.term_counts[fields["term"]] = fields["count"]
             else:
                 getattr(result, name).append(fields)
         return result
 
+    def read_article_columns(self, path: Path, content_hash: str) -> dict[str, list]:
+        """The columns of the per-article file at ``path``, verified to be ``content_hash``'s for this version.
+
+        Raises :class:`CacheEntryInvalid` when the file's metadata or row digest does not match,
+        and pyarrow's errors when it cannot be read (truncated, a page failing its checksum).
+        """
+        table = pq.read_table(path, page_checksum_verification=True)
+        meta = table.schema.metadata or {}
+        expected = {**self._stamp(), META_CONTENT_HASH: content_hash.encode()}
+        if any(meta.get(k) != v for k, v in expected.items()):
+            raise CacheEntryInvalid(f"{path}: written for another article, version or format")
+        columns = table.to_pydict()
+        if meta.get(META_ROWS_SHA256) != _rows_digest(columns).encode():
+            raise CacheEntryInvalid(f"{path}: rows differ from those written")
+        return columns
+
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
         assert self.root is not None
         try:
-            snapshot = self.root / "snapshots" / (self.root / "snapshot.current").read_text().strip()
-            covered = set(pd.read_parquet(snapshot / "hashes.parquet")["content_hash"]) & hashes
-            if not covered:
-                return {}, set()
-            tables = {}
-            for name in RESULT_TABLES:
-                frame = pd.read_parquet(snapshot / f"{name}.parquet")
-                tables[name] = frame[frame["content_hash"].isin(covered)]
-        except (OSError, ValueError, KeyError):
+            name = (self.root / "snapshot.current").read_text().strip()
+        except (OSError, ValueError):
             return {}, set()
+        if not _SNAPSHOT_NAME.fullmatch(name):
+            return {}, set()
+        folder = self.root / "snapshots" / name
+        try:
+            return self._read_snapshot(folder, hashes)
+        except FileNotFoundError:
+            return {}, set()  # replaced by a newer run's snapshot while reading, or never finished
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+            shutil.rmtree(folder, ignore_errors=True)
+            return {}, set()
+
+    def _read_snapshot(self, folder: Path, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
+        """The snapshot's tables restricted to ``hashes`` and the hashes covered, every file verified."""
+        index = _read_parquet_bytes((folder / "hashes.parquet").read_bytes())
+        meta = index.schema.metadata or {}
+        listing = index.column("content_hash").to_pylist()
+        stamp = {**self._stamp(), META_HASHES_SHA256: _hashes_digest(listing).encode()}
+        if any(meta.get(k) != v for k, v in stamp.items()):
+            raise CacheEntryInvalid(f"{folder}: hash list written for another version, or altered")
+        covered = set(listing) & hashes
+        if not covered:
+            return {}, set()
+        files = json.loads(meta[META_FILES_SHA256])
+        tables = {}
+        for name in RESULT_TABLES:
+            data = (folder / f"{name}.parquet").read_bytes()
+            if hashlib.sha256(data).hexdigest() != files[name]:
+                raise CacheEntryInvalid(f"{folder}/{name}.parquet: bytes differ from those written")
+            table = _read_parquet_bytes(data)
+            if any((table.schema.metadata or {}).get(k) != v for k, v in stamp.items()):
+                raise CacheEntryInvalid(f"{folder}/{name}.parquet: belongs to another snapshot")
+            frame = table.to_pandas()
+            tables[name] = frame[frame["content_hash"].isin(covered)]
         return tables, covered
 
     def put(self, content_hash: str, result: ArticleResult) -> None:
@@ -226,36 +306,76 @@ class ResultCache:
             {"table": name, **{f"{name}.{k}": v for k, v in row.items()}}
             for name in RESULT_TABLES for row in result.rows(name)
         ] or [{"table": "none"}]
-        path = self._article_path(content_hash)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # Rows of different tables have different keys: build the union of columns (from_pylist
         # would take the first row's keys only and drop the rest).
         columns = dict.fromkeys(k for row in rows for k in row)
-        pq.write_table(pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in columns}), tmp)
-        tmp.replace(path)
+        table = pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in columns})
+        table = table.replace_schema_metadata({
+            **self._stamp(), META_CONTENT_HASH: content_hash.encode(),
+            META_ROWS_SHA256: _rows_digest(table.to_pydict()).encode(),
+        })
+        # Not flushed to disk: thousands of fsyncs would dominate a run, and a file torn by a power
+        # cut fails its checks and is extracted again.
+        write_atomically(self._article_path(content_hash), _parquet_bytes(table), durable=False)
 
     def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
         """Keep the whole corpus's tables as one file per table for the next run.
 
         A snapshot is a folder of its own, made current by rewriting one pointer file: a reader in
         another process (the dashboard beside a command-line run) never pairs one run's hash list
-        with another run's tables.
+        with another run's tables. The snapshot only saves reading per-article files, so failing
+        to write it (a full disk) leaves the previous one and is not an error.
         """
         if self.root is None:
             return
         name = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         folder = self.root / "snapshots" / name
-        folder.mkdir(parents=True)
-        for table in RESULT_TABLES:
-            tables[table].to_parquet(folder / f"{table}.parquet", index=False)
-        pd.DataFrame({"content_hash": sorted(hashes)}).to_parquet(folder / "hashes.parquet", index=False)
-        pointer = self.root / f".snapshot.current.{name}.tmp"
-        pointer.write_text(name)
-        pointer.replace(self.root / "snapshot.current")
+        listing = sorted(hashes)
+        stamp = {**self._stamp(), META_HASHES_SHA256: _hashes_digest(listing).encode()}
+        try:
+            files = {}
+            for table in RESULT_TABLES:
+                arrow = pa.Table.from_pandas(tables[table], preserve_index=False)
+                data = _parquet_bytes(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **stamp}))
+                write_atomically(folder / f"{table}.parquet", data, durable=False)
+                files[table] = hashlib.sha256(data).hexdigest()
+            index = pa.table({"content_hash": pa.array(listing, pa.string())}).replace_schema_metadata(
+                {**stamp, META_FILES_SHA256: json.dumps(files).encode()})
+            write_atomically(folder / "hashes.parquet", _parquet_bytes(index), durable=False)
+            write_atomically(self.root / "snapshot.current", name.encode())
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
         for old in (self.root / "snapshots").iterdir():
             if old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
+
+    def remove_stale_temps(self) -> None:
+        """Delete temporary files that killed runs left anywhere in this version's cache."""
+        if self.root is not None:
+            remove_stale_temps(self.root)
+
+
+def _parquet_bytes(table: pa.Table) -> pa.Buffer:
+    """``table`` as a Parquet file in memory, every page carrying a CRC32 of its data."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, write_page_checksum=True)
+    return sink.getvalue()
+
+
+def _read_parquet_bytes(data: bytes) -> pa.Table:
+    """A Parquet file held in memory, each page's checksum verified."""
+    return pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+
+
+def _rows_digest(columns: dict[str, list]) -> str:
+    """A digest of decoded cells: catches damage page checksums miss (page headers, the footer)."""
+    text = json.dumps(columns, ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _hashes_digest(listing: list[str]) -> str:
+    return hashlib.sha256("\n".join(listing).encode()).hexdigest()
 
 
 def _is_missing(value: object) -> bool:
@@ -269,30 +389,106 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+# A remembered pickle starts with this line, then one line of JSON (format, version, name, key,
+# size and sha256 of the payload) padded to a fixed width, then the payload.
+MEMO_MAGIC = b"duizhao-memo\n"
+# The header's width: fixed, so it can be written after the payload is streamed out and hashed.
+_MEMO_HEADER_SIZE = 512
+_MISSING = object()
+
+
 def remembered(cache_dir: Path | None, name: str, key: str, build: Callable[[], T], keep: int = 4) -> T:
     """``build()``, pickled under the cache folder and reused while ``key`` holds.
 
     For corpus-wide results that are costly to rebuild on every start (the assembled tables of
     ten thousand articles, their claim groups). Only the newest ``keep`` entries per name stay.
+    A pickle is only unpickled once its header matches ``name``, ``key`` and the extractor version
+    and its bytes match the header's sha256; anything else is deleted and rebuilt.
     """
     if cache_dir is None:
         return build()
-    folder = Path(cache_dir) / extractor_version() / "memo"
+    version = extractor_version()
+    folder = Path(cache_dir) / version / "memo"
     path = folder / f"{name}-{key}.pkl"
-    try:
-        with path.open("rb") as f:
-            return pickle.load(f)
-    except Exception:  # noqa: BLE001 — a stale or foreign pickle (other pandas, other code) is rebuilt
-        pass
+    header = {"format": CACHE_FORMAT, "version": version, "name": name, "key": key}
+    value = _read_memo(path, header)
+    if value is not _MISSING:
+        return value
     value = build()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    remove_stale_temps(folder)
+    _write_memo(path, header, value)
     for old in sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
         old.unlink(missing_ok=True)
     return value
+
+
+def _write_memo(path: Path, header: dict, value: object) -> None:
+    """Pickle ``value`` to ``path`` after ``header``, completed with the payload's size and sha256.
+
+    The payload is streamed to the file as it is hashed, never held in memory whole. Not flushed
+    to disk: it can be hundreds of megabytes, and one torn by a power cut fails its checksum.
+    """
+    with atomic_file(path, durable=False) as f:
+        f.write(MEMO_MAGIC + b" " * _MEMO_HEADER_SIZE)
+        payload = _HashingWriter(f)
+        pickle.dump(value, payload, protocol=pickle.HIGHEST_PROTOCOL)
+        line = json.dumps({**header, "size": payload.size, "sha256": payload.digest.hexdigest()}).encode()
+        if len(line) >= _MEMO_HEADER_SIZE:
+            raise ValueError(f"memo header too long for {path.name}")
+        f.seek(len(MEMO_MAGIC))
+        f.write(line.ljust(_MEMO_HEADER_SIZE - 1) + b"\n")
+
+
+class _HashingWriter:
+    """Passes writes on to ``file``, keeping the sha256 and size of everything written."""
+
+    def __init__(self, file) -> None:
+        self.file = file
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.digest.update(chunk)
+        self.size += memoryview(chunk).nbytes
+        return self.file.write(chunk)
+
+
+def _read_memo(path: Path, expected: dict) -> object:
+    """The value pickled at ``path`` if its header matches ``expected`` and its checksum holds, else _MISSING.
+
+    The file is mapped, not read, so a pickle of hundreds of megabytes is not held twice; the
+    bytes hashed are the bytes unpickled (cache files are only ever replaced, never rewritten in
+    place). A file that fails is deleted.
+    """
+    try:
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            view = memoryview(data)
+            try:
+                return _unpickle_verified(view, expected)
+            finally:
+                view.release()
+    except FileNotFoundError:
+        return _MISSING
+    except Exception:  # noqa: BLE001 — corrupt, truncated, foreign or stale (other pandas, other code): rebuilt
+        path.unlink(missing_ok=True)
+        return _MISSING
+
+
+def _unpickle_verified(data: memoryview, expected: dict) -> object:
+    """Unpickle the payload of a memo file's bytes, only after its header and checksum are verified."""
+    if data[:len(MEMO_MAGIC)] != MEMO_MAGIC:
+        raise CacheEntryInvalid("not a remembered pickle")
+    end = bytes(data[:len(MEMO_MAGIC) + _MEMO_HEADER_SIZE]).index(b"\n", len(MEMO_MAGIC))
+    header = json.loads(bytes(data[len(MEMO_MAGIC):end]))
+    payload = data[end + 1:]
+    try:
+        if any(header.get(k) != v for k, v in expected.items()) or header.get("size") != len(payload):
+            raise CacheEntryInvalid("remembered for another key, version or format, or truncated")
+        if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
+            raise CacheEntryInvalid("payload differs from the one written")
+        return pickle.loads(payload)
+    finally:
+        payload.release()
 
 
 def extract_corpus(
@@ -313,8 +509,10 @@ def extract_corpus(
     cache = ResultCache(cache_dir, extractor_version())
     store = cache if write_cache else ResultCache(None, "")
     hashes = {a.content_hash for a in corpus.articles}
-    cached, covered = cache.load(hashes)
+    cached, covered, snapshot_complete = cache.load(hashes)
     todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
+    if todo:
+        store.remove_stale_temps()
     total = len(hashes)
     if progress:
         progress(len(covered), total)
@@ -333,7 +531,7 @@ def extract_corpus(
         name: _compact(_concat([cached.get(name, pd.DataFrame()), *(b[name] for b in batches)]))
         for name in RESULT_TABLES
     }
-    if todo or len(covered) < total:
+    if not snapshot_complete:
         store.save_snapshot(tables, hashes)
     return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
 

@@ -1,20 +1,34 @@
-"""The extractor version: a hash of the code and lexicons that decide what extraction produces.
+"""The extractor version, and how every file under the cache and the output folder is written.
 
-Cache entries are keyed by it, so editing a rule or a lexicon invalidates them without anyone
-remembering to bump a number. Kept apart from the pipeline so a warm command-line run can
-compute it without importing pandas.
+Cache entries are keyed by the version (a hash of the code and lexicons that decide what
+extraction produces), so editing a rule or a lexicon invalidates them without anyone
+remembering to bump a number. Files are written by :func:`write_atomically`: a crash or a
+kill leaves the old file or the new one, never part of one, plus at worst a temporary file
+that no reader opens and :func:`remove_stale_temps` later deletes. Kept apart from the
+pipeline so a warm command-line run can do both without importing pandas.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from core.lexicon import DATA_DIR
 
 CORE_DIR = Path(__file__).parent
+# Temporary files are ``.<final name>.<pid>-<random>.tmp`` beside their final name.
+_TEMP_NAME = re.compile(r"\..+\.[0-9]+-[0-9a-f]{32}\.tmp")
+# A temporary file untouched this long belongs to a run that was killed (a write takes seconds at most).
+STALE_TEMP_SECONDS = 600
 # The modules whose code decides what extraction produces.
 EXTRACTION_MODULES = (
     "corpus", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
@@ -47,3 +61,82 @@ def corpus_key(corpus, *extra_modules: str) -> str:
     for problem in corpus.problems:
         digest.update(f"{problem.file}\0{problem.reason}\n".encode())
     return digest.hexdigest()[:24]
+
+
+def temp_path(path: Path) -> Path:
+    """A fresh temporary name beside ``path``: hidden, unique per process and per call (so per thread)."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+
+
+def is_temp(path: Path) -> bool:
+    """Whether ``path`` is named like a temporary file of :func:`temp_path` (a user's ``.x.tmp`` is not)."""
+    return _TEMP_NAME.fullmatch(path.name) is not None
+
+
+def write_atomically(path: Path, data: bytes | bytearray | memoryview, *, durable: bool = True) -> Path:
+    """Put ``data`` at ``path``, replacing any old file in one step (see :func:`atomic_file`); returns ``path``."""
+    path = Path(path)
+    with atomic_file(path, durable=durable) as f:
+        f.write(data)
+    return path
+
+
+@contextmanager
+def atomic_file(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary file to write that replaces ``path`` in one step when the block ends without error.
+
+    The bytes go to a :func:`temp_path` in the same folder (a rename is atomic only within one
+    file system), which then replaces ``path``. ``durable`` also flushes the file and its folder
+    to disk, so a power cut after the block cannot lose it; files whose readers verify a checksum
+    can skip that cost, since a torn file is detected and rebuilt. On any error the temporary
+    file is removed and the old ``path`` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(path)
+    try:
+        with tmp.open("wb") as f:
+            yield f
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if durable:
+        _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename lives in the folder's entry list: flushing it makes the new name survive a power cut.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse to fsync a folder; the file itself is already on disk
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(folder: Path, max_age: float = STALE_TEMP_SECONDS, *, recursive: bool = True) -> int:
+    """Delete temporary files in ``folder`` (and below) untouched for ``max_age`` seconds; how many.
+
+    Younger ones may belong to a run still writing them, so they stay; nothing ever reads a
+    temporary file, so leaving one costs only disk space.
+    """
+    removed = 0
+    cutoff = time.time() - max_age
+    walk = os.walk(folder)
+    for parent, _, names in walk if recursive else itertools.islice(walk, 1):
+        for name in names:
+            path = Path(parent) / name
+            try:
+                if is_temp(path) and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue  # gone already, or another run's: not ours to fight over
+    return removed

@@ -1,6 +1,6 @@
 import csv
 
-from core.__main__ import main
+from core.__main__ import MANIFEST, OUTPUTS, main
 
 
 def read(path):
@@ -44,3 +44,30 @@ def test_no_readable_article_is_an_error(tmp_path, capsys):
     folder.mkdir()
     assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "--no-cache"]) == 1
     assert "no readable articles" in capsys.readouterr().err
+
+
+def corpus_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("标题\n中国芯片自给率突破38%。\n", encoding="utf-8")
+    return folder
+
+
+def test_unchanged_corpus_gets_the_kept_csvs_byte_for_byte(tmp_path, capsys):
+    args = ["extract", str(corpus_folder(tmp_path)), "--cache-dir", str(tmp_path / "cache"), "--jobs", "1"]
+    assert main([*args, "--out", str(tmp_path / "first")]) == 0
+    assert main([*args, "--out", str(tmp_path / "second")]) == 0
+    assert "unchanged" in capsys.readouterr().err
+    for name in OUTPUTS:
+        assert (tmp_path / "first" / f"{name}.csv").read_bytes() == (tmp_path / "second" / f"{name}.csv").read_bytes()
+
+
+def test_kept_csvs_without_their_manifest_are_not_served(tmp_path, capsys):
+    args = ["extract", str(corpus_folder(tmp_path)), "--cache-dir", str(tmp_path / "cache"), "--jobs", "1"]
+    main([*args, "--out", str(tmp_path / "out")])
+    (manifest,) = (tmp_path / "cache" / "outputs").glob(f"*/{MANIFEST}")
+    manifest.unlink()  # as a run killed between writing the CSVs and the manifest leaves it
+    capsys.readouterr()
+    main([*args, "--out", str(tmp_path / "out")])
+    assert "unchanged" not in capsys.readouterr().err
+    assert manifest.exists()

@@ -1,4 +1,7 @@
+import os
+
 import pandas as pd
+import pytest
 
 from core.export import csv_bytes, neutralise, write_csv
 
@@ -36,3 +39,18 @@ def test_write_csv_creates_parent_folders(tmp_path):
 def test_column_names_are_neutralised_too():
     text = csv_bytes(pd.DataFrame({"=cmd|x": ["a"]})).decode("utf-8-sig")
     assert text.splitlines()[0] == "'=cmd|x"
+
+
+def test_write_csv_keeps_the_old_file_whole_when_writing_fails_midway(tmp_path, monkeypatch):
+    path = write_csv(pd.DataFrame({"a": ["old"]}), tmp_path / "t.csv")
+    before = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError("disk full")
+
+    # The new bytes are already in the temporary file when flushing fails.
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="disk full"):
+        write_csv(pd.DataFrame({"a": ["new"] * 1000}), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
