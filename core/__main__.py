@@ -21,7 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from core.corpus import Corpus, load_corpus
+from core.corpus import MANIFEST_NAME, Corpus, load_corpus
 from core.version import corpus_key, default_cache_dir, remove_stale_temps, write_atomically
 
 OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "claims", "comparisons", "claim_context")
@@ -48,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 def run_extract(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.paths)
     for problem in corpus.problems:
-        print(f"skipped {problem.file}: {problem.reason}", file=sys.stderr)
+        # A manifest notice skips no article (a repeated row, a date that is not one): say so.
+        verb = "note" if problem.file == MANIFEST_NAME else "skipped"
+        print(f"{verb} {problem.file}: {problem.reason}", file=sys.stderr)
     if not corpus.articles:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
         return 1

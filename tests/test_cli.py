@@ -39,6 +39,17 @@ def test_unreadable_file_is_reported_and_rest_written(tmp_path, capsys):
     assert len(read(tmp_path / "out" / "articles.csv")) == 1
 
 
+def test_manifest_notices_are_notes_not_skips(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("标题\n份额28%。\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,source,published\na.txt,甲,昨天\n", encoding="utf-8")
+    assert main(["extract", str(folder), "--out", str(tmp_path / "out"), "--no-cache", "--jobs", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "note manifest.csv: a.txt: published value" in err and "skipped" not in err
+    assert len(read(tmp_path / "out" / "articles.csv")) == 1
+
+
 def test_no_readable_article_is_an_error(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
