@@ -356,6 +356,17 @@ def default_articles(report: ClaimReport, article_ids: Sequence[str]) -> list[st
     return available[:2]
 
 
+def top_up(kept: Sequence[str], candidates: Sequence[str], size: int) -> list[str]:
+    """``kept``, then the first ``candidates`` not in it, until there are ``size`` (or no candidates are left)."""
+    chosen = list(kept)
+    for candidate in candidates:
+        if len(chosen) >= size:
+            break
+        if candidate not in chosen:
+            chosen.append(candidate)
+    return chosen
+
+
 def short_names(articles: pd.DataFrame, width: int = 14) -> dict[str, str]:
     """A label per article id: its file number and the start of its title (column headers, pickers)."""
     files = articles["file"].astype(str)

@@ -16,11 +16,13 @@ st.caption(t("compare_caption"))
 shared.require_articles(board)
 
 names = board.names()
-shared.keep_valid_choices("articles", names)
+default = board.remember("default_articles", lambda: views.default_articles(board.report, list(names)))
+if shared.keep_valid_choices("articles", names):
+    # A source filter took chosen articles away: keep the rest and fill up to two, rather than show no comparison.
+    st.session_state["articles"] = views.top_up(st.session_state["articles"], [*default, *names], 2)
 with st.sidebar:
     chosen = st.multiselect(
-        t("pick_articles"), list(names), default=board.remember("default_articles", lambda: views.default_articles(
-            board.report, list(names))),
+        t("pick_articles"), list(names), default=default,
         format_func=names.get, max_selections=4, key="articles", bind="query-params",
         placeholder=t("articles_placeholder"),
     )

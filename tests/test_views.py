@@ -362,3 +362,9 @@ def test_short_names_are_unique_even_for_equal_titles():
                              "title": ["同一标题", "同一标题"]})
     names = views.short_names(articles)
     assert len(set(names.values())) == 2
+
+
+def test_top_up_keeps_the_choice_and_fills_from_the_candidates_in_order():
+    assert views.top_up(["b"], ["a", "b", "c"], 2) == ["b", "a"]
+    assert views.top_up(["b", "c", "d"], ["a"], 2) == ["b", "c", "d"], "never drops what is kept"
+    assert views.top_up([], ["a"], 2) == ["a"], "stops when the candidates run out"

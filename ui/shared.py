@@ -356,13 +356,19 @@ def require_articles(board: Dashboard) -> None:
         st.stop()
 
 
-def keep_valid_choices(key: str, options) -> None:
-    """Drop choices that a filter change has made impossible from a widget's state, before it is drawn."""
+def keep_valid_choices(key: str, options) -> bool:
+    """Drop choices that a filter change has made impossible from a widget's state, before it is drawn.
+
+    Returns True when something was dropped.
+    """
     chosen = st.session_state.get(key)
     if isinstance(chosen, list) and any(c not in options for c in chosen):
         st.session_state[key] = [c for c in chosen if c in options]
-    elif chosen is not None and not isinstance(chosen, list) and chosen not in options:
+        return True
+    if chosen is not None and not isinstance(chosen, list) and chosen not in options:
         del st.session_state[key]
+        return True
+    return False
 
 
 def table_with_download(frame: pd.DataFrame, file_name: str, lang: str, key: str, **dataframe_args) -> None:

@@ -168,6 +168,18 @@ def test_compare_asks_for_two_articles(seeds):
     assert any("at least two" in i.value for i in at.info)
 
 
+def test_compare_keeps_two_articles_when_a_source_filter_takes_one_away(seeds):
+    first, second = seeds.articles[0], next(a for a in seeds.articles if a.source != seeds.articles[0].source)
+    at = open_app("pages/compare.py", lang="English")
+    at.multiselect(key="articles").set_value([first.article_id, second.article_id]).run()
+    others = [s for s in at.multiselect(key="sources").value if s != second.source]
+    at.multiselect(key="sources").set_value(others).run()
+    assert not at.exception
+    chosen = at.multiselect(key="articles").value
+    assert first.article_id in chosen and second.article_id not in chosen and len(chosen) == 2
+    assert not any("at least two" in i.value for i in at.info)
+
+
 def test_figure_check_filters_by_verdict():
     at = open_app("pages/figure_check.py", lang="English")
     at.get("button_group")[0].set_value(["agree"]).run()
