@@ -171,11 +171,13 @@ def download_check(text: str, url: str, base_url: str) -> bool:
     """True for the console errors of a download button's check of its file, made when the button is drawn.
 
     Streamlit's frontend fetches a download button's ``/media/…`` address once when it draws the button
-    (``checkSourceUrlResponse``), not when it is clicked; a 404 there means the file had been swept (media files
-    are dropped at the end of any session's run once no session references them) before the browser fetched it.
-    Seen for one visitor and one file per run at seed 0; the sequence of runs behind it is not pinned down. These
-    are counted and reported. A download that a click does not deliver is a failure of its own
-    (:func:`download_csv`), and never passes as one of these.
+    (``checkSourceUrlResponse``), not when it is clicked. Media files are dropped at the end of any session's run
+    once no session references them, and a session's references are dropped when its next run starts. Traced on
+    the websocket (seed 0, visitor 16): a filter change on the figure check started a new run, whose buttons
+    arrived with new files; as that run finished, the frontend checked a button of the previous run once more, and
+    its file had been swept. The click that followed used the new button and its download arrived. These are
+    counted and reported. A download that a click does not deliver is a failure of its own (:func:`download_csv`),
+    and never passes as one of these.
     """
     if "Download Button source error - 404" in text:
         return True
