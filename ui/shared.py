@@ -28,6 +28,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
+from streamlit.runtime.pages_manager import PagesManager
 
 from core import bundle, clouds, i18n, views
 from core.claims import ClaimReport, group_claims
@@ -318,13 +319,21 @@ def setup() -> Dashboard:
 def current() -> Dashboard:
     """The dashboard ``streamlit_app.py`` built for this run.
 
-    Streamlit runs a page file in ``pages/`` on its own when a session's very first
-    request names that page (its multipage v1 fallback), so a page builds the
-    dashboard itself when the entry point did not. This module lives in ``ui/``,
-    outside ``pages/``, so that fallback never takes it for a page.
+    Until some session has run ``st.navigation``, Streamlit treats an app with a ``pages/`` folder as a
+    multipage app of its first kind: it runs a page file on its own, under a navigation of file names with a
+    "streamlit app" entry, and keeps doing so for that session. On a freshly started server whose first visitor
+    comes through a shared link (``/compare?…``) that is every run of that visitor. Such a run switches the
+    fallback off, as ``st.navigation`` does, and starts again from the entry point, on the same page with the same
+    query. A page run as the main script (a test of one page) builds the dashboard itself. This module lives
+    in ``ui/``, outside ``pages/``, so the fallback never takes it for a page.
     """
     board = st.session_state.pop("dashboard", None)
-    return board if board is not None else setup()
+    if board is not None:
+        return board
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return setup()
 
 
 def sign_in_required() -> bool:
