@@ -139,6 +139,8 @@ class Tally:
     leaks: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)
+    # Steps each visitor finished in the load phase, by visitor index (an upload counts as one).
+    steps: Counter = field(default_factory=Counter)
     download_checks_404: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     documents: int = 0
@@ -388,6 +390,7 @@ async def upload_article(page, visitor: Visitor, visitors: list[Visitor], tally:
     await expect(page.locator(SOURCES).first).to_contain_text(visitor.source_name, timeout=STEP_TIMEOUT_MS)
     await wait_drawn(page)
     tally.uploads += 1
+    tally.steps[visitor.index] += 1
     visitor.uploaded = True
     await check_page(page, visitor, visitors, tally, "overview after upload")
     text = await download_csv(page, visitor, visitors, tally)
@@ -494,6 +497,7 @@ async def take_steps(page, base_url: str, visitor: Visitor, visitors: list[Visit
                 await check_page(page, visitor, visitors, tally, f"{visitor.current} after a language switch")
             if visitor.rng.random() < 0.6:
                 await download_csv(page, visitor, visitors, tally)
+            tally.steps[visitor.index] += 1
             await asyncio.sleep(visitor.rng.uniform(*THINK))
         except (PlaywrightError, AssertionError) as error:
             tally.errors.append(f"{where} on {visitor.current}: {type(error).__name__}: {str(error)[:500]}")
@@ -611,6 +615,8 @@ def test_twenty_visitors_at_once(loopback_server, tmp_path):
     report = {
         "sessions": SESSIONS, "load_phase_s": SECONDS, "seed": SEED, "wall_time_s": round(elapsed, 1),
         "all_first_pages_drawn_after_s": round(phase.began - began, 1),
+        "steps_per_visitor": {"min": min((tally.steps[i] for i in range(SESSIONS)), default=0),
+                              "max": max(tally.steps.values(), default=0)},
         "page_visits": tally.page_visits, "reloads_with_link": tally.reloads, "filter_changes": tally.filter_changes,
         "language_switches": tally.language_switches, "downloads": tally.downloads, "uploads": tally.uploads,
         "chip_click_retries": tally.chip_click_retries, "download_retries": len(tally.download_retries),
@@ -641,7 +647,10 @@ def test_twenty_visitors_at_once(loopback_server, tmp_path):
     assert not tally.console_errors, tally.console_errors[:20]
     assert not tally.failed_requests, tally.failed_requests[:20]
     assert not errors_in_log, errors_in_log[:20]
-    assert tally.page_visits >= SESSIONS and tally.downloads >= SESSIONS, "every visitor should get some work done"
+    # How much gets done in the time depends on the machine; that every session gets somewhere does not.
+    idle = [index for index in range(SESSIONS) if not tally.steps[index]]
+    assert not idle, f"visitors {idle} finished no step in the load phase"
+    assert tally.downloads, "no CSV was downloaded"
     assert tally.uploads == len(range(0, SESSIONS, UPLOAD_EVERY))
     assert counts == {("extraction", base_key): 1, ("claims", base_key): 1}, computed
     assert max(rss) < PEAK_BOUND_MIB, f"peak RSS {max(rss):.0f} MiB"
