@@ -38,28 +38,25 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants, in KiB (``VmRSS`` of ``/proc/<pid>/status``)."""
-    total = 0
+def proc_files(pid: int, name: str) -> Iterator[str]:
+    """The text of ``/proc/<member>/<name>`` for ``pid`` and each process below it that is still there."""
     for member in process_tree(pid):
         try:
-            status = Path(f"/proc/{member}/status").read_text()
+            yield Path(f"/proc/{member}/{name}").read_text()
         except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
+            continue  # the process ended while being read
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` and its descendants, in KiB (``VmRSS`` of ``/proc/<pid>/status``)."""
+    return sum(int(line.split()[1]) for status in proc_files(pid, "status")
+               for line in status.splitlines() if line.startswith("VmRSS:"))
 
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) used so far by ``pid`` and its descendants, from ``/proc/<pid>/stat``."""
     ticks = 0
-    for member in process_tree(pid):
-        try:
-            stat = Path(f"/proc/{member}/stat").read_text()
-        except OSError:
-            continue
+    for stat in proc_files(pid, "stat"):
         # Fields after the command name (which may hold spaces, hence the split at its closing parenthesis).
         fields = stat.rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])
