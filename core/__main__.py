@@ -28,6 +28,8 @@ OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "clai
 # Kept outputs are served only when this file lists their digests; it is written after them.
 MANIFEST = "manifest.json"
 OUTPUT_CACHE_FORMAT = 1
+# Subfolder of --out with each article's body as plain text, for other tools.
+TEXTS = "texts"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +51,7 @@ def run_extract(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.paths)
     for problem in corpus.problems:
         # A manifest notice skips no article (a repeated row, a date that is not one): say so.
-        verb = "note" if problem.file == MANIFEST_NAME else "skipped"
+        verb = "note" if problem.file == MANIFEST_NAME or problem.notice else "skipped"
         print(f"{verb} {problem.file}: {problem.reason}", file=sys.stderr)
     if not corpus.articles:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
@@ -60,10 +62,12 @@ def run_extract(args: argparse.Namespace) -> int:
     outputs = _read_kept(kept, key) if kept is not None else None
     if outputs is not None:
         _write_outputs(outputs, out)
+        write_texts(corpus, out)
         print(f"{len(corpus.articles)} articles unchanged: CSVs from the cache -> {out}/", file=sys.stderr)
         return 0
     outputs, summary = _extract(corpus, args, out)
     _write_outputs(outputs, out)
+    write_texts(corpus, out)
     if kept is not None:
         _keep_outputs(outputs, kept, key)
     print(summary, file=sys.stderr)
@@ -101,6 +105,15 @@ def _write_outputs(outputs: dict[str, bytes], out: Path) -> None:
     remove_stale_temps(out, recursive=False)
     for name in OUTPUTS:
         write_atomically(out / f"{name}.csv", outputs[name])
+
+
+def write_texts(corpus: Corpus, out: Path) -> None:
+    """``out/texts/<article_id>.txt``: each article's body as kept, in its original script (UTF-8)."""
+    folder = out / TEXTS
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(folder, recursive=False)
+    for article in corpus.articles:
+        write_atomically(folder / f"{article.article_id}.txt", article.body().text.encode("utf-8"))
 
 
 def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:

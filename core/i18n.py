@@ -264,6 +264,8 @@ REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern)
     (r"could not decode as (\S+) although the file starts with its byte-order mark",
      r"文件以 \1 字节顺序标记开头，却无法按 \1 解码"),
     (r"file too large \((.+) > (.+) limit\)", r"文件过大（\1，上限 \2）"),
+    (r"(\d+) undecodable byte\(s\) replaced with U\+FFFD; the rest was read as UTF-8",
+     r"\1 个无法解码的字节已替换为 U+FFFD；其余按 UTF-8 读取"),
     (r"not a \.txt, \.md or \.html file", "不是 .txt、.md 或 .html 文件"),
     (r"no such file or folder", "没有这个文件或文件夹"),
     (r"could not read the file \((.*)\)", r"无法读取文件（\1）"),
