@@ -242,7 +242,8 @@ def load_article_bytes(
     ``Article.file`` is ``safe_file_name(name)``; ``Article.path`` keeps ``name``. An HTML page
     (by suffix or content) is read by ``core.webpage.read_page``: its visible text is the article's
     ``text``, the main text trafilatura finds is the body, the rest of the page is removed text of
-    kind "page", and title, source, author and date come from the page when the manifest gives none.
+    kind "page", and title, source, author and date come from the page when the manifest gives none
+    (a page without an article in it is read whole, as a text file).
     ``charset`` is what the server declared (it wins over the page's own ``<meta charset>``, as in browsers);
     ``url`` is where the page came from. Raises ``LoadError`` for data over ``max_bytes`` and for
     data that is not readable text.
@@ -259,8 +260,11 @@ def load_article_bytes(
         text = page.text
         if _is_blank(text):
             raise LoadError("no visible text in the HTML")
-        body_spans, removed = clean(text, page.body_spans)
-        removed = _page_removed(text, page.body_spans, removed)
+        if page.body_spans:
+            body_spans, removed = clean(text, page.body_spans)
+            removed = _page_removed(text, page.body_spans, removed)
+        else:  # no article found (a bare fragment, a list page): the visible text is read whole
+            body_spans, removed = clean(text)
     elif _is_blank(text):
         raise LoadError("empty file (whitespace only)")
     else:

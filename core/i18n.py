@@ -291,3 +291,41 @@ def reason(text: str, lang: str) -> str:
         if match:
             return match.expand(zh)
     return text
+
+
+# Why a link was not fetched or read: codes from core/fetch.py (FetchRefused), with their parameters.
+REFUSALS: dict[str, tuple[str, str]] = {
+    "scheme": ("只接受 http 或 https 链接（此链接为 {scheme}）",
+               "only http and https links are fetched (this one is {scheme})"),
+    "bad_url": ("链接无效", "not a valid link"),
+    "dns": ("找不到主机 {host}", "host {host} not found"),
+    "blocked_address": ("{host} 指向内部或保留地址 {address}，不予访问",
+                        "{host} resolves to an internal or reserved address ({address}); not fetched"),
+    "http_status": ("服务器返回 HTTP {status}", "the server answered HTTP {status}"),
+    "too_many_redirects": ("重定向超过 {limit} 次", "more than {limit} redirects"),
+    "content_type": ("内容类型 {type} 不是网页或订阅源", "content type {type} is not a web page or feed"),
+    "too_large": ("超过大小上限（{limit} 字节）", "larger than the size limit ({limit} bytes)"),
+    "timeout": ("{seconds} 秒内未完成", "not done within {seconds} s"),
+    "tls": ("TLS 连接失败（{detail}）", "TLS connection failed ({detail})"),
+    "connection": ("连接失败（{detail}）", "connection failed ({detail})"),
+    "not_a_feed": ("不是 RSS 或 Atom 订阅源", "not an RSS or Atom feed"),
+    "unreadable": ("无法读取：{detail}", "not readable: {detail}"),
+}
+
+
+def refusal(code: str, lang: str, **params: object) -> str:
+    """Why a link was refused, in ``lang``; the code itself when unknown.
+
+    >>> refusal("http_status", "zh", status=404)
+    '服务器返回 HTTP 404'
+    """
+    pair = REFUSALS.get(code)
+    if pair is None:
+        return code
+    zh, en = pair
+    if code == "unreadable" and lang == "zh":
+        params = {**params, "detail": reason(str(params.get("detail", "")), "zh")}
+    try:
+        return (en if lang == "en" else zh).format(**params)
+    except (KeyError, IndexError):
+        return en if lang == "en" else zh
