@@ -69,6 +69,7 @@ _CHANCE_UTF8_BYTES = 256
 _BYTES_PER_TOLERATED_ERROR = 2_000
 # How much more disorder (charset-normalizer's mess ratio) a declared charset may show than the guess.
 _DECLARED_SLACK = 0.1
+_REPLACED_RUN = re.compile("\ufffd+")
 _DETECT_SAMPLE = 50_000
 # What charset-normalizer may guess: the encodings Chinese text is written in.
 _DETECTED_CODECS = ("utf_8", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs")
@@ -482,11 +483,17 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
 
 
 def _nearly_utf8(data: bytes) -> tuple[str, int] | None:
-    """UTF-8 with its few bad bytes replaced, and how many; None when it is not UTF-8."""
+    """UTF-8 with its few bad bytes replaced, and how many; None when it is not UTF-8.
+
+    A damaged character counts once however many of its bytes are bad: what is tolerated is one
+    damaged place in ``_BYTES_PER_TOLERATED_ERROR`` bytes, among many good multibyte characters.
+    """
     text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    original = data.count("\ufffd".encode())
+    bad = text.count("\ufffd") - original
+    places = len(_REPLACED_RUN.findall(text)) - original
     multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
-    if 0 < bad <= max(1, len(data) // _BYTES_PER_TOLERATED_ERROR) and multibyte >= 4 * bad:
+    if 0 < places <= max(1, len(data) // _BYTES_PER_TOLERATED_ERROR) and multibyte >= 4 * bad:
         return text, bad
     return None
 

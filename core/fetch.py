@@ -55,6 +55,8 @@ _CHUNK = 64 * 1024
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _SLUG = re.compile(r"[^A-Za-z0-9.-]+")
 _MAX_URL_CHARS = 2_000
+# Networks let through the address check by every Fetcher: empty, and set only by tests (a loopback server).
+ALLOWED_FOR_TESTS: tuple[str, ...] = ()
 
 
 class FetchRefused(Exception):
@@ -106,7 +108,7 @@ class Fetcher:
     deadline: float = DEFAULT_DEADLINE
     max_redirects: int = DEFAULT_MAX_REDIRECTS
     host_delay: float = DEFAULT_HOST_DELAY
-    allow: tuple[str, ...] = ()
+    allow: tuple[str, ...] = field(default_factory=lambda: ALLOWED_FOR_TESTS)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     resolve: Callable[[str, int], Sequence[str]] | None = None

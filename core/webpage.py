@@ -42,6 +42,8 @@ _NOT_A_SOURCE = frozenset({"网络", "網絡", "互联网", "本站", "未知", 
 # with the footer although it closes the article.
 _EDITOR_LINE = re.compile(r"^[【\[（(]?\s*(责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：][^【】\[\]]{1,20}[】\])）]?$")
 _EDITOR_REACH_CHARS = 200
+# "作者：林晓", "记者 王某" → the name.
+_AUTHOR_LABEL = re.compile(r"^(作者|記者|记者|撰文|文|编辑|編輯|责任编辑|責任編輯)\s*[:：/|｜]?\s*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -78,7 +80,7 @@ def read_page(html: str, url: str | None = None) -> WebPage:
         body_spans=spans,
         title=strip_site_suffix(raw_title, site),
         site=site,
-        author=((document.author or "") if document is not None else "").strip(),
+        author=_AUTHOR_LABEL.sub("", ((document.author or "") if document is not None else "").strip()),
         published=_published(html, url) or ((document.date or "") if document is not None else ""),
     )
 
