@@ -107,7 +107,7 @@ class Fetcher:
     timeout: float = DEFAULT_TIMEOUT
     deadline: float = DEFAULT_DEADLINE
     max_redirects: int = DEFAULT_MAX_REDIRECTS
-    host_delay: float = DEFAULT_HOST_DELAY
+    host_delay: float = field(default_factory=lambda: DEFAULT_HOST_DELAY)
     allow: tuple[str, ...] = field(default_factory=lambda: ALLOWED_FOR_TESTS)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
