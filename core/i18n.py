@@ -80,6 +80,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "upload_files": ("文章文件", "Article files"),
     "upload_source": ("来源名称（可选）", "Source name (optional)"),
+    "upload_links": ("或按链接添加（每行一个网址）", "Or add by link (one web address a line)"),
+    "links_over": ("每次最多读取 {n} 个链接，其余未读取", "at most {n} links are read at a time; the rest were not"),
     "upload_button": ("加入对照", "Add to the comparison"),
     "upload_added": ("已加入 {n} 篇文章。", "Added {n} article(s)."),
     "upload_bad": ("{file}：{reason}", "{file}: {reason}"),

@@ -280,3 +280,21 @@ def test_cli_extract_accepts_links(server, tmp_path, loopback_allowed, capsys):
     assert "refused " + server + "/image.png" in capsys.readouterr().err
     articles = (out / "articles.csv").read_text(encoding="utf-8-sig")
     assert "示例财经网" in articles and "稀土出口管制新规落地" in articles
+
+
+def test_dashboard_add_by_link_gives_the_same_article(server, tmp_path, loopback_allowed, monkeypatch):
+    from core.views import load_uploads
+    from ui.shared import fetch_for_upload
+
+    monkeypatch.setenv("DUIZHAO_CACHE", str(tmp_path / "cache"))
+    fetched, messages = fetch_for_upload(f"{server}/news/a.html\n\nftp://example.com/x\n{server}/image.png", "zh")
+    assert messages == ["ftp://example.com/x：只接受 http 或 https 链接（此链接为 ftp）",
+                        f"{server}/image.png：内容类型 image/png 不是网页或订阅源"]
+    loaded, problems = load_uploads(fetched)
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "page.html").write_bytes(PAGE)
+    saved = load_corpus([tmp_path / "saved"]).articles[0]
+    article = loaded[0][0]
+    assert (article.title, article.source, article.published, article.body().text) == (
+        saved.title, saved.source, saved.published, saved.body().text)
+    assert not problems
