@@ -72,7 +72,7 @@ _DECLARED_SLACK = 0.1
 _REPLACED_RUN = re.compile("\ufffd+")
 _DETECT_SAMPLE = 50_000
 # What charset-normalizer may guess: the encodings Chinese text is written in.
-_DETECTED_CODECS = ("utf_8", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs")
+_DETECTED_CODECS = ("utf_8", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "utf_16_le", "utf_16_be")
 _CHARSET_SNIFF_BYTES = 4_096
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # Charsets read through a superset: a GB2312/GBK page may use GB18030-only characters, a Big5 page cp950's.

@@ -44,6 +44,9 @@ _EDITOR_LINE = re.compile(r"^[【\[（(]?\s*(责任编辑|責任編輯|责编|�
 _EDITOR_REACH_CHARS = 200
 # "作者：林晓", "记者 王某" → the name.
 _AUTHOR_LABEL = re.compile(r"^(作者|記者|记者|撰文|文|编辑|編輯|责任编辑|責任編輯)\s*[:：/|｜]?\s*")
+# Trafilatura's fast pass finds the article on most pages; below this many characters its slower
+# pass with fallback extractors runs too.
+_SHORT_ARTICLE_CHARS = 250
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -70,7 +73,11 @@ def read_page(html: str, url: str | None = None) -> WebPage:
 
     text = visible_text(html)
     meta = _page_meta(html)
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    options = {"url": url, "with_metadata": True, "include_comments": False}
+    document = trafilatura.bare_extraction(html, fast=True, **options)
+    if document is None or len(document.text or "") < _SHORT_ARTICLE_CHARS:
+        # Little found: let trafilatura also try its fallbacks (readability, jusText) and keep the best.
+        document = trafilatura.bare_extraction(html, **options) or document
     extracted = (document.text or "") if document is not None else ""
     spans = _editor_line_after(text, locate_lines(text, extracted.split("\n")))
     raw_title = (document.title if document is not None else "") or meta.get("og:title") or meta.get("title", "")
@@ -133,51 +140,56 @@ def strip_site_suffix(title: str, site: str = "") -> str:
 
 
 def visible_text(html: str) -> str:
-    """The text a browser shows: scripts, styles and the title dropped, block elements on their own lines."""
-    parser = _VisibleTextParser()
-    parser.feed(html)
-    parser.close()
-    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
+    """The text a browser shows: scripts, styles and the title dropped, block elements on their own lines.
+
+    >>> visible_text("<h1>标题</h1><script>var x = 1;</script><p>第一段<br>换行</p>")
+    '标题\\n\\n第一段\\n换行'
+    """
+    from lxml import etree
+
+    parts: list[str] = []
+    hidden = pre = 0
+    for event, element in etree.iterwalk(_parse(html), events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else None  # None: a comment or processing instruction
+        if event == "start":
+            if tag in _HIDDEN:
+                hidden += 1
+            elif tag == "br" or tag in _BLOCK:
+                parts.append("\n")
+            pre += tag == "pre"
+            if tag is not None and element.text and not hidden:
+                parts.append(element.text if pre else _WHITESPACE.sub(" ", element.text))
+            continue
+        if tag in _HIDDEN:
+            hidden -= 1
+        elif tag in _BLOCK:
+            parts.append("\n")
+        pre -= tag == "pre"
+        if element.tail and not hidden:
+            parts.append(element.tail if pre else _WHITESPACE.sub(" ", element.tail))
+    lines = (line.strip() for line in "".join(parts).split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
-class _VisibleTextParser(HTMLParser):
-    _HIDDEN = frozenset({"script", "style", "noscript", "template", "title", "svg", "iframe", "object", "canvas"})
-    _BLOCK = frozenset({
-        "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
-        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
-        "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
-    })
+_HIDDEN = frozenset({"script", "style", "noscript", "template", "title", "svg", "iframe", "object", "canvas"})
+_BLOCK = frozenset({
+    "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-        self.pre = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self.hidden += 1
-        elif tag == "br" or tag in self._BLOCK:
-            self.parts.append("\n")
-        if tag == "pre":
-            self.pre += 1
+def _parse(html: str):
+    """The page as an lxml tree (a page declaring its encoding in an XML prolog is parsed from UTF-8 bytes)."""
+    from lxml import etree
+    from lxml import html as lxml_html
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
+    try:
+        return lxml_html.document_fromstring(html)
+    except ValueError:
+        return lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    except etree.ParserError:
+        return lxml_html.document_fromstring("<html></html>")
 
 
 class _MetaParser(HTMLParser):
