@@ -20,7 +20,6 @@ Files that cannot be read become ``LoadProblem``s and the rest still load.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import re
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from core.lexicon import DATA_DIR
 from core.normalize import MappedText, converter
-from core.webpage import WebPage, read_page
+from core.webpage import WebPage, iso_date, read_page
 from core.webpage import visible_text as visible_text  # re-exported: the HTML text of a page
 
 UNKNOWN_SOURCE = "未知来源"
@@ -78,7 +77,6 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+
 # Charsets read through a superset: a GB2312/GBK page may use GB18030-only characters, a Big5 page cp950's.
 _WIDER_CODEC = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "ascii": "utf_8"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 # The most frequent hanzi of running text (Simplified; Traditional forms are
 # added by OpenCC). Real Chinese is largely made of them; Big5 bytes read as
@@ -270,7 +268,7 @@ def load_article_bytes(
         raise LoadError("empty file (whitespace only)")
     else:
         body_spans, removed = clean(text)
-    manifest_published = _iso_date(meta.get("published", ""))
+    manifest_published = iso_date(meta.get("published", ""))
     script = (meta.get("script") or "").strip().lower()
     digest = hashlib.sha256(data)
     digest.update(b"\0published=" + manifest_published.encode())
@@ -282,7 +280,7 @@ def load_article_bytes(
         author=(meta.get("author") or "").strip() or (page.author if page else ""),
         title=((meta.get("title") or "").strip() or (page.title if page else "")
                or _first_line_title(text, body_spans) or Path(file).stem),
-        published=manifest_published or (_iso_date(page.published) if page else "") or _footer_date(removed),
+        published=manifest_published or (iso_date(page.published) if page else "") or _footer_date(removed),
         script=script if script in SCRIPTS else detect_script(text),
         notes=(meta.get("notes") or "").strip(),
         text=text,
@@ -312,7 +310,7 @@ def _page_removed(
 def decoding_notice(article: Article) -> LoadProblem:
     """The notice for an article read with undecodable bytes replaced (U+FFFD)."""
     return LoadProblem(article.file, f"{article.replaced_bytes} undecodable byte(s) replaced with U+FFFD; "
-                                     "the rest was read as UTF-8", notice=True)
+                                     f"the rest was read as {article.encoding.upper()}", notice=True)
 
 
 def safe_file_name(name: str) -> str:
@@ -370,7 +368,7 @@ def _read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[LoadProb
             continue
         rows[name] = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
         published = rows[name]["published"]
-        if published and not _iso_date(published):
+        if published and not iso_date(published):
             notes.append(LoadProblem(MANIFEST_NAME, f"{name}: published value {published[:40]!r} on line {line} "
                                                     "is not a date; it is ignored"))
     return rows, notes
@@ -447,10 +445,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
        detector), the strict decoding among UTF-8, GB18030 and Big5 that reads most like Chinese;
     4. UTF-8 with a few bad bytes (a truncated copy, one damaged byte): each replaced by U+FFFD
        and counted in ``Decoded.replaced``;
-    5. the ``declared`` charset (a page's ``<meta charset>`` or HTTP header), unless it
-       decodes worse than what charset-normalizer finds (a page that says ``utf-8`` or
-       ``gb2312`` and is really Big5);
-    6. charset-normalizer's best guess among the encodings Chinese is written in.
+    5. the ``declared`` charset (a page's ``<meta charset>`` or HTTP header; a few bad bytes
+       replaced), unless it decodes worse than what charset-normalizer finds (a page that says
+       ``utf-8`` or ``gb2312`` and is really Big5);
+    6. charset-normalizer's best guess among the encodings Chinese is written in;
+    7. GB18030, then Big5, with a few bad bytes replaced.
 
     GB2312 and GBK are read as GB18030 (their superset). Raises ``LoadError`` for empty,
     binary or undecodable data.
@@ -476,19 +475,19 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950"))
         if best is not None:
             return Decoded(_as_text(best[0]), "big5" if best[1] == "cp950" else best[1])
-    nearly = _nearly_utf8(data)
+    nearly = _nearly(data)
     if nearly is not None:
         return Decoded(_as_text(nearly[0]), "utf-8", replaced=nearly[1])
     return _detected(data, declared)
 
 
-def _nearly_utf8(data: bytes) -> tuple[str, int] | None:
-    """UTF-8 with its few bad bytes replaced, and how many; None when it is not UTF-8.
+def _nearly(data: bytes, codec: str = "utf-8") -> tuple[str, int] | None:
+    """``data`` in ``codec`` with its few bad bytes replaced, and how many; None when it is not that codec.
 
     A damaged character counts once however many of its bytes are bad: what is tolerated is one
     damaged place in ``_BYTES_PER_TOLERATED_ERROR`` bytes, among many good multibyte characters.
     """
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode(codec, errors="replace")
     original = data.count("\ufffd".encode())
     bad = text.count("\ufffd") - original
     places = len(_REPLACED_RUN.findall(text)) - original
@@ -507,10 +506,17 @@ def _detected(data: bytes, declared: str | None) -> Decoded:
     codec = _codec(declared)
     if codec is not None:
         text = _strict(data, codec)
+        replaced = 0
+        if text is None and (nearly := _nearly(data, codec)) is not None:
+            text, replaced = nearly
         if text is not None and (guess is None or _codec(guess.encoding) == codec
                                  or mess_ratio(text[:_DETECT_SAMPLE], 1.0) <= guess.chaos + _DECLARED_SLACK):
-            return Decoded(_as_text(text), _encoding_name(codec))
+            return Decoded(_as_text(text), _encoding_name(codec), replaced)
     if guess is None:
+        # No codec reads it whole: a GB18030 or Big5 page with a damaged byte or two.
+        for codec in ("gb18030", "cp950"):
+            if (nearly := _nearly(data, codec)) is not None:
+                return Decoded(_as_text(nearly[0]), _encoding_name(codec), nearly[1])
         raise LoadError("could not decode as UTF-8, UTF-16, GB18030 or Big5")
     codec = _codec(guess.encoding) or guess.encoding
     text = _strict(data, codec)
@@ -764,21 +770,10 @@ def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(f"[{re.escape(traditional)}]"), re.compile(f"[{re.escape(simplified)}]")
 
 
-def _iso_date(value: str) -> str:
-    """``YYYY-MM-DD`` for a date written 2025-11-14, 2025/11/14, 2025.11.14 or 2025年11月14日; else ""."""
-    match = _DATE.search(value or "")
-    if not match:
-        return ""
-    try:
-        return dt.date(*map(int, match.groups())).isoformat()
-    except ValueError:
-        return ""
-
-
 def _footer_date(removed: Sequence[Removed]) -> str:
     """The first full date on a removed timestamp line (更新时间:2025-11-14)."""
     for r in removed:
-        if r.kind == "timestamp" and (date := _iso_date(r.text)):
+        if r.kind == "timestamp" and (date := iso_date(r.text)):
             return date
     return ""
 

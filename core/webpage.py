@@ -22,13 +22,14 @@ links, footers) is every other line of it, kept as removed text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 # What separates a page title from its site and section: " - ", "_", "|", or a dash before a short tail.
-_SEPARATOR = re.compile(r"\s+[-–—|｜_·]+\s+|\s*[|｜_]\s*|(?<=\S)[-–—](?=[^-–—]{2,16}$)")
+_SEPARATOR = re.compile(r"\s+[-–—－|｜_·]+\s+|\s*[|｜_]\s*|(?<=\S)[-–—－](?=[^-–—－]{2,16}$)")
 # A title segment that names a site: "新华网", "BBC中文网", "新浪新闻", "联合早报", "example.com".
 _SITE_WORD = re.compile(r"(网|網|报|報|新闻|新聞|频道|頻道|在线|在線|社|台|時報|时报|早报|晚报|日报|日報|"
                         r"News|NEWS|Online|\.com|\.cn|\.net)$")
@@ -47,6 +48,12 @@ _AUTHOR_LABEL = re.compile(r"^(作者|記者|记者|撰文|文|编辑|編輯|责
 # Trafilatura's fast pass finds the article on most pages; below this many characters its slower
 # pass with fallback extractors runs too.
 _SHORT_ARTICLE_CHARS = 250
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+# A dateline ("2024年05月06日 08:12 来源：…") is a short line among the article's first lines or at
+# most this many lines above it.
+_DATELINE_FIRST_LINES = 4
+_DATELINE_REACH_LINES = 12
+_MAX_DATELINE_CHARS = 80
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -88,7 +95,7 @@ def read_page(html: str, url: str | None = None) -> WebPage:
         title=strip_site_suffix(raw_title, site),
         site=site,
         author=_AUTHOR_LABEL.sub("", ((document.author or "") if document is not None else "").strip()),
-        published=_published(html, url) or ((document.date or "") if document is not None else ""),
+        published=_published(html, url, text, spans) or ((document.date or "") if document is not None else ""),
     )
 
 
@@ -302,13 +309,47 @@ def _editor_line_after(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[t
     return spans
 
 
-def _published(html: str, url: str | None) -> str:
-    """The publication date htmldate finds (``YYYY-MM-DD``), "" when none."""
+def _published(html: str, url: str | None, text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The publication date (``YYYY-MM-DD``): from the page's markup (meta tags, ``<time>``, structured
+    data) by htmldate, else the dateline above the article, else htmldate's search of the whole page;
+    "" when none.
+
+    The dateline comes before htmldate's text search, which misreads the zero-padded
+    ``2024年05月06日`` Chinese pages write.
+    """
     from htmldate import find_date
 
     try:
-        return find_date(html, original_date=True, url=url) or ""
+        marked = find_date(html, original_date=True, extensive_search=False, url=url)
+        if marked:
+            return marked
+        return dateline(text, spans[0][0] if spans else 0) or find_date(html, original_date=True, url=url) or ""
     except (ValueError, TypeError):
+        return ""
+
+
+def dateline(text: str, article_start: int) -> str:
+    """The date on a short line among the article's first lines, else on the closest one above it.
+
+    >>> dateline("首页\\n标题\\n2024年05月06日 08:12 来源：示例社\\n正文第一段", 32)
+    '2024-05-06'
+    """
+    above = text[:article_start].split("\n")[-_DATELINE_REACH_LINES:]
+    first = text[article_start:].split("\n", _DATELINE_FIRST_LINES)[:_DATELINE_FIRST_LINES]
+    for line in [*first, *reversed(above)]:
+        if len(line) <= _MAX_DATELINE_CHARS and (found := iso_date(line)):
+            return found
+    return ""
+
+
+def iso_date(value: str) -> str:
+    """``YYYY-MM-DD`` for a date written 2025-11-14, 2025/11/14, 2025.11.14 or 2025年11月14日; else ""."""
+    match = _DATE.search(value or "")
+    if not match:
+        return ""
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
         return ""
 
 

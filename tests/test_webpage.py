@@ -149,3 +149,21 @@ def test_page_without_an_article_is_read_whole():
     html = "<html><body><ul><li>新闻一</li><li>新闻二</li></ul></body></html>"
     article = load_article_bytes("list.html", html.encode())
     assert article.body().text.split() == ["新闻一", "新闻二"]
+
+
+def test_gbk_page_with_a_bad_byte_reads_with_it_replaced(tmp_path):
+    data = gbk_page()
+    at = data.index("去年".encode("gbk"))
+    (tmp_path / "page.html").write_bytes(data[:at] + b"\xff" + data[at:])
+    corpus = load_corpus([tmp_path])
+    article = corpus.articles[0]
+    assert (article.encoding, article.replaced_bytes) == ("gb18030", 1)
+    assert article.body().text.startswith(FIRST)
+    assert corpus.problems[0].reason.endswith("the rest was read as GB18030")
+
+
+def test_decoding_notice_in_chinese():
+    from core.i18n import reason
+
+    assert reason("2 undecodable byte(s) replaced with U+FFFD; the rest was read as UTF-8", "zh") == (
+        "2 个无法解码的字节已替换为 U+FFFD；其余按 UTF-8 读取")
