@@ -167,3 +167,10 @@ def test_decoding_notice_in_chinese():
 
     assert reason("2 undecodable byte(s) replaced with U+FFFD; the rest was read as UTF-8", "zh") == (
         "2 个无法解码的字节已替换为 U+FFFD；其余按 UTF-8 读取")
+
+
+def test_table_cells_of_the_article_are_kept():
+    table = "<table><tr><th>年份</th><th>出口量</th></tr><tr><td>2023</td><td>5.2万吨</td></tr></table>"
+    html = page("<title>新规出台影响几何</title>", "").replace("</article>", table + "</article>")
+    lines = load_article_bytes("t.html", html.encode()).body().text.split("\n")
+    assert lines[-4:] == ["年份", "出口量", "2023", "5.2万吨"]
