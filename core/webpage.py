@@ -54,6 +54,9 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATELINE_FIRST_LINES = 4
 _DATELINE_REACH_LINES = 12
 _MAX_DATELINE_CHARS = 80
+# Browsers (Chrome, Edge, IE) write where a saved page came from in a comment at its top.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->", re.IGNORECASE)
+_SAVED_FROM_REACH = 2_000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -78,6 +81,7 @@ def read_page(html: str, url: str | None = None) -> WebPage:
     """
     import trafilatura
 
+    url = url or saved_from_url(html)
     text = visible_text(html)
     meta = _page_meta(html)
     options = {"url": url, "with_metadata": True, "include_comments": False}
@@ -97,6 +101,16 @@ def read_page(html: str, url: str | None = None) -> WebPage:
         author=_AUTHOR_LABEL.sub("", ((document.author or "") if document is not None else "").strip()),
         published=_published(html, url, text, spans) or ((document.date or "") if document is not None else ""),
     )
+
+
+def saved_from_url(html: str) -> str | None:
+    """The address a browser noted when it saved the page (``<!-- saved from url=(0042)https://… -->``).
+
+    >>> saved_from_url("<!DOCTYPE html><!-- saved from url=(0030)https://news.example.cn/a.html -->")
+    'https://news.example.cn/a.html'
+    """
+    match = _SAVED_FROM.search(html[:_SAVED_FROM_REACH])
+    return match.group(1) if match else None
 
 
 def locate_lines(text: str, lines: list[str]) -> tuple[tuple[int, int], ...]:

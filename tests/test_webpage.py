@@ -174,3 +174,8 @@ def test_table_cells_of_the_article_are_kept():
     html = page("<title>新规出台影响几何</title>", "").replace("</article>", table + "</article>")
     lines = load_article_bytes("t.html", html.encode()).body().text.split("\n")
     assert lines[-4:] == ["年份", "出口量", "2023", "5.2万吨"]
+
+
+def test_a_browser_saved_page_names_its_site_by_the_address_it_came_from():
+    html = "<!-- saved from url=(0031)https://news.example.cn/a.html -->" + page("<title>新规出台影响几何</title>", "")
+    assert read_page(html).site == "news.example.cn"
