@@ -29,7 +29,9 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 # What separates a page title from its site and section: " - ", "_", "|", or a dash before a short tail.
-_SEPARATOR = re.compile(r"\s+[-–—－|｜_·]+\s+|\s*[|｜_]\s*|(?<=\S)[-–—－](?=[^-–—－]{2,16}$)")
+_SEPARATOR = re.compile(r"\s+[-–—－|｜_·]+\s+|\s*[|｜_]\s*|\s*-{2,}\s*|(?<=\S)[-–—－](?=[^-–—－]{2,16}$)")
+# A site segment's own domain in brackets: "央视网(cctv.com)".
+_BRACKETED_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]$")
 # A title segment that names a site: "新华网", "BBC中文网", "新浪新闻", "联合早报", "example.com".
 _SITE_WORD = re.compile(r"(网|網|报|報|新闻|新聞|频道|頻道|在线|在線|社|台|時報|时报|早报|晚报|日报|日報|"
                         r"News|NEWS|Online|\.com|\.cn|\.net)$")
@@ -43,6 +45,9 @@ _NOT_A_SOURCE = frozenset({"网络", "網絡", "互联网", "本站", "未知", 
 # with the footer although it closes the article.
 _EDITOR_LINE = re.compile(r"^[【\[（(]?\s*(责任编辑|責任編輯|责编|責編|编辑|編輯)\s*[:：][^【】\[\]]{1,20}[】\])）]?$")
 _EDITOR_REACH_CHARS = 200
+# A heading that starts the related-links list closing many Chinese articles: what follows is not the article.
+_RELATED_HEADING = re.compile(r"^[【\[]?\s*(相关(阅读|新闻|新聞|链接|鏈接|报道|報導|文章|推荐|推薦)|延伸阅读|延伸閱讀|"
+                              r"推荐阅读|推薦閱讀|热点推荐|热门推荐|更多精彩|猜你喜欢|往期回顾|热门文章|阅读排行)\s*[】\]]?\s*[:：>》]*$")
 # "作者：林晓", "记者 王某" → the name.
 _AUTHOR_LABEL = re.compile(r"^(作者|記者|记者|撰文|文|编辑|編輯|责任编辑|責任編輯)\s*[:：/|｜]?\s*")
 # Trafilatura's fast pass finds the article on most pages; below this many characters its slower
@@ -90,7 +95,7 @@ def read_page(html: str, url: str | None = None) -> WebPage:
         # Little found: let trafilatura also try its fallbacks (readability, jusText) and keep the best.
         document = trafilatura.bare_extraction(html, **options) or document
     extracted = (document.text or "") if document is not None else ""
-    spans = _editor_line_after(text, locate_lines(text, extracted.split("\n")))
+    spans = _editor_line_after(text, _cut_at_related(text, locate_lines(text, extracted.split("\n"))))
     raw_title = (document.title if document is not None else "") or meta.get("og:title") or meta.get("title", "")
     site = _site_name(meta, raw_title, text, spans, (document.sitename or "") if document is not None else "", url)
     return WebPage(
@@ -291,7 +296,8 @@ def _site_name(meta: dict[str, str], title: str, text: str, spans: tuple[tuple[i
 def _title_site(title: str) -> str:
     """The segment of a page title that names the site: the last ending in 网/.com, else the first site-like one."""
     segments = [s.strip() for s in _SEPARATOR.split(_WHITESPACE.sub(" ", title or "").strip()) if s and s.strip()]
-    tail = [s for s in segments[1:] if len(s) <= _MAX_SITE_CHARS]
+    tail = [_BRACKETED_TAIL.sub("", s) for s in segments[1:]]
+    tail = [s for s in tail if s and len(s) <= _MAX_SITE_CHARS]
     net = [s for s in tail if _NET_SITE.search(s)]
     if net:
         return net[-1]
@@ -299,6 +305,7 @@ def _title_site(title: str) -> str:
 
 
 def _is_site_segment(segment: str) -> bool:
+    segment = _BRACKETED_TAIL.sub("", segment)
     return len(segment) <= _MAX_SITE_CHARS and bool(_SITE_WORD.search(segment))
 
 
@@ -312,6 +319,14 @@ def _source_line(text: str, spans: tuple[tuple[int, int], ...]) -> str:
         if match and match.group(1) not in _NOT_A_SOURCE:
             return match.group(1)
     return ""
+
+
+def _cut_at_related(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """``spans`` up to a heading of related links ("相关阅读", "延伸阅读") that an extractor took in."""
+    for i, (start, end) in enumerate(spans):
+        if i and _RELATED_HEADING.match(text[start:end].strip()):
+            return spans[:i]
+    return spans
 
 
 def _editor_line_after(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:

@@ -112,6 +112,9 @@ def test_many_bad_bytes_are_not_utf8():
     ("半导体设备订单回升|示例新闻", "", "半导体设备订单回升"),
     ("短缺问题有望缓解-示例网", "", "短缺问题有望缓解"),
     ("中美-合作新阶段", "", "中美-合作新阶段"),
+    ("出口数据公布--国际--示例人民网", "", "出口数据公布"),
+    ("出口数据公布_新闻频道_示例视网(example.com)", "", "出口数据公布"),
+    ("出口数据公布_示例新闻-The Example", "", "出口数据公布"),
     ("芯片 - 示例", "示例", "芯片 - 示例"),
     ("没有分隔的标题", "", "没有分隔的标题"),
 ])
@@ -127,6 +130,8 @@ def page(head: str, body: str) -> str:
 @pytest.mark.parametrize(("head", "body", "site"), [
     ('<meta property="og:site_name" content="示例日报"><title>新规 - Example Daily</title>', "", "示例日报"),
     ("<title>新规出台影响几何 - 示例新闻网 - 财经</title>", "", "示例新闻网"),
+    ("<title>新规出台影响几何_新闻频道_示例视网(example.com)</title>", "", "示例视网"),
+    ("<title>新规出台影响几何--国际--示例人民网</title>", "", "示例人民网"),
     ('<meta name="source" content="示例通讯社"><title>新规出台影响几何</title>', "", "示例通讯社"),
     ("<title>新规出台影响几何</title>", "<div>2025-01-02 来源：示例晚报 作者：某某</div>", "示例晚报"),
     ('<meta property="og:site_name" content="Example News"><title>新规出台影响几何</title>', "", "Example News"),
@@ -179,3 +184,11 @@ def test_table_cells_of_the_article_are_kept():
 def test_a_browser_saved_page_names_its_site_by_the_address_it_came_from():
     html = "<!-- saved from url=(0031)https://news.example.cn/a.html -->" + page("<title>新规出台影响几何</title>", "")
     assert read_page(html).site == "news.example.cn"
+
+
+def test_a_related_links_list_taken_in_by_the_extractor_is_cut():
+    related = "<h3>相关阅读</h3><p>另一篇关于关税调整的新闻报道，讲述了外贸企业如何应对新的挑战和机遇。</p>"
+    html = page("<title>新规出台影响几何</title>", "").replace("</article>", related + "</article>")
+    article = load_article_bytes("r.html", html.encode())
+    assert "相关阅读" not in article.body().text and "外贸企业" not in article.body().text
+    assert article.body().text.startswith("分析人士认为")
