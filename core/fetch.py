@@ -302,8 +302,9 @@ def fetch_links(
     return pages, refused
 
 
-def page_file_name(url: str) -> str:
-    """A stable file name for a fetched page: host, last path word and a short hash of the URL.
+def page_file_name(url: str, content_type: str = "text/html") -> str:
+    """A stable file name for a fetched page: host, last path word, a short hash of the URL, and the
+    suffix of its content type (``.txt`` for ``text/plain``, ``.md`` for Markdown, else ``.html``).
 
     >>> page_file_name("https://news.example.cn/world/2025/chips.html?from=rss")
     'news.example.cn-chips-2cd89021.html'
@@ -311,7 +312,8 @@ def page_file_name(url: str) -> str:
     parts = urlsplit(url)
     stem = Path(parts.path).stem or "index"
     slug = _SLUG.sub("-", f"{parts.hostname or 'page'}-{stem}").strip("-.")[:80]
-    return f"{slug}-{hashlib.sha256(url.encode()).hexdigest()[:8]}.html"
+    suffix = {"text/plain": ".txt", "text/markdown": ".md"}.get(content_type, ".html")
+    return f"{slug}-{hashlib.sha256(url.encode()).hexdigest()[:8]}{suffix}"
 
 
 def save_pages(pages: Sequence[Fetched], into: Path) -> tuple[list[Path], list[Refusal]]:
@@ -327,7 +329,7 @@ def save_pages(pages: Sequence[Fetched], into: Path) -> tuple[list[Path], list[R
     saved: list[Path] = []
     refused: list[Refusal] = []
     for page in pages:
-        name = page_file_name(page.url)
+        name = page_file_name(page.url, page.content_type)
         try:
             article = load_article_bytes(name, page.data, max_bytes=max(len(page.data), 1),
                                          charset=page.charset, url=page.final_url)

@@ -57,6 +57,7 @@ class Handler(BaseHTTPRequestHandler):
             "/news/gbk.html": (200, "text/html; charset=GBK", GBK_PAGE),
             "/news/wrong.html": (200, "text/html; charset=utf-8", GBK_PAGE),
             "/image.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(100)),
+            "/plain": (200, "text/plain; charset=utf-8", "第一行正文。\n第二行正文。\n".encode()),
             "/huge": (200, "text/html", b"<html><body>" + "很长".encode() * (HUGE_BYTES // 6) + b"</body></html>"),
             "/feed.xml": (200, "application/rss+xml", feed(base)),
         }
@@ -298,3 +299,10 @@ def test_dashboard_add_by_link_gives_the_same_article(server, tmp_path, loopback
     assert (article.title, article.source, article.published, article.body().text) == (
         saved.title, saved.source, saved.published, saved.body().text)
     assert not problems
+
+
+def test_a_plain_text_link_is_saved_and_read_as_text(server, tmp_path):
+    pages, _ = fetch_links(fetcher(tmp_path), [server + "/plain"])
+    saved, _ = save_pages(pages, tmp_path / "corpus")
+    assert saved[0].suffix == ".txt"
+    assert load_corpus([tmp_path / "corpus"]).articles[0].body().text == "第一行正文。\n第二行正文。"

@@ -510,7 +510,7 @@ def fetch_for_upload(links: str, lang: str) -> tuple[list[tuple[str, bytes]], li
     messages = [i18n.t("upload_bad", lang, file=r.url, reason=i18n.refusal(r.code, lang, **r.params)) for r in refused]
     if len(urls) > MAX_LINKS_PER_ADD:
         messages.append(i18n.t("links_over", lang, n=MAX_LINKS_PER_ADD))
-    return [(page_file_name(page.url), page.data) for page in pages], messages
+    return [(page_file_name(page.url, page.content_type), page.data) for page in pages], messages
 
 
 def clear_uploads() -> None:
