@@ -53,6 +53,7 @@ _AUTHOR_LABEL = re.compile(r"^(作者|記者|记者|撰文|文|编辑|編輯|责
 # Trafilatura's fast pass finds the article on most pages; below this many characters its slower
 # pass with fallback extractors runs too.
 _SHORT_ARTICLE_CHARS = 250
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .&'-]{1,30}")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 # A dateline ("2024年05月06日 08:12 来源：…") is a short line among the article's first lines or at
 # most this many lines above it.
@@ -97,11 +98,13 @@ def read_page(html: str, url: str | None = None) -> WebPage:
     extracted = (document.text or "") if document is not None else ""
     spans = _editor_line_after(text, _cut_at_related(text, locate_lines(text, extracted.split("\n"))))
     raw_title = (document.title if document is not None else "") or meta.get("og:title") or meta.get("title", "")
+    social = meta.get("og:title") or meta.get("twitter:title") or ""
     site = _site_name(meta, raw_title, text, spans, (document.sitename or "") if document is not None else "", url)
     return WebPage(
         text=text,
         body_spans=spans,
-        title=strip_site_suffix(raw_title, site),
+        # The page's own og:title when the title starts with it: "标题 - 站名" → "标题".
+        title=social if len(social) >= 4 and raw_title.startswith(social) else strip_site_suffix(raw_title, site),
         site=site,
         author=_AUTHOR_LABEL.sub("", ((document.author or "") if document is not None else "").strip()),
         published=_published(html, url, text, spans) or ((document.date or "") if document is not None else ""),
@@ -160,6 +163,8 @@ def strip_site_suffix(title: str, site: str = "") -> str:
     '稀土出口管制'
     >>> strip_site_suffix("中美-合作新阶段")
     '中美-合作新阶段'
+    >>> strip_site_suffix("出口管制再收紧 | DW | 10.05.2024")
+    '出口管制再收紧'
     """
     title = _WHITESPACE.sub(" ", title or "").strip()
     segments = [s.strip() for s in _SEPARATOR.split(title) if s and s.strip()]
@@ -167,6 +172,9 @@ def strip_site_suffix(title: str, site: str = "") -> str:
         return title
     tail = segments[1:]
     names_site = any(_is_site_segment(s) or (site and (s == site or site in s)) for s in tail)
+    if _CJK.search(segments[0]):
+        # After a Chinese headline, a Latin name ("DW", "Example News") or a date is the site's.
+        names_site = names_site or any(_LATIN_NAME.fullmatch(s) or _DATE.fullmatch(s) for s in tail)
     if names_site and len(segments[0]) >= 4:
         return segments[0]
     return title

@@ -117,6 +117,7 @@ def test_many_bad_bytes_are_not_utf8():
     ("出口数据公布_示例新闻-The Example", "", "出口数据公布"),
     ("芯片 - 示例", "示例", "芯片 - 示例"),
     ("没有分隔的标题", "", "没有分隔的标题"),
+    ("出口管制再收紧 | Example News | 10.05.2024", "", "出口管制再收紧"),
 ])
 def test_strip_site_suffix(title, site, expected):
     assert strip_site_suffix(title, site) == expected
@@ -192,3 +193,8 @@ def test_a_related_links_list_taken_in_by_the_extractor_is_cut():
     article = load_article_bytes("r.html", html.encode())
     assert "相关阅读" not in article.body().text and "外贸企业" not in article.body().text
     assert article.body().text.startswith("分析人士认为")
+
+
+def test_og_title_stands_for_the_title_it_starts():
+    head = '<meta property="og:title" content="新规出台影响几何"><title>新规出台影响几何 · 深度 · 示例</title>'
+    assert read_page(page(head, "")).title == "新规出台影响几何"
