@@ -180,7 +180,7 @@ class Fetcher:
 
     def _read_capped(self, response: http.client.HTTPResponse, started: float) -> bytes:
         body = bytearray()
-        while chunk := response.read(_CHUNK):
+        while chunk := response.read1(_CHUNK):  # one socket read at a time: the deadline is checked between
             body += chunk
             if len(body) > self.max_bytes:
                 raise FetchRefused("too_large", limit=self.max_bytes)

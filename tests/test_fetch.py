@@ -306,3 +306,9 @@ def test_a_plain_text_link_is_saved_and_read_as_text(server, tmp_path):
     saved, _ = save_pages(pages, tmp_path / "corpus")
     assert saved[0].suffix == ".txt"
     assert load_corpus([tmp_path / "corpus"]).articles[0].body().text == "第一行正文。\n第二行正文。"
+
+
+def test_a_response_that_takes_too_long_is_cut_off(server, tmp_path):
+    ticks = iter(range(1_000))  # a clock that advances one second each time it is read
+    client = fetcher(tmp_path, deadline=3.0, clock=lambda: float(next(ticks)))
+    assert refused_code(client, server + "/huge") == "timeout"
