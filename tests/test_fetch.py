@@ -312,3 +312,18 @@ def test_a_response_that_takes_too_long_is_cut_off(server, tmp_path):
     ticks = iter(range(1_000))  # a clock that advances one second each time it is read
     client = fetcher(tmp_path, deadline=3.0, clock=lambda: float(next(ticks)))
     assert refused_code(client, server + "/huge") == "timeout"
+
+
+def test_cli_fetch_a_feed(server, tmp_path, loopback_allowed, capsys):
+    corpus = tmp_path / "corpus"
+    assert main(["fetch", "--feed", server + "/feed.xml", "--into", str(corpus),
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    err = capsys.readouterr().err
+    assert f"refused {server}/missing: the server answered HTTP 404" in err and "2 pages saved" in err
+    titles = {a.title for a in load_corpus([corpus]).articles}
+    assert titles == {"稀土出口管制新规落地 多家企业调整供应链"}
+
+
+def test_cli_fetch_without_links_says_so(tmp_path, capsys):
+    assert main(["fetch", "--into", str(tmp_path / "corpus")]) == 1
+    assert "no links given" in capsys.readouterr().err
