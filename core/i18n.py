@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Length is body characters; “duplicates” counts characters of repeated passages collapsed.",
     ),
     "problems": ("以下文件未能读取：", "These files could not be read:"),
+    "load_notice": ("读取时的提示：", "Read with a note:"),
     "upload_title": ("添加文章（仅本次会话）", "Add articles (this session only)"),
     "upload_help": (
         "上传 .txt / .md / .html 文件；只保存在本次会话中，不写入语料库。",

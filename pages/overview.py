@@ -15,7 +15,8 @@ st.caption(t("overview_caption"))
 
 for problem in board.extraction.problems:
     reason = i18n.reason(problem.reason, board.lang)
-    st.warning(f"{t('problems')} {views.escape_markdown(problem.file)}: {views.escape_markdown(reason)}",
+    st.warning(f"{t('load_notice' if problem.notice else 'problems')} {views.escape_markdown(problem.file)}: "
+               f"{views.escape_markdown(reason)}",
                icon=":material/warning:")
 
 shared.require_articles(board)
