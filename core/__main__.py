@@ -1,4 +1,5 @@
-"""Command line: ``python -m core extract [PATH ...] [--out DIR] [--no-cache] [--jobs N]``.
+"""Command line: ``python -m core extract [PATH|URL ...] [--out DIR] [--no-cache] [--jobs N]``,
+``python -m core fetch URL... [--feed URL...] [--from urls.txt] --into DIR``.
 
 Writes the same tables the dashboard shows, as CSV (UTF-8 with BOM, formulas
 neutralised): articles, figures, dates, entities, terms, removed boilerplate,
@@ -28,6 +29,8 @@ OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "clai
 # Kept outputs are served only when this file lists their digests; it is written after them.
 MANIFEST = "manifest.json"
 OUTPUT_CACHE_FORMAT = 1
+# Subfolder of --out with each article's body as plain text, for other tools.
+TEXTS = "texts"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,14 +45,67 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--engine", choices=("local", "dask"), default="local",
                          help="run per-article extraction here (local) or on a Dask cluster")
     extract.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    fetch = commands.add_parser("fetch", help="fetch pages (links, feeds) into a corpus folder")
+    fetch.add_argument("urls", nargs="*", help="links of article pages")
+    fetch.add_argument("--feed", action="append", default=[], help="an RSS or Atom feed whose articles to fetch")
+    fetch.add_argument("--from", dest="from_file", help="a text file with one link a line")
+    fetch.add_argument("--into", required=True, help="corpus folder to save pages and manifest.csv in")
+    fetch.add_argument("--cache-dir", default=str(default_cache_dir()), help="cache folder (default: %(default)s)")
+    fetch.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the messages")
     return parser
 
 
+def run_fetch(args: argparse.Namespace) -> int:
+    """Fetch every link (and every feed's articles) into ``--into``; refused links are listed with why."""
+    from core.fetch import Fetcher, fetch_links, save_pages
+
+    urls = list(args.urls)
+    if args.from_file:
+        try:
+            lines = Path(args.from_file).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"could not read {Path(args.from_file).name}: {getattr(err, 'strerror', None) or err}",
+                  file=sys.stderr)
+            return 1
+        urls += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    if not urls and not args.feed:
+        print("no links given", file=sys.stderr)
+        return 1
+    fetcher = Fetcher(cache_dir=Path(args.cache_dir))
+    pages, refused = fetch_links(fetcher, urls, args.feed)
+    saved, unreadable = save_pages(pages, Path(args.into))
+    _print_refusals([*refused, *unreadable], args.lang)
+    print(f"{len(saved)} pages saved ({sum(p.from_cache for p in pages)} from the fetch cache), "
+          f"{len(refused) + len(unreadable)} refused -> {args.into}/", file=sys.stderr)
+    return 0 if saved else 1
+
+
+def _print_refusals(refused, lang: str) -> None:
+    from core.i18n import refusal
+
+    for item in refused:
+        print(f"refused {item.url}: {refusal(item.code, lang, **item.params)}", file=sys.stderr)
+
+
+def _fetched_paths(paths: list[str], cache_dir: str) -> list[str]:
+    """``paths`` with its links fetched into ``<cache-dir>/fetched`` (one folder, read like any other)."""
+    from core.fetch import Fetcher, fetch_links, is_url, save_pages
+
+    urls = [p for p in paths if is_url(p)]
+    if not urls:
+        return paths
+    folder = Path(cache_dir) / "fetched"
+    pages, refused = fetch_links(Fetcher(cache_dir=Path(cache_dir)), urls)
+    saved, unreadable = save_pages(pages, folder)
+    _print_refusals([*refused, *unreadable], "en")
+    return [p for p in paths if not is_url(p)] + [str(path) for path in saved]
+
+
 def run_extract(args: argparse.Namespace) -> int:
-    corpus = load_corpus(args.paths)
+    corpus = load_corpus(_fetched_paths(args.paths, args.cache_dir))
     for problem in corpus.problems:
         # A manifest notice skips no article (a repeated row, a date that is not one): say so.
-        verb = "note" if problem.file == MANIFEST_NAME else "skipped"
+        verb = "note" if problem.file == MANIFEST_NAME or problem.notice else "skipped"
         print(f"{verb} {problem.file}: {problem.reason}", file=sys.stderr)
     if not corpus.articles:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
@@ -60,10 +116,12 @@ def run_extract(args: argparse.Namespace) -> int:
     outputs = _read_kept(kept, key) if kept is not None else None
     if outputs is not None:
         _write_outputs(outputs, out)
+        write_texts(corpus, out)
         print(f"{len(corpus.articles)} articles unchanged: CSVs from the cache -> {out}/", file=sys.stderr)
         return 0
     outputs, summary = _extract(corpus, args, out)
     _write_outputs(outputs, out)
+    write_texts(corpus, out)
     if kept is not None:
         _keep_outputs(outputs, kept, key)
     print(summary, file=sys.stderr)
@@ -101,6 +159,15 @@ def _write_outputs(outputs: dict[str, bytes], out: Path) -> None:
     remove_stale_temps(out, recursive=False)
     for name in OUTPUTS:
         write_atomically(out / f"{name}.csv", outputs[name])
+
+
+def write_texts(corpus: Corpus, out: Path) -> None:
+    """``out/texts/<article_id>.txt``: each article's body as kept, in its original script (UTF-8)."""
+    folder = out / TEXTS
+    folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(folder, recursive=False)
+    for article in corpus.articles:
+        write_atomically(folder / f"{article.article_id}.txt", article.body().text.encode("utf-8"))
 
 
 def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:
@@ -157,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "extract":
         return run_extract(args)
+    if args.command == "fetch":
+        return run_fetch(args)
     return 2
 
 

@@ -20,7 +20,6 @@ Files that cannot be read become ``LoadProblem``s and the rest still load.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import re
@@ -29,11 +28,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 from core.lexicon import DATA_DIR
 from core.normalize import MappedText, converter
+from core.webpage import WebPage, iso_date, read_page
+from core.webpage import visible_text as visible_text  # re-exported: the HTML text of a page
 
 UNKNOWN_SOURCE = "未知来源"
 MANIFEST_NAME = "manifest.csv"
@@ -64,8 +64,19 @@ _BOMS = (
 )
 # A few GB18030 or Big5 characters can happen to be valid UTF-8; longer texts cannot.
 _CHANCE_UTF8_BYTES = 256
+# Otherwise-UTF-8 data may have one bad byte in this many and still be read as UTF-8, bad bytes replaced.
+_BYTES_PER_TOLERATED_ERROR = 2_000
+# How much more disorder (charset-normalizer's mess ratio) a declared charset may show than the guess.
+_DECLARED_SLACK = 0.1
+_REPLACED_RUN = re.compile("\ufffd+")
+_DETECT_SAMPLE = 50_000
+# What charset-normalizer may guess: the encodings Chinese text is written in.
+_DETECTED_CODECS = ("utf_8", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "utf_16_le", "utf_16_be")
+_CHARSET_SNIFF_BYTES = 4_096
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+# Charsets read through a superset: a GB2312/GBK page may use GB18030-only characters, a Big5 page cp950's.
+_WIDER_CODEC = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "ascii": "utf_8"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 # The most frequent hanzi of running text (Simplified; Traditional forms are
 # added by OpenCC). Real Chinese is largely made of them; Big5 bytes read as
@@ -97,6 +108,15 @@ class Removed:
 
 
 @dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, the encoding used, and how many undecodable bytes became U+FFFD."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One loaded article: metadata, the decoded text as in the file, and its body spans."""
 
@@ -114,6 +134,8 @@ class Article:
     body_spans: tuple[tuple[int, int], ...]
     removed: tuple[Removed, ...]
     content_hash: str
+    # Undecodable bytes read as U+FFFD (one damaged byte in an otherwise UTF-8 file).
+    replaced_bytes: int = 0
 
     @property
     def collapsed_chars(self) -> int:
@@ -148,6 +170,8 @@ class LoadProblem:
 
     file: str
     reason: str
+    # A notice about an article that did load (bytes replaced in decoding), not a file skipped.
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,29 +227,48 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
             problems.append(LoadProblem(safe_file_name(path.name), f"could not read the file ({err.strerror or err})"))
             continue
         articles.append(replace(article, path=str(path)))
+        if article.replaced_bytes:
+            problems.append(decoding_notice(article))
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
 
 
 def load_article_bytes(
-    name: str, data: bytes, meta: Mapping[str, str] | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES
+    name: str, data: bytes, meta: Mapping[str, str] | None = None, *, max_bytes: int = MAX_ARTICLE_BYTES,
+    charset: str | None = None, url: str | None = None,
 ) -> Article:
     """One article from a file's name (any path or upload name) and bytes plus its manifest row.
 
-    ``Article.file`` is ``safe_file_name(name)``; ``Article.path`` keeps ``name``. Raises
-    ``LoadError`` for data over ``max_bytes`` and for data that is not readable text.
+    ``Article.file`` is ``safe_file_name(name)``; ``Article.path`` keeps ``name``. An HTML page
+    (by suffix or content) is read by ``core.webpage.read_page``: its visible text is the article's
+    ``text``, the main text trafilatura finds is the body, the rest of the page is removed text of
+    kind "page", and title, source, author and date come from the page when the manifest gives none
+    (a page without an article in it is read whole, as a text file).
+    ``charset`` is what the server declared (it wins over the page's own ``<meta charset>``, as in browsers);
+    ``url`` is where the page came from. Raises ``LoadError`` for data over ``max_bytes`` and for
+    data that is not readable text.
     """
     meta = meta or {}
     file = safe_file_name(name)
     _check_size(len(data), max_bytes)
-    text, encoding = decode(data)
-    if Path(file).suffix.lower() in HTML_SUFFIXES or _looks_like_html(text):
-        text = visible_text(text)
+    is_html = Path(file).suffix.lower() in HTML_SUFFIXES or _looks_like_html(data[:1000].decode("latin-1"))
+    decoded = decode_bytes(data, (charset or declared_charset(data)) if is_html else charset)
+    text = decoded.text
+    page: WebPage | None = None
+    if is_html or _looks_like_html(text):
+        page = read_page(text, url=url)
+        text = page.text
         if _is_blank(text):
             raise LoadError("no visible text in the HTML")
+        if page.body_spans:
+            body_spans, removed = clean(text, page.body_spans)
+            removed = _page_removed(text, page.body_spans, removed)
+        else:  # no article found (a bare fragment, a list page): the visible text is read whole
+            body_spans, removed = clean(text)
     elif _is_blank(text):
         raise LoadError("empty file (whitespace only)")
-    body_spans, removed = clean(text)
-    manifest_published = _iso_date(meta.get("published", ""))
+    else:
+        body_spans, removed = clean(text)
+    manifest_published = iso_date(meta.get("published", ""))
     script = (meta.get("script") or "").strip().lower()
     digest = hashlib.sha256(data)
     digest.update(b"\0published=" + manifest_published.encode())
@@ -233,18 +276,41 @@ def load_article_bytes(
         article_id=Path(file).stem or file,
         file=file,
         path=name,
-        source=(meta.get("source") or "").strip() or UNKNOWN_SOURCE,
-        author=(meta.get("author") or "").strip(),
-        title=(meta.get("title") or "").strip() or _first_line_title(text, body_spans) or Path(file).stem,
-        published=manifest_published or _footer_date(removed),
+        source=(meta.get("source") or "").strip() or (page.site if page else "") or UNKNOWN_SOURCE,
+        author=(meta.get("author") or "").strip() or (page.author if page else ""),
+        title=((meta.get("title") or "").strip() or (page.title if page else "")
+               or _first_line_title(text, body_spans) or Path(file).stem),
+        published=manifest_published or (iso_date(page.published) if page else "") or _footer_date(removed),
         script=script if script in SCRIPTS else detect_script(text),
         notes=(meta.get("notes") or "").strip(),
         text=text,
-        encoding=encoding,
+        encoding=decoded.encoding,
         body_spans=body_spans,
         removed=removed,
         content_hash=digest.hexdigest(),
+        replaced_bytes=decoded.replaced,
     )
+
+
+def _page_removed(
+    text: str, page_spans: Sequence[tuple[int, int]], removed: tuple[Removed, ...]
+) -> tuple[Removed, ...]:
+    """``removed`` plus every line of a page outside its article (navigation, related links, footers), kind "page"."""
+    cut = []
+    spans = iter(page_spans)
+    current = next(spans, None)
+    for start, end in _content_lines(text):
+        while current is not None and current[1] <= start:
+            current = next(spans, None)
+        if current is None or end <= current[0]:
+            cut.append(Removed("page", text[start:end], start, end))
+    return tuple(sorted((*removed, *cut), key=lambda r: r.start))
+
+
+def decoding_notice(article: Article) -> LoadProblem:
+    """The notice for an article read with undecodable bytes replaced (U+FFFD)."""
+    return LoadProblem(article.file, f"{article.replaced_bytes} undecodable byte(s) replaced with U+FFFD; "
+                                     f"the rest was read as {article.encoding.upper()}", notice=True)
 
 
 def safe_file_name(name: str) -> str:
@@ -302,7 +368,7 @@ def _read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[LoadProb
             continue
         rows[name] = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
         published = rows[name]["published"]
-        if published and not _iso_date(published):
+        if published and not iso_date(published):
             notes.append(LoadProblem(MANIFEST_NAME, f"{name}: published value {published[:40]!r} on line {line} "
                                                     "is not a date; it is ignored"))
     return rows, notes
@@ -360,12 +426,32 @@ def _size(n: int) -> str:
 # ---------------------------------------------------------------- decoding
 
 
-def decode(data: bytes) -> tuple[str, str]:
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode a file's bytes to text with ``\\n`` newlines; returns (text, encoding name).
 
-    Order: byte-order marks; UTF-16 without BOM when the file has NUL bytes;
-    strict UTF-8; else GB18030, Big5 or (for an even number of bytes) UTF-16,
-    whichever reads as more plausible Chinese. Raises ``LoadError`` for empty,
+    ``decode_bytes`` without its count of replaced bytes. Raises ``LoadError`` for empty, binary
+    or undecodable data.
+    """
+    decoded = decode_bytes(data, declared)
+    return decoded.text, decoded.encoding
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode bytes to text with ``\\n`` newlines, trying in this order:
+
+    1. a byte-order mark; UTF-16 without one when the data has NUL bytes;
+    2. strict UTF-8 (``"芯片"`` as 6 UTF-8 bytes);
+    3. for data shorter than ``_CHANCE_UTF8_BYTES`` (a few characters, too little for a
+       detector), the strict decoding among UTF-8, GB18030 and Big5 that reads most like Chinese;
+    4. UTF-8 with a few bad bytes (a truncated copy, one damaged byte): each replaced by U+FFFD
+       and counted in ``Decoded.replaced``;
+    5. the ``declared`` charset (a page's ``<meta charset>`` or HTTP header; a few bad bytes
+       replaced), unless it decodes worse than what charset-normalizer finds (a page that says
+       ``utf-8`` or ``gb2312`` and is really Big5);
+    6. charset-normalizer's best guess among the encodings Chinese is written in;
+    7. GB18030, then Big5, with a few bad bytes replaced.
+
+    GB2312 and GBK are read as GB18030 (their superset). Raises ``LoadError`` for empty,
     binary or undecodable data.
     """
     if not data:
@@ -375,24 +461,89 @@ def decode(data: bytes) -> tuple[str, str]:
             text = _strict(data[len(bom):], codec)
             if text is None:
                 raise LoadError(f"could not decode as {name.upper()} although the file starts with its byte-order mark")
-            return _as_text(text), name
+            return Decoded(_as_text(text), name)
     if b"\0" in data:
         # NUL bytes are either UTF-16 (then it reads clearly as text) or binary.
         best = _most_plausible(data, ("utf-16-le", "utf-16-be"), minimum=0.25)
         if best is None or _CONTROL.search(best[0][:100_000]):
             raise LoadError("not text: looks binary (NUL bytes)")
-        return _as_text(best[0]), best[1]
+        return Decoded(_as_text(best[0]), best[1])
     text = _strict(data, "utf-8")
     if text is not None and (len(data) >= _CHANCE_UTF8_BYTES or text.isascii()):
-        return _as_text(text), "utf-8"
-    # UTF-16 of text without any ASCII has no NUL bytes: when it reads clearly as text, it competes.
-    utf16 = _most_plausible(data, ("utf-16-le", "utf-16-be"), minimum=0.5) if len(data) % 2 == 0 else None
-    best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950", *(utf16[1:] if utf16 else ())))
-    if best is None:
-        if text is not None:
-            return _as_text(text), "utf-8"
+        return Decoded(_as_text(text), "utf-8")
+    if len(data) < _CHANCE_UTF8_BYTES:
+        best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950"))
+        if best is not None:
+            return Decoded(_as_text(best[0]), "big5" if best[1] == "cp950" else best[1])
+    nearly = _nearly(data)
+    if nearly is not None:
+        return Decoded(_as_text(nearly[0]), "utf-8", replaced=nearly[1])
+    return _detected(data, declared)
+
+
+def _nearly(data: bytes, codec: str = "utf-8") -> tuple[str, int] | None:
+    """``data`` in ``codec`` with its few bad bytes replaced, and how many; None when it is not that codec.
+
+    A damaged character counts once however many of its bytes are bad: what is tolerated is one
+    damaged place in ``_BYTES_PER_TOLERATED_ERROR`` bytes, among many good multibyte characters.
+    """
+    text = data.decode(codec, errors="replace")
+    original = data.count("\ufffd".encode())
+    bad = text.count("\ufffd") - original
+    places = len(_REPLACED_RUN.findall(text)) - original
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if 0 < places <= max(1, len(data) // _BYTES_PER_TOLERATED_ERROR) and multibyte >= 4 * bad:
+        return text, bad
+    return None
+
+
+def _detected(data: bytes, declared: str | None) -> Decoded:
+    """The declared charset when it reads as well as charset-normalizer's guess, else the guess."""
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    guess = from_bytes(data, cp_isolation=list(_DETECTED_CODECS)).best()
+    codec = _codec(declared)
+    if codec is not None:
+        text = _strict(data, codec)
+        replaced = 0
+        if text is None and (nearly := _nearly(data, codec)) is not None:
+            text, replaced = nearly
+        if text is not None and (guess is None or _codec(guess.encoding) == codec
+                                 or mess_ratio(text[:_DETECT_SAMPLE], 1.0) <= guess.chaos + _DECLARED_SLACK):
+            return Decoded(_as_text(text), _encoding_name(codec), replaced)
+    if guess is None:
+        # No codec reads it whole: a GB18030 or Big5 page with a damaged byte or two.
+        for codec in ("gb18030", "cp950"):
+            if (nearly := _nearly(data, codec)) is not None:
+                return Decoded(_as_text(nearly[0]), _encoding_name(codec), nearly[1])
         raise LoadError("could not decode as UTF-8, UTF-16, GB18030 or Big5")
-    return _as_text(best[0]), "big5" if best[1] == "cp950" else best[1]
+    codec = _codec(guess.encoding) or guess.encoding
+    text = _strict(data, codec)
+    return Decoded(_as_text(text if text is not None else str(guess)), _encoding_name(codec))
+
+
+def _codec(name: str | None) -> str | None:
+    """Python's codec for a charset label (``GB2312`` → ``gb18030``); None when unknown."""
+    import codecs
+
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    return _WIDER_CODEC.get(codec, codec)
+
+
+def _encoding_name(codec: str) -> str:
+    return {"cp950": "big5", "utf_8": "utf-8"}.get(codec, codec.replace("_", "-"))
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first bytes (``<meta charset="gbk">``), if any."""
+    match = _META_CHARSET.search(data[:_CHARSET_SNIFF_BYTES])
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def _strict(data: bytes, codec: str) -> str | None:
@@ -462,54 +613,6 @@ def _looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:1000]))
 
 
-class _VisibleTextParser(HTMLParser):
-    _HIDDEN = frozenset({"script", "style", "noscript", "template", "title", "svg", "iframe", "object", "canvas"})
-    _BLOCK = frozenset({
-        "address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
-        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p",
-        "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
-    })
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-        self.pre = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self.hidden += 1
-        elif tag == "br" or tag in self._BLOCK:
-            self.parts.append("\n")
-        if tag == "pre":
-            self.pre += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
-
-
-def visible_text(html: str) -> str:
-    """The text a browser shows: scripts, styles and the title dropped, block elements on their own lines."""
-    parser = _VisibleTextParser()
-    parser.feed(html)
-    parser.close()
-    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-
-
 # ---------------------------------------------------------------- cleaning
 
 
@@ -560,19 +663,28 @@ def boilerplate_kind(line: str) -> tuple[str, bool] | None:
     return rules.kinds[i], rules.reach_next[i]
 
 
-def clean(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[Removed, ...]]:
-    """Split ``text`` into body spans and removed lines (boilerplate, then repeats).
+def clean(
+    text: str, within: Sequence[tuple[int, int]] | None = None
+) -> tuple[tuple[tuple[int, int], ...], tuple[Removed, ...]]:
+    """Split ``text`` (or only its spans ``within``) into body spans and removed lines (boilerplate, then repeats).
 
     Works on whole lines only. A repeated line (same text once whitespace is
     dropped, at least ``_MIN_DUPLICATE_CHARS`` long) keeps its first occurrence.
-    Body spans are runs of kept lines, blank lines inside a run included.
+    Body spans are runs of kept lines, blank lines inside a run included (inside one of
+    ``within``, when given).
     """
     spans: list[tuple[int, int]] = []
     removed: list[Removed] = []
     seen: set[str] = set()
     run: list[int] | None = None
     carry: str | None = None
-    for start, end in _content_lines(text):
+    lines = ((start, end, 0) for start, end in _content_lines(text)) if within is None else _lines_within(text, within)
+    group = 0
+    for start, end, line_group in lines:
+        if line_group != group and run is not None:
+            spans.append((run[0], run[1]))
+            run = None
+        group = line_group
         line = text[start:end]
         found = boilerplate_kind(line)
         kind = found[0] if found else carry
@@ -594,6 +706,16 @@ def clean(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[Removed, ...]]:
     if run is not None:
         spans.append((run[0], run[1]))
     return tuple(spans), tuple(removed)
+
+
+def _lines_within(text: str, spans: Sequence[tuple[int, int]]):
+    """(start, end, span number) of the content lines of each span, offsets into ``text``.
+
+    A run of body lines never reaches across two spans: what stands between them is not body.
+    """
+    for number, (span_start, span_end) in enumerate(spans):
+        for start, end in _content_lines(text[span_start:span_end]):
+            yield span_start + start, span_start + end, number
 
 
 def _content_lines(text: str):
@@ -648,21 +770,10 @@ def _script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(f"[{re.escape(traditional)}]"), re.compile(f"[{re.escape(simplified)}]")
 
 
-def _iso_date(value: str) -> str:
-    """``YYYY-MM-DD`` for a date written 2025-11-14, 2025/11/14, 2025.11.14 or 2025年11月14日; else ""."""
-    match = _DATE.search(value or "")
-    if not match:
-        return ""
-    try:
-        return dt.date(*map(int, match.groups())).isoformat()
-    except ValueError:
-        return ""
-
-
 def _footer_date(removed: Sequence[Removed]) -> str:
     """The first full date on a removed timestamp line (更新时间:2025-11-14)."""
     for r in removed:
-        if r.kind == "timestamp" and (date := _iso_date(r.text)):
+        if r.kind == "timestamp" and (date := iso_date(r.text)):
             return date
     return ""
 

@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Length is body characters; “duplicates” counts characters of repeated passages collapsed.",
     ),
     "problems": ("以下文件未能读取：", "These files could not be read:"),
+    "load_notice": ("读取时的提示：", "Read with a note:"),
     "upload_title": ("添加文章（仅本次会话）", "Add articles (this session only)"),
     "upload_help": (
         "上传 .txt / .md / .html 文件；只保存在本次会话中，不写入语料库。",
@@ -80,6 +81,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "upload_files": ("文章文件", "Article files"),
     "upload_source": ("来源名称（可选）", "Source name (optional)"),
+    "upload_links": ("或按链接添加（每行一个网址）", "Or add by link (one web address a line)"),
+    "links_over": ("每次最多读取 {n} 个链接，其余未读取", "at most {n} links are read at a time; the rest were not"),
     "upload_button": ("加入对照", "Add to the comparison"),
     "upload_added": ("已加入 {n} 篇文章。", "Added {n} article(s)."),
     "upload_bad": ("{file}：{reason}", "{file}: {reason}"),
@@ -264,6 +267,8 @@ REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern)
     (r"could not decode as (\S+) although the file starts with its byte-order mark",
      r"文件以 \1 字节顺序标记开头，却无法按 \1 解码"),
     (r"file too large \((.+) > (.+) limit\)", r"文件过大（\1，上限 \2）"),
+    (r"(\d+) undecodable byte\(s\) replaced with U\+FFFD; the rest was read as (\S+)",
+     r"\1 个无法解码的字节已替换为 U+FFFD；其余按 \2 读取"),
     (r"not a \.txt, \.md or \.html file", "不是 .txt、.md 或 .html 文件"),
     (r"no such file or folder", "没有这个文件或文件夹"),
     (r"could not read the file \((.*)\)", r"无法读取文件（\1）"),
@@ -289,3 +294,41 @@ def reason(text: str, lang: str) -> str:
         if match:
             return match.expand(zh)
     return text
+
+
+# Why a link was not fetched or read: codes from core/fetch.py (FetchRefused), with their parameters.
+REFUSALS: dict[str, tuple[str, str]] = {
+    "scheme": ("只接受 http 或 https 链接（此链接为 {scheme}）",
+               "only http and https links are fetched (this one is {scheme})"),
+    "bad_url": ("链接无效", "not a valid link"),
+    "dns": ("找不到主机 {host}", "host {host} not found"),
+    "blocked_address": ("{host} 指向内部或保留地址 {address}，不予访问",
+                        "{host} resolves to an internal or reserved address ({address}); not fetched"),
+    "http_status": ("服务器返回 HTTP {status}", "the server answered HTTP {status}"),
+    "too_many_redirects": ("重定向超过 {limit} 次", "more than {limit} redirects"),
+    "content_type": ("内容类型 {type} 不是网页或订阅源", "content type {type} is not a web page or feed"),
+    "too_large": ("超过大小上限（{limit} 字节）", "larger than the size limit ({limit} bytes)"),
+    "timeout": ("{seconds} 秒内未完成", "not done within {seconds} s"),
+    "tls": ("TLS 连接失败（{detail}）", "TLS connection failed ({detail})"),
+    "connection": ("连接失败（{detail}）", "connection failed ({detail})"),
+    "not_a_feed": ("不是 RSS 或 Atom 订阅源", "not an RSS or Atom feed"),
+    "unreadable": ("无法读取：{detail}", "not readable: {detail}"),
+}
+
+
+def refusal(code: str, lang: str, **params: object) -> str:
+    """Why a link was refused, in ``lang``; the code itself when unknown.
+
+    >>> refusal("http_status", "zh", status=404)
+    '服务器返回 HTTP 404'
+    """
+    pair = REFUSALS.get(code)
+    if pair is None:
+        return code
+    zh, en = pair
+    if code == "unreadable" and lang == "zh":
+        params = {**params, "detail": reason(str(params.get("detail", "")), "zh")}
+    try:
+        return (en if lang == "en" else zh).format(**params)
+    except (KeyError, IndexError):
+        return en if lang == "en" else zh

@@ -31,7 +31,7 @@ _TEMP_NAME = re.compile(r"\..+\.[0-9]+-[0-9a-f]{32}\.tmp")
 STALE_TEMP_SECONDS = 600
 # The modules whose code decides what extraction produces.
 EXTRACTION_MODULES = (
-    "corpus", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
+    "corpus", "webpage", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
 )
 
 

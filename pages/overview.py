@@ -15,7 +15,8 @@ st.caption(t("overview_caption"))
 
 for problem in board.extraction.problems:
     reason = i18n.reason(problem.reason, board.lang)
-    st.warning(f"{t('problems')} {views.escape_markdown(problem.file)}: {views.escape_markdown(reason)}",
+    st.warning(f"{t('load_notice' if problem.notice else 'problems')} {views.escape_markdown(problem.file)}: "
+               f"{views.escape_markdown(reason)}",
                icon=":material/warning:")
 
 shared.require_articles(board)
@@ -46,6 +47,7 @@ with st.expander(t("upload_title"), icon=":material/upload_file:"):
     with st.form("upload", clear_on_submit=True, border=False):
         st.file_uploader(t("upload_files"), type=["txt", "md", "html", "htm"], accept_multiple_files=True,
                          key="upload_files")
+        st.text_area(t("upload_links"), max_chars=4_000, height=68, key="upload_links")
         st.text_input(t("upload_source"), max_chars=80, key="upload_source")
         st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
                               on_click=shared.add_uploads_from_form, args=(board.lang,))

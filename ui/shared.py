@@ -46,6 +46,9 @@ MAX_CORPORA = 4
 MAX_SELECTIONS = 16
 # Bytes one session may upload in all: its files and their extraction live in the server's memory until it ends.
 MAX_SESSION_UPLOAD_BYTES = 20_000_000
+# Links fetched per press of the upload button, and the seconds each may take: the page waits for them.
+MAX_LINKS_PER_ADD = 10
+LINK_SECONDS = 10.0
 # Results a selection remembers (term totals of a source, claims tables per filter …); the oldest goes first.
 MAX_REMEMBERED = 128
 T = TypeVar("T")
@@ -485,9 +488,29 @@ def add_uploads(files: list[tuple[str, bytes]], source: str, lang: str) -> list[
 
 
 def add_uploads_from_form(lang: str) -> None:
-    """The upload form's submit callback: read the uploader and source field, then :func:`add_uploads`."""
+    """The upload form's submit callback: the uploader, the links and the source field to :func:`add_uploads`."""
     files = st.session_state.get("upload_files") or []
-    add_uploads([(f.name, f.getvalue()) for f in files], st.session_state.get("upload_source", ""), lang)
+    fetched, refused = fetch_for_upload(st.session_state.get("upload_links") or "", lang)
+    add_uploads([*((f.name, f.getvalue()) for f in files), *fetched], st.session_state.get("upload_source", ""), lang)
+    st.session_state["upload_messages"] = [*refused, *st.session_state.get("upload_messages", [])]
+
+
+def fetch_for_upload(links: str, lang: str) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The pages of the links typed in the upload form (one a line) as (file name, bytes), and why others were not.
+
+    Through the guarded client of ``core.fetch`` (public addresses only, the upload size limit, a
+    short deadline), at most ``MAX_LINKS_PER_ADD`` links a time.
+    """
+    from core.fetch import Fetcher, fetch_links, page_file_name
+
+    urls = [line.strip() for line in links.splitlines() if line.strip()]
+    fetcher = Fetcher(cache_dir=cache_dir(), max_bytes=upload_limit(), timeout=LINK_SECONDS,
+                      deadline=LINK_SECONDS)
+    pages, refused = fetch_links(fetcher, urls[:MAX_LINKS_PER_ADD])
+    messages = [i18n.t("upload_bad", lang, file=r.url, reason=i18n.refusal(r.code, lang, **r.params)) for r in refused]
+    if len(urls) > MAX_LINKS_PER_ADD:
+        messages.append(i18n.t("links_over", lang, n=MAX_LINKS_PER_ADD))
+    return [(page_file_name(page.url, page.content_type), page.data) for page in pages], messages
 
 
 def clear_uploads() -> None:
