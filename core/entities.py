@@ -8,7 +8,7 @@ as they stand in the original text.
 Recognition runs in order of trust:
 
 1. the curated alias lexicon ``core/data/entities.tsv``, scanned in one pass
-   with a first-character index;
+   with an Aho-Corasick automaton;
 2. patterns: a title before a name (商务部长卢特尼克), a name before a verb of
    saying (金刻羽直言), a name or organisation followed by a romanised form in
    brackets (孙成昊(Sun Chenghao), 无线宽带联盟(WBA)), an organisation suffix
@@ -28,6 +28,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+
+import ahocorasick
 
 from core.lexicon import read_rows, read_words
 from core.normalize import MappedText, fold_width, normalize, to_simplified
@@ -89,7 +91,7 @@ class _Candidate:
 
 
 class _AliasIndex:
-    """All aliases of a lexicon, looked up by position with a first-character index.
+    """All aliases of a lexicon in one Aho-Corasick automaton: a text is scanned once, whatever its length.
 
     Keys are ASCII-lowercased so Latin aliases match in any case, except short
     acronyms (SIA, BIS) whose case is checked. Latin aliases match whole words only.
@@ -97,44 +99,43 @@ class _AliasIndex:
 
     def __init__(self, entries: list[_Entry]) -> None:
         self._by_key: dict[str, list[_Entry]] = {}
-        lengths: dict[str, set[int]] = {}
         for entry in entries:
             key = entry.alias.translate(_ASCII_LOWER)
-            if not key:
-                continue
-            self._by_key.setdefault(key, []).append(entry)
-            lengths.setdefault(key[0], set()).add(len(key))
-        self._lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+            if key:
+                self._by_key.setdefault(key, []).append(entry)
+        self._automaton = ahocorasick.Automaton()
+        for key, key_entries in self._by_key.items():
+            self._automaton.add_word(key, (len(key), tuple(key_entries)))
+        if self._by_key:
+            self._automaton.make_automaton()
 
     def matches(self, text: str) -> list[tuple[int, int, _Entry]]:
         """The longest match at every position of ``text`` that has one: (start, end, entry)."""
-        folded = text.translate(_ASCII_LOWER)
-        index = self._lengths
-        out = []
-        for i, ch in enumerate(folded):
-            lengths = index.get(ch)
-            if lengths:
-                hit = self._longest(text, folded, i, lengths)
-                if hit:
-                    out.append((i, hit[0], hit[1]))
-        return out
-
-    def _longest(self, text: str, folded: str, i: int, lengths: list[int]) -> tuple[int, _Entry] | None:
-        for length in lengths:
-            end = i + length
-            if end > len(text):
+        if not self._by_key:
+            return []
+        best: dict[int, tuple[int, _Entry]] = {}
+        for last, (length, entries) in self._automaton.iter(text.translate(_ASCII_LOWER)):
+            start, end = last + 1 - length, last + 1
+            if start in best and best[start][0] >= end:
                 continue
-            for entry in self._by_key.get(folded[i:end], ()):
-                if entry.case_sensitive and text[i:end] != entry.alias:
-                    continue
-                if not _word_bounded(text, i, end):
-                    continue
-                return end, entry
-        return None
+            entry = _acceptable_entry(text, start, end, entries)
+            if entry:
+                best[start] = (end, entry)
+        return [(start, end, entry) for start, (end, entry) in sorted(best.items())]
 
     def lookup(self, name: str) -> _Entry | None:
         entries = self._by_key.get(name.translate(_ASCII_LOWER), ())
         return next((e for e in entries if not e.case_sensitive or e.alias == name), None)
+
+
+def _acceptable_entry(text: str, start: int, end: int, entries: tuple[_Entry, ...]) -> _Entry | None:
+    """The first entry of a key that matches ``text[start:end]`` in case and at word edges."""
+    for entry in entries:
+        if entry.case_sensitive and text[start:end] != entry.alias:
+            continue
+        if _word_bounded(text, start, end):
+            return entry
+    return None
 
 
 def _is_ascii_alnum(ch: str) -> bool:
