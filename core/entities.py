@@ -31,6 +31,7 @@ from functools import lru_cache
 
 import ahocorasick
 
+from core import gazetteer
 from core.lexicon import read_rows, read_words
 from core.normalize import MappedText, fold_width, normalize, to_simplified
 from core.segment import tag
@@ -79,6 +80,7 @@ class _Entry:
     type: str
     alias: str  # normalised alias, original case
     case_sensitive: bool
+    whole_word: bool = False  # a short Chinese alias that may not open a longer word either
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,11 @@ def _is_case_sensitive(alias: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _AliasIndex:
+    entries = _curated_entries()
+    return _AliasIndex(entries + _gazetteer_entries(entries))
+
+
+def _curated_entries() -> list[_Entry]:
     entries: list[_Entry] = []
     for row in read_rows("entities.tsv"):
         canonical, kind = row[0], row[1]
@@ -167,7 +174,30 @@ def _lexicon() -> _AliasIndex:
         for name in names:
             alias = _normalise_name(name)
             entries.append(_Entry(canonical, kind, alias, _is_case_sensitive(alias)))
-    return _AliasIndex(entries)
+    return entries
+
+
+def _gazetteer_entries(curated: list[_Entry]) -> list[_Entry]:
+    """Places of the CLDR territories and the world-city gazetteer, joined to curated entities they share a name with.
+
+    A gazetteer-only name must be a word of its own (``whole_word``): 希拉 is a city, not the start of 希拉里.
+    """
+    known = {e.alias: e for e in curated}
+    stop = _stopwords()
+    out: list[_Entry] = []
+    for canonical, forms in (*gazetteer.territory_rows(), *gazetteer.city_rows()):
+        names = list(dict.fromkeys(_normalise_name(f) for f in forms))
+        names += [short for name in names for short in gazetteer.sar_forms(name)]
+        names = [n for n in dict.fromkeys(names) if n and n not in stop]
+        shared = next((known[n] for n in names if n in known), None)
+        if shared is not None and shared.type != "place":
+            continue  # a name the lexicon gives to something else (a firm, a person) stays theirs
+        entity = shared.entity if shared else _normalise_name(canonical)
+        for name in names:
+            if name not in known:
+                known[name] = _Entry(entity, "place", name, False, whole_word=shared is None)
+                out.append(known[name])
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -265,6 +295,9 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     boundaries = {start for start, _, _, _ in tokens} | {len(text)}
     lexical = _scan(text, _lexicon(), boundaries, _LEXICON)
     found = [
+        *_legal_names(text, tokens, lexical),
+        *_bylines(text),
+        *_latin_names(text, lexical),
         *_bracketed_names(text, lexical),
         *_titled_names(text, tokens, lexical),
         *_speakers(text, tokens, lexical),
@@ -274,6 +307,7 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     accepted = [c for c in found if _plausible(c.entity) and not _is_title_part(text, c)]
     found_index = _AliasIndex(
         [_Entry(c.entity, c.type, text[c.start:c.end], False) for c in accepted]
+        + _short_names(text, accepted)
         + _bracket_aliases(text, [*lexical, *accepted])
     )
     propagated = _scan(text, found_index, boundaries, _PROPAGATED)
@@ -336,15 +370,17 @@ def _acceptable_match(text: str, start: int, end: int, entry: _Entry, boundaries
     surface = text[start:end]
     # A short Chinese alias must be a word of its own (北大 is not in 东北大学); a place may
     # also open a longer word (日本首相, 中国人) but not end inside one (发展中国家).
-    aligned = start in boundaries and (end in boundaries or entry.type == "place")
+    aligned = start in boundaries and (end in boundaries or (entry.type == "place" and not entry.whole_word))
     if _CJK.match(surface[0]) and len(surface) <= 3 and not aligned:
         return False
     return not _is_title_part(text, _Candidate(start, end, entry.entity, entry.type, _LEXICON))
 
 
 def _is_title_part(text: str, c: _Candidate) -> bool:
-    """商务部长 is a title, not the ministry."""
-    return c.type == "org" and c.end < len(text) and text[c.end] == "长" and text[c.end - 1] in "部局院署"
+    """商务部长 is a title, not the ministry; 美国财政部长 still names the ministry of a named country."""
+    if c.type != "org" or c.end >= len(text) or text[c.end] != "长" or text[c.end - 1] not in "部局院署":
+        return False
+    return entity_type(text[c.start:c.end - 3]) != "place" if c.end - c.start > 3 else True
 
 
 # -- patterns -----------------------------------------------------------------------------------
@@ -518,8 +554,9 @@ def _organisations(text: str, tokens, lexical: list[_Candidate]) -> list[_Candid
         if t_start < len(blocked) and blocked[t_start]:
             continue
         acronym = _BRACKETED.match(text, t_end)
-        evidence = bool(acronym and _ACRONYM.fullmatch(acronym.group(1).strip()))
-        first = _prefix_start(tokens, k, blocked, places, evidence)
+        latin = acronym.group(1).strip() if acronym else ""
+        evidence = bool(_ACRONYM.fullmatch(latin) or _LATIN_NAME.fullmatch(latin))
+        first = _prefix_start(tokens, k, blocked, places, evidence, kind == "commercial")
         prefix = tokens[first:k]
         if not prefix and len(word) == len(suffix):
             continue
@@ -527,12 +564,19 @@ def _organisations(text: str, tokens, lexical: list[_Candidate]) -> list[_Candid
         name = text[start:t_end]
         if not evidence and not _fitting_prefix(prefix, kind, places):
             continue
-        out.append(_Candidate(start, t_end, name, "media" if kind == "media" else "org", _ORG))
+        entity = _legal_entity(name) if kind == "commercial" else name
+        out.append(_Candidate(start, t_end, entity, "media" if kind == "media" else "org", _ORG))
     return out
 
 
-def _prefix_start(tokens, k: int, blocked: list[bool], places: set[tuple[int, int]], lenient: bool) -> int:
-    """Index of the first token of the name whose head is ``tokens[k]``."""
+def _prefix_start(
+    tokens, k: int, blocked: list[bool], places: set[tuple[int, int]], lenient: bool, lenient_blocked: bool = False
+) -> int:
+    """Index of the first token of the name whose head is ``tokens[k]``.
+
+    With ``lenient_blocked`` a lexicon name may stand inside the prefix, not right before the head:
+    a firm named after a university (复旦微电子公司), not the university's 公司.
+    """
     allowed = _LENIENT_POS if lenient else _ORG_POS
     first = k
     length = tokens[k][1] - tokens[k][0]
@@ -541,7 +585,7 @@ def _prefix_start(tokens, k: int, blocked: list[bool], places: set[tuple[int, in
         joiner = lenient and word in _JOINERS
         if not joiner and (pos_tag not in allowed or not (_CJK.match(word[0]) or _is_ascii_alnum(word[0]))):
             break
-        if start < len(blocked) and any(blocked[start:end]):
+        if start < len(blocked) and any(blocked[start:end]) and (first == k or not lenient_blocked):
             break
         if length + len(word) > 14:
             break
@@ -557,7 +601,10 @@ def _prefix_start(tokens, k: int, blocked: list[bool], places: set[tuple[int, in
 
 def _fitting_prefix(prefix, kind: str, places: set[tuple[int, int]]) -> bool:
     is_place = [(s, e) in places for s, e, _, _ in prefix]
-    namelike = [not p and _namelike(word, tag_) for (_, _, word, tag_), p in zip(prefix, is_place, strict=True)]
+    namelike = [
+        not p and (_namelike(word, tag_) or is_known_name(word))
+        for (_, _, word, tag_), p in zip(prefix, is_place, strict=True)
+    ]
     if kind == "commercial":
         return any(namelike)
     if kind == "government":
@@ -597,6 +644,183 @@ def _plausible(name: str) -> bool:
     return not any(ch.isdigit() for ch in name if not ch.isascii()) and not re.search(r"[,。、;:!?\"“”《》()]", name)
 
 
+# -- legal names, bylines, Latin names -----------------------------------------------------------
+
+# A legal form ends a company's full name; a place in brackets marks a subsidiary (科技(无锡)).
+_LEGAL_SUFFIX = re.compile(r"(?:集团)?(?:股份)?有限(?:责任)?公司|(?:集团)?股份公司")
+_BRACKET_PLACE = re.compile(r"\(([\u4e00-\u9fff]{2,4})\)(公司|有限公司|集团)?")
+# What a full name sheds to give the short name articles also use (华为技术有限公司 → 华为).
+_LEGAL_TAIL = re.compile(r"(?:技术)?(?:集团)?(?:股份)?(?:有限)?(?:责任)?(?:公司)?$")
+_MEDIA_TAIL = re.compile(r"(?:通讯社|新闻社|新闻网|通讯)$")
+_NAME_STOP_POS = {"p", "c", "u", "uj", "ul", "d", "r", "m", "q", "f", "y", "zg", "ud", "uz", "ug", "uv", "e"}
+_NAME_LIST = r"[\u4e00-\u9fff]{2,4}(?:[、,][\u4e00-\u9fff]{2,4}){0,3}"
+# Bylines: 《某通讯社驻京记者某某15日北京专电》, 《某通讯社17日专讯》, 〔编译某某/综合报导〕, 记者某某、某某/综合报导.
+_WIRE_FRAME = re.compile(
+    r"《(?P<outlet>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:驻[\u4e00-\u9fff]{1,4}?记者(?P<names>" + _NAME_LIST + r"))?"
+    r"\d{1,2}日[\u4e00-\u9fff]{0,4}?(?:专电|专讯|电|讯)》"
+)
+_REPORTER_FRAME = re.compile(
+    r"(?:记者|编译|特派员|撰文|责任编辑|编辑)\s*[:：]?\s*(?P<names>" + _NAME_LIST + r")"
+    r"(?=\s*(?:[/／]|\d{1,2}日|报导|报道|$|\n|[)〕\]】]))"
+)
+# Capitalised Latin words in a Chinese text: a firm, a person, a platform (Truth Social, Lipmann Walton & Co).
+_LATIN_NAME = re.compile(
+    r"(?<![A-Za-z0-9&.])(?:The\s)?[A-Z][A-Za-z]+(?:[\s\-](?:(?:of|the|and|for|de|&)\s)*(?:&\s)?[A-Z][A-Za-z]*\.?){1,6}"
+    r"(?![A-Za-z0-9])"
+)
+_LATIN_NOT_NAMES = frozenset({"No", "Article", "Section", "Announcement", "Chapter", "Page", "Vol"})
+# A 简称 bracket names the short form an article goes on to use: 国家发展和改革委员会(以下简称“发改委”).
+_SHORT_NAME = re.compile(
+    r"\((?:以下)?(?:简称|下称|简称为)[\s:：]?[“\"「『]?([\u4e00-\u9fffA-Za-z0-9]{2,12})[”\"」』]?\)"
+)
+
+
+def legal_core(name: str) -> str:
+    """The name inside a company's full legal name, without its legal form.
+
+    上海复旦微电子集团股份有限公司 → 上海复旦微电子; a subsidiary keeps its place, in full-width
+    brackets as Chinese writes it: 吉存半导体科技(上海)公司 → 吉存半导体科技（上海）.
+    """
+    place = _BRACKET_PLACE.search(name)
+    if place and place.end() == len(name):
+        core = name[:place.start()]
+        return f"{core}（{place.group(1)}）" if len(core) >= 2 else name
+    core = _LEGAL_TAIL.sub("", name)
+    return core if len(core) >= 2 else name
+
+
+def _legal_entity(name: str) -> str:
+    core = legal_core(name)
+    return canonical_name(core) if is_known_name(core) else core
+
+
+def _legal_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Full company names: a legal form (股份有限公司) or a place in brackets (科技(无锡)) ends them.
+
+    The name starts after the words of the sentence (a verb, a joiner, punctuation), crossing a
+    lexicon name it is built on (复旦 in 复旦微电子有限公司); its entity is the short name.
+    """
+    ends_at = {t[1]: k for k, t in enumerate(tokens)}
+    places = {(c.start, c.end) for c in lexical if c.type == "place"}
+    anchors = [(m.start(), m.end()) for m in _LEGAL_SUFFIX.finditer(text)]
+    for m in _BRACKET_PLACE.finditer(text):
+        place = m.group(1)
+        if entity_type(place) == "place" or place.endswith(_PLACE_SUFFIXES):
+            anchors.append((m.start(), m.end()))
+    out = []
+    for head_start, head_end in anchors:
+        k = ends_at.get(head_start)
+        if k is None:
+            continue
+        first = _name_start(tokens, k, places)
+        if first > k:
+            continue
+        if first < k and (tokens[first][0], tokens[first][1]) in places and _is_country(tokens[first][2]):
+            first += 1  # 中国吉姆半导体科技: the country describes the firm, it is not part of its name
+        start = tokens[first][0]
+        name = text[start:head_end]
+        if len(legal_core(name)) >= 2 and _plausible(name.replace("(", "").replace(")", "")):
+            out.append(_Candidate(start, head_end, _legal_entity(name), "org", _ORG))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    names = {_normalise_name(f) for _, forms in gazetteer.territory_rows() for f in forms}
+    return frozenset(names | {canonical_name(n) for n in names})
+
+
+def _is_country(word: str) -> bool:
+    return canonical_name(word) in _countries()
+
+
+def _name_start(tokens, k: int, places: set[tuple[int, int]]) -> int:
+    """Index of the first token of a name whose last word before its legal tail is ``tokens[k]``."""
+    first, length = k + 1, 0
+    while first > 0 and length < 16:
+        start, end, word, pos_tag = tokens[first - 1]
+        function_word = pos_tag in _NAME_STOP_POS and not (pos_tag == "f" and len(word) > 1)  # 北方 may name
+        if function_word or word in _JOINERS or not (_CJK.match(word[0]) or _is_ascii_alnum(word[0])):
+            break
+        first -= 1
+        length += len(word)
+        if (start, end) in places:
+            break
+    while first <= k and tokens[first][3] in {"v", "vn"} and (tokens[first][0], tokens[first][1]) not in places:
+        first += 1
+    return first
+
+
+def _short_names(text: str, found: list[_Candidate]) -> list[_Entry]:
+    """Aliases of found organisations: the short name of a legal name, and a 简称 in brackets."""
+    out = []
+    for c in found:
+        if c.type == "media":
+            bare = _MEDIA_TAIL.sub("", text[c.start:c.end])
+            if len(bare) >= 3 and bare != text[c.start:c.end]:
+                out.append(_Entry(c.entity, c.type, bare, False))  # 经济通通讯社 → 经济通
+            continue
+        if c.type != "org":
+            continue
+        core = legal_core(text[c.start:c.end])
+        for alias in (core, core + "集团", core + "公司"):
+            if alias != text[c.start:c.end] and len(alias) >= 4:
+                out.append(_Entry(c.entity, c.type, alias, False))
+    by_end = {c.end: c for c in found}
+    for m in _SHORT_NAME.finditer(text):
+        named = by_end.get(m.start())
+        if named is not None:
+            out.append(_Entry(named.entity, named.type, m.group(1), _is_case_sensitive(m.group(1))))
+    return out
+
+
+def _bylines(text: str) -> list[_Candidate]:
+    """The outlet and the reporters a byline names: outlets are media, reporters people."""
+    out = []
+    for m in _WIRE_FRAME.finditer(text):
+        out.append(_Candidate(m.start("outlet"), m.end("outlet"), m.group("outlet"), "media", _TITLE))
+        if m.group("names"):
+            out.extend(_reporters(text, m.start("names"), m.group("names")))
+    for m in _REPORTER_FRAME.finditer(text):
+        out.extend(_reporters(text, m.start("names"), m.group("names")))
+    return out
+
+
+def _reporters(text: str, start: int, names: str) -> list[_Candidate]:
+    single, double = _surnames()
+    out = []
+    for part in re.finditer(r"[^、,]+", names):
+        name = part.group()
+        if 2 <= len(name) <= 3 and (name[0] in single or name[:2] in double) and name not in _stopwords():
+            out.append(_Candidate(start + part.start(), start + part.end(), name, "person", _TITLE))
+    return out
+
+
+def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Capitalised Latin word sequences (two words or more) in a Chinese text, as organisations.
+
+    A Latin name in brackets right after a Chinese one is an alias of it (see ``_resolve``), and a
+    sequence the lexicon covers keeps the lexicon's entity.
+    """
+    if not _CJK.search(text):
+        return []
+    covered = _covered(lexical)
+    out = []
+    for m in _LATIN_NAME.finditer(text):
+        words = m.group().split()
+        while words and words[0] in _LATIN_NOT_NAMES:
+            words = words[1:]
+        if len(words) < 2:
+            continue
+        name = " ".join(words)
+        start = text.find(name, m.start())
+        end = start + len(name)
+        if start < 0 or any(covered[i] for i in range(start, min(end, len(covered)))):
+            continue
+        out.append(_Candidate(start, end, name, "org", _BRACKET))
+    return out
+
+
 # -- overlaps -----------------------------------------------------------------------------------
 
 
@@ -618,7 +842,11 @@ def _resolve(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     kept: list[_Candidate] = []
     for c in chosen:
         prev = kept[-1] if kept else None
-        if prev and prev.entity == c.entity and text[prev.end:c.start] == "(" and text[c.end:c.end + 1] == ")":
-            continue
+        bracketed = prev and text[prev.end:c.start] == "(" and text[c.end:c.end + 1] == ")"
+        latin = c.source == _BRACKET and c.type == "org"
+        if bracketed and (prev.entity == c.entity or (latin and prev.type == "person")):
+            continue  # 孙成昊(Sun Chenghao): the romanisation is part of the mention
+        if bracketed and latin and prev.type in ("org", "media", "product"):
+            c = _Candidate(c.start, c.end, prev.entity, prev.type, c.source)  # 某公司(Some Firm): one entity
         kept.append(c)
     return kept
