@@ -288,9 +288,10 @@ def extract_entities(text: str) -> list[EntityMention]:
 
 def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     """Entity mentions found in ``mapped.text``, reported at their place in ``mapped.original``."""
-    text = mapped.text
-    if not text.strip():
+    if not mapped.text.strip():
         return []
+    mapped = mapped.then(_joined_wraps(mapped.text))
+    text = mapped.text
     tokens = _tokens(text)
     boundaries = {start for start, _, _, _ in tokens} | {len(text)}
     lexical = _scan(text, _lexicon(), boundaries, _LEXICON)
@@ -298,6 +299,7 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
         *_legal_names(text, tokens, lexical),
         *_bylines(text),
         *_latin_names(text, lexical),
+        *_model_names(text, lexical),
         *_bracketed_names(text, lexical),
         *_titled_names(text, tokens, lexical),
         *_speakers(text, tokens, lexical),
@@ -316,8 +318,29 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     mentions = []
     for c in chosen:
         start, end = mapped.to_original(c.start, c.end)
-        mentions.append(EntityMention(c.entity, c.type, mapped.original[start:end], start, end))
+        surface = _LINE_BREAKS.sub("", mapped.original[start:end])  # a name cut by hard wrapping, rejoined
+        mentions.append(EntityMention(c.entity, c.type, surface, start, end))
     return mentions
+
+
+# A line break inside a sentence of a hard-wrapped text (a long line, Chinese on both sides, no
+# sentence punctuation before it) cuts names in two: 北京复旦微电子 / 技术有限公司.
+_WRAP = re.compile(r"(?<=[\u3400-\u9fff])\n+(?=[\u3400-\u9fff])")
+_WRAPPED_LINE = 25
+_LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s]*")
+
+
+def _joined_wraps(text: str) -> MappedText:
+    """``text`` without the line breaks of hard wrapping, every character mapped back."""
+    keep = [True] * len(text)
+    for m in _WRAP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.start() - line_start >= _WRAPPED_LINE:
+            keep[m.start():m.end()] = [False] * (m.end() - m.start())
+    if all(keep):
+        return MappedText.identity(text)
+    idx = tuple(i for i, k in enumerate(keep) if k)
+    return MappedText("".join(text[i] for i in idx), text, idx, tuple(i + 1 for i in idx))
 
 
 def _splits_phrase(mapped: MappedText, start: int, end: int) -> bool:
@@ -715,10 +738,10 @@ def _legal_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidat
         first = _name_start(tokens, k, places)
         if first > k:
             continue
-        if first < k and (tokens[first][0], tokens[first][1]) in places and _is_country(tokens[first][2]):
-            first += 1  # 中国吉姆半导体科技: the country describes the firm, it is not part of its name
         start = tokens[first][0]
         name = text[start:head_end]
+        if first < k and (tokens[first][0], tokens[first][1]) in places and _is_country(tokens[first][2]):
+            name = text[tokens[first][1]:head_end]  # 中国吉姆半导体科技: the country describes the firm
         if len(legal_core(name)) >= 2 and _plausible(name.replace("(", "").replace(")", "")):
             out.append(_Candidate(start, head_end, _legal_entity(name), "org", _ORG))
     return out
@@ -730,8 +753,13 @@ def _countries() -> frozenset[str]:
     return frozenset(names | {canonical_name(n) for n in names})
 
 
+# Regions whose name opens their firms' legal names (香港索辰信息科技有限公司), unlike a country's.
+_NAMING_REGIONS = frozenset({"香港", "澳门", "台湾"})
+
+
 def _is_country(word: str) -> bool:
-    return canonical_name(word) in _countries()
+    name = canonical_name(word)
+    return name in _countries() and name not in _NAMING_REGIONS
 
 
 def _name_start(tokens, k: int, places: set[tuple[int, int]]) -> int:
@@ -821,6 +849,46 @@ def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+_MODEL_CODE = r"(?:[A-Z]{0,3}\d{1,4}[A-Z]{0,3})(?:\s?(?:Pro|Max|Ultra|Plus|Lite|Mini|Air)\b)*\+?"
+# A bare code mixing capitals and digits (B30A, 910D, H20) names a model too; unit letters (100G, 4K) do not.
+_BARE_MODEL = re.compile(r"(?<![A-Za-z0-9.\-])(?:[A-Z]{1,3}\d{2,4}[A-Z]{0,2}|\d{3,4}[A-Z]{1,2})(?![A-Za-z0-9])")
+_UNIT_LETTERS = frozenset({"G", "K", "M", "B", "T", "W", "V", "GB", "TB", "MB", "KB", "KW", "MW", "GW", "HZ", "Q", "H"})
+
+
+@lru_cache(maxsize=1)
+def _series_pattern() -> re.Pattern[str]:
+    series = {_normalise_name(w) for w in read_words("entity_series.txt")}
+    series |= {e.alias for e in _curated_entries() if e.type == "product" and not any(c.isdigit() for c in e.alias)}
+    words = "|".join(re.escape(w) for w in sorted(series, key=len, reverse=True) if len(w) >= 2)
+    return re.compile(rf"(?<![A-Za-z])(?:{words})(?:(?<=[A-Za-z])\s)?{_MODEL_CODE}(?![A-Za-z0-9])")
+
+
+def _model_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Products named by a series word and a model code (昇腾910C, Mate 70 Pro+), and bare codes (B30A).
+
+    A bare code that one of the article's series names ends with is that product (910C after 昇腾910C).
+    """
+    out = []
+    by_code: dict[str, str] = {}
+    for m in _series_pattern().finditer(text):
+        name = m.group()
+        code = re.search(_MODEL_CODE + "$", name)
+        if code is None or not any(ch.isdigit() for ch in code.group()):
+            continue
+        series = name[:code.start()].strip()
+        entity = canonical_name(series) + name[len(series):]  # 升腾910C is written 昇腾910C
+        out.append(_Candidate(m.start(), m.end(), entity, "product", _ORG))
+        by_code.setdefault(code.group().strip(), entity)
+    taken = _covered([*lexical, *out])
+    for m in _BARE_MODEL.finditer(text):
+        code = m.group()
+        letters = re.sub(r"\d", "", code)
+        if (code[0].isdigit() and letters in _UNIT_LETTERS) or any(taken[m.start():m.end()]):
+            continue
+        out.append(_Candidate(m.start(), m.end(), by_code.get(code, code), "product", _TAGGED))
+    return out
+
+
 # -- overlaps -----------------------------------------------------------------------------------
 
 
@@ -846,6 +914,8 @@ def _resolve(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         latin = c.source == _BRACKET and c.type == "org"
         if bracketed and (prev.entity == c.entity or (latin and prev.type == "person")):
             continue  # 孙成昊(Sun Chenghao): the romanisation is part of the mention
+        if latin and not bracketed and text[c.start - 1:c.start] == "(" and text[c.end:c.end + 1] == ")":
+            continue  # 行政令(Executive Order): a gloss of a word, not a name
         if bracketed and latin and prev.type in ("org", "media", "product"):
             c = _Candidate(c.start, c.end, prev.entity, prev.type, c.source)  # 某公司(Some Firm): one entity
         kept.append(c)
