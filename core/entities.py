@@ -654,7 +654,8 @@ def _tagged(tokens) -> list[_Candidate]:
         # 美国公司 is American companies, not a company called 美国 (but 南京大学 is a university).
         generic = kind == "commercial" and entity_type(word[: -len(suffix)]) == "place"
         if pos_tag == "nt" and kind and kind != "government" and len(word) > 3 and not generic:
-            out.append(_Candidate(start, end, word, "media" if kind == "media" else "org", _TAGGED))
+            entity = _legal_entity(word) if kind == "commercial" else word
+            out.append(_Candidate(start, end, entity, "media" if kind == "media" else "org", _TAGGED))
         elif pos_tag == "ns" and word.endswith(_PLACE_SUFFIXES):
             out.append(_Candidate(start, end, word, "place", _TAGGED))
     return out
