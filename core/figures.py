@@ -143,7 +143,7 @@ _HALF_TENTH_RE = re.compile(rf"(?<![\d{_CN_DIGIT_CLASS}十百千])半成(?!品)"
 _NEGATIVE_BEFORE = re.compile(r"(?:(?<![-A-Za-z0-9%)])-|(?<!正)负) ?\Z")
 # 两 counts before classifiers of listed things (两家企业, 两种材料, 两项措施); before 个, 位, 大, 国
 # it mostly names a definite pair (两位部长, 两大诉求, 两国), which is no figure.
-_TWO_COUNTS = frozenset({"家", "种", "项", "类", "款", "批", "条", "件", "座", "艘", "架", "台", "颗", "次", "轮", "所"})
+_TWO_COUNTS = frozenset("家种项类款批条件座艘架台颗次轮所")
 # 万亿人民币: a scale word standing for "one" of it, in front of a currency; 数亿/上亿 are vague.
 _BARE_SCALE_RE = re.compile(
     rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿数几上多余])(万亿|千亿|百亿|亿)(?= ?(?:{_alternation(_CURRENCIES)}))"
