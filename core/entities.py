@@ -31,12 +31,12 @@ from functools import lru_cache
 
 import ahocorasick
 
-from core import gazetteer
+from core import analyst, gazetteer
 from core.lexicon import read_rows, read_words
 from core.normalize import MappedText, fold_width, normalize, to_simplified
 from core.segment import tag
 
-ENTITY_TYPES = ("person", "org", "place", "product", "media")
+ENTITY_TYPES = analyst.ENTITY_TYPES
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,12 @@ def _lexicon() -> _AliasIndex:
 
 
 def _curated_entries() -> list[_Entry]:
+    """The analyst's aliases (``core.analyst``) first, so they win a clash, then ours."""
     entries: list[_Entry] = []
+    for canonical, kind, aliases in analyst.alias_rows():
+        for name in (canonical, *aliases):
+            alias = _normalise_name(name)
+            entries.append(_Entry(_normalise_name(canonical), kind, alias, _is_case_sensitive(alias)))
     for row in read_rows("entities.tsv"):
         canonical, kind = row[0], row[1]
         names = [canonical, *(a for a in (row[2].split("|") if len(row) > 2 else []) if a)]
