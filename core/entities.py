@@ -166,20 +166,23 @@ def _lexicon() -> _AliasIndex:
     return _AliasIndex(entries + _gazetteer_entries(entries))
 
 
+@lru_cache(maxsize=1)
 def _curated_entries() -> list[_Entry]:
     """The analyst's aliases (``core.analyst``) first, so they win a clash, then ours."""
-    entries: list[_Entry] = []
-    for canonical, kind, aliases in analyst.alias_rows():
-        for name in (canonical, *aliases):
-            alias = _normalise_name(name)
-            entries.append(_Entry(_normalise_name(canonical), kind, alias, _is_case_sensitive(alias)))
+    rows = [(_normalise_name(c), kind, (c, *aliases)) for c, kind, aliases in analyst.alias_rows()]
     for row in read_rows("entities.tsv"):
-        canonical, kind = row[0], row[1]
-        names = [canonical, *(a for a in (row[2].split("|") if len(row) > 2 else []) if a)]
-        for name in names:
-            alias = _normalise_name(name)
-            entries.append(_Entry(canonical, kind, alias, _is_case_sensitive(alias)))
-    return entries
+        rows.append((row[0], row[1], (row[0], *(a for a in (row[2].split("|") if len(row) > 2 else []) if a))))
+    normalised = iter(_normalise_names([name for _, _, names in rows for name in names]))
+    return [
+        _Entry(canonical, kind, alias, _is_case_sensitive(alias))
+        for canonical, kind, names in rows
+        for alias in (next(normalised) for _ in names)
+    ]
+
+
+def _normalise_names(names: list[str]) -> list[str]:
+    """:func:`_normalise_name` of many names in one conversion (OpenCC is slow to call name by name)."""
+    return [n.strip() for n in to_simplified(fold_width("\n".join(names))).split("\n")]
 
 
 def _gazetteer_entries(curated: list[_Entry]) -> list[_Entry]:
@@ -190,8 +193,10 @@ def _gazetteer_entries(curated: list[_Entry]) -> list[_Entry]:
     known = {e.alias: e for e in curated}
     stop = _stopwords()
     out: list[_Entry] = []
-    for canonical, forms in (*gazetteer.territory_rows(), *gazetteer.city_rows()):
-        names = list(dict.fromkeys(_normalise_name(f) for f in forms))
+    rows = [*gazetteer.territory_rows(), *gazetteer.city_rows()]
+    normalised = iter(_normalise_names([f for _, forms in rows for f in forms]))
+    for canonical, forms in rows:
+        names = list(dict.fromkeys(next(normalised) for _ in forms))
         names += [short for name in names for short in gazetteer.sar_forms(name)]
         names = [n for n in dict.fromkeys(names) if n and n not in stop]
         shared = next((known[n] for n in names if n in known), None)
@@ -295,7 +300,9 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     """Entity mentions found in ``mapped.text``, reported at their place in ``mapped.original``."""
     if not mapped.text.strip():
         return []
-    mapped = mapped.then(_joined_wraps(mapped.text))
+    joined = _joined_wraps(mapped.text)
+    if joined is not None:
+        mapped = mapped.then(joined)
     text = mapped.text
     tokens = _tokens(text)
     boundaries = {start for start, _, _, _ in tokens} | {len(text)}
@@ -335,15 +342,18 @@ _WRAPPED_LINE = 25
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s]*")
 
 
-def _joined_wraps(text: str) -> MappedText:
-    """``text`` without the line breaks of hard wrapping, every character mapped back."""
-    keep = [True] * len(text)
+def _joined_wraps(text: str) -> MappedText | None:
+    """``text`` without the line breaks of hard wrapping, every character mapped back; None if it has none."""
+    cuts = []
     for m in _WRAP.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if m.start() - line_start >= _WRAPPED_LINE:
-            keep[m.start():m.end()] = [False] * (m.end() - m.start())
-    if all(keep):
-        return MappedText.identity(text)
+            cuts.append((m.start(), m.end()))
+    if not cuts:
+        return None
+    keep = [True] * len(text)
+    for start, end in cuts:
+        keep[start:end] = [False] * (end - start)
     idx = tuple(i for i, k in enumerate(keep) if k)
     return MappedText("".join(text[i] for i in idx), text, idx, tuple(i + 1 for i in idx))
 
@@ -729,13 +739,15 @@ def _legal_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidat
     The name starts after the words of the sentence (a verb, a joiner, punctuation), crossing a
     lexicon name it is built on (复旦 in 复旦微电子有限公司); its entity is the short name.
     """
-    ends_at = {t[1]: k for k, t in enumerate(tokens)}
-    places = {(c.start, c.end) for c in lexical if c.type == "place"}
     anchors = [(m.start(), m.end()) for m in _LEGAL_SUFFIX.finditer(text)]
     for m in _BRACKET_PLACE.finditer(text):
         place = m.group(1)
         if entity_type(place) == "place" or place.endswith(_PLACE_SUFFIXES):
             anchors.append((m.start(), m.end()))
+    if not anchors:
+        return []
+    ends_at = {t[1]: k for k, t in enumerate(tokens)}
+    places = {(c.start, c.end) for c in lexical if c.type == "place"}
     out = []
     for head_start, head_end in anchors:
         k = ends_at.get(head_start)
@@ -836,11 +848,10 @@ def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
     A Latin name in brackets right after a Chinese one is an alias of it (see ``_resolve``), and a
     sequence the lexicon covers keeps the lexicon's entity.
     """
-    if not _CJK.search(text):
-        return []
-    covered = _covered(lexical)
+    matches = list(_LATIN_NAME.finditer(text)) if _CJK.search(text) else []
+    covered = _covered(lexical) if matches else []
     out = []
-    for m in _LATIN_NAME.finditer(text):
+    for m in matches:
         words = m.group().split()
         while words and words[0] in _LATIN_NOT_NAMES:
             words = words[1:]
@@ -885,8 +896,9 @@ def _model_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
         entity = canonical_name(series) + name[len(series):]  # 升腾910C is written 昇腾910C
         out.append(_Candidate(m.start(), m.end(), entity, "product", _ORG))
         by_code.setdefault(code.group().strip(), entity)
-    taken = _covered([*lexical, *out])
-    for m in _BARE_MODEL.finditer(text):
+    bare = list(_BARE_MODEL.finditer(text))
+    taken = _covered([*lexical, *out]) if bare else []
+    for m in bare:
         code = m.group()
         letters = re.sub(r"\d", "", code)
         if (code[0].isdigit() and letters in _UNIT_LETTERS) or any(taken[m.start():m.end()]):
