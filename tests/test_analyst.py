@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def fresh_lexicons():
     """Every cache that holds a lexicon, emptied before and after the test."""
-    caches = (entities._lexicon, entities._curated_entries, entities._series_pattern, entities._countries, segment.segmenter,
-              version.extractor_version, analyst._user_words, analyst._alias_rows)
+    caches = (entities._lexicon, entities._curated_entries, entities._series_pattern, entities._countries,
+              segment.segmenter, version.extractor_version, analyst._user_words, analyst._alias_rows)
 
     def clear():
         for c in caches:
