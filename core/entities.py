@@ -893,7 +893,9 @@ def _model_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
         if code is None or not any(ch.isdigit() for ch in code.group()):
             continue
         series = name[:code.start()].strip()
-        entity = canonical_name(series) + name[len(series):]  # 升腾910C is written 昇腾910C
+        canonical = canonical_name(series)
+        # 升腾910C is written 昇腾910C; but 麒麟9020 stays itself, not 麒麟芯片9020.
+        entity = (canonical if len(canonical) == len(series) else series) + name[len(series):]
         out.append(_Candidate(m.start(), m.end(), entity, "product", _ORG))
         by_code.setdefault(code.group().strip(), entity)
     bare = list(_BARE_MODEL.finditer(text))
