@@ -7,19 +7,24 @@ as they stand in the original text.
 
 Recognition runs in order of trust:
 
-1. the curated alias lexicon ``core/data/entities.tsv``, scanned in one pass
-   with an Aho-Corasick automaton;
-2. patterns: a title before a name (商务部长卢特尼克), a name before a verb of
-   saying (金刻羽直言), a name or organisation followed by a romanised form in
-   brackets (孙成昊(Sun Chenghao), 无线宽带联盟(WBA)), an organisation suffix
-   after a sensible prefix of segmenter tokens (美国国防后勤局);
+1. the curated alias lexicon ``core/data/entities.tsv`` (with an analyst's own aliases first, see
+   ``core.analyst``), CLDR territory names and the world-city gazetteer (``core.gazetteer``),
+   scanned in one pass with an Aho-Corasick automaton;
+2. patterns: full legal names (股份有限公司, a place in brackets: 科技(无锡)) whose entity is the
+   short name (华为技术有限公司 → 华为); bylines (《某通讯社驻京记者某某15日北京专电》, 〔编译某某/综合报导〕:
+   outlet = media, reporter = person); capitalised Latin names (Truth Social), one entity with the
+   Chinese name they stand beside in brackets; series words with model codes (昇腾910C); a title
+   before a name (商务部长卢特尼克), a name before a verb of saying (金刻羽直言), a name followed by
+   its romanisation in brackets (孙成昊(Sun Chenghao)), an organisation suffix after a sensible
+   prefix of segmenter tokens (美国国防后勤局, 国家烟草专卖局);
 3. the segmenter's own tags, only where they are trustworthy: organisation
    words (``nt``) ending in an organisation suffix and place words (``ns``)
    ending in 省/市/州/县.
 
-A name found by a pattern is then looked up everywhere else in the article,
-so later bare mentions count too. Overlaps go to the longest match; at equal
-length the more trusted source wins.
+A name found by a pattern is then looked up everywhere else in the article, with the short forms
+it implies (a legal name's short name, a 简称 given in brackets, an outlet without 通讯社), so later
+bare mentions count too. Overlaps go to the longest match; at equal length the more trusted source
+wins. Hard-wrapped lines are rejoined first, so a line break does not cut a name.
 """
 
 from __future__ import annotations
@@ -230,6 +235,11 @@ def _chars(name: str) -> frozenset[str]:
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     words = read_words("entity_surnames.txt")
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+@lru_cache(maxsize=1)
+def _gov_openers() -> frozenset[str]:
+    return read_words("entity_gov_openers.txt")
 
 
 @lru_cache(maxsize=1)
@@ -449,9 +459,9 @@ def _chinese_name_at(text: str, i: int, tokens_at: dict[int, tuple[int, int, str
     breaks = _chars("entity_name_breaks.txt")
     given = 0
     while given < 2 and i + surname + given < len(text):
-        ch = text[i + surname + given]
-        if not _CJK.match(ch) or ch in breaks:
-            break
+        at = i + surname + given
+        if not _CJK.match(text[at]) or text[at] in breaks or (given and _place_at(text, at)):
+            break  # 记者张三台北5日电: 台北 is the dateline's place, not the name's last character
         given += 1
     if given == 0:
         return -1
@@ -460,6 +470,11 @@ def _chinese_name_at(text: str, i: int, tokens_at: dict[int, tuple[int, int, str
     if token and token[1] - token[0] >= 2 and token[3] not in _PERSON_POS:
         return -1
     return i + surname + given
+
+
+def _place_at(text: str, i: int) -> bool:
+    """Whether a place name of two or three characters starts at ``i`` and ends a word there."""
+    return any(entity_type(text[i:i + n]) == "place" for n in (2, 3) if i + n <= len(text))
 
 
 def _foreign_name_at(text: str, i: int) -> int:
@@ -587,8 +602,8 @@ def _organisations(text: str, tokens, lexical: list[_Candidate]) -> list[_Candid
         if suffix is None:
             continue
         kind = suffixes[suffix]
-        if (kind == "government" and len(word) == 2) or word in _stopwords():
-            continue  # 内部, 当局, 总部, 子公司: ordinary words, not names
+        if kind == "government" and len(word) == 2:
+            continue  # 内部, 当局, 总部: ordinary words, not names
         if t_start < len(blocked) and blocked[t_start]:
             continue
         acronym = _BRACKETED.match(text, t_end)
@@ -596,8 +611,8 @@ def _organisations(text: str, tokens, lexical: list[_Candidate]) -> list[_Candid
         evidence = bool(_ACRONYM.fullmatch(latin) or _LATIN_NAME.fullmatch(latin))
         first = _prefix_start(tokens, k, blocked, places, evidence, kind == "commercial")
         prefix = tokens[first:k]
-        if not prefix and len(word) == len(suffix):
-            continue
+        if not prefix and (len(word) == len(suffix) or word in _stopwords()):
+            continue  # 子公司, a bare 委员会: ordinary words, not names
         start = tokens[first][0]
         name = text[start:t_end]
         if not evidence and not _fitting_prefix(prefix, kind, places):
@@ -623,13 +638,14 @@ def _prefix_start(
         joiner = lenient and word in _JOINERS
         if not joiner and (pos_tag not in allowed or not (_CJK.match(word[0]) or _is_ascii_alnum(word[0]))):
             break
-        if start < len(blocked) and any(blocked[start:end]) and (first == k or not lenient_blocked):
+        opener = word in _gov_openers()
+        if start < len(blocked) and any(blocked[start:end]) and (first == k or not lenient_blocked) and not opener:
             break
         if length + len(word) > 14:
             break
         first -= 1
         length += len(word)
-        if (start, end) in places:
+        if (start, end) in places or opener:
             break  # a place opens a name (美国国防后勤局); words before it belong to the sentence
     # A name starts with a noun, not with a verb or a joiner.
     while first < k and (tokens[first][3] in {"v", "vn"} or tokens[first][2] in _JOINERS):
@@ -643,11 +659,12 @@ def _fitting_prefix(prefix, kind: str, places: set[tuple[int, int]]) -> bool:
         not p and (_namelike(word, tag_) or is_known_name(word))
         for (_, _, word, tag_), p in zip(prefix, is_place, strict=True)
     ]
+    opens = bool(prefix) and (is_place[0] or prefix[0][2] in _gov_openers())
     if kind == "commercial":
         return any(namelike)
     if kind == "government":
-        return bool(prefix) and is_place[0] and not all(is_place)
-    return (any(is_place) or any(namelike)) and not all(is_place)
+        return opens and not all(is_place)
+    return (opens or any(is_place) or any(namelike)) and not all(is_place)
 
 
 def _namelike(word: str, pos_tag: str) -> bool:
@@ -668,7 +685,9 @@ def _tagged(tokens) -> list[_Candidate]:
         kind = suffixes.get(suffix or "")
         # 美国公司 is American companies, not a company called 美国 (but 南京大学 is a university).
         generic = kind == "commercial" and entity_type(word[: -len(suffix)]) == "place"
-        if pos_tag == "nt" and kind and kind != "government" and len(word) > 3 and not generic:
+        # A government word counts when a place or an opener starts it (中共中央宣传部, 国家烟草专卖局).
+        governed = kind != "government" or any(word.startswith(w) and len(word) > len(w) + 1 for w in _gov_openers())
+        if pos_tag == "nt" and kind and governed and len(word) > 3 and not generic:
             entity = _legal_entity(word) if kind == "commercial" else word
             out.append(_Candidate(start, end, entity, "media" if kind == "media" else "org", _TAGGED))
         elif pos_tag == "ns" and word.endswith(_PLACE_SUFFIXES):
@@ -697,6 +716,11 @@ _NAME_LIST = r"[\u4e00-\u9fff]{2,4}(?:[、,][\u4e00-\u9fff]{2,4}){0,3}"
 _WIRE_FRAME = re.compile(
     r"《(?P<outlet>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:驻[\u4e00-\u9fff]{1,4}?记者(?P<names>" + _NAME_LIST + r"))?"
     r"\d{1,2}日[\u4e00-\u9fff]{0,4}?(?:专电|专讯|电|讯)》"
+)
+# A wire's dateline at a paragraph's start: 新华社北京5月12日电, 中央社台北12日电.
+_DATELINE_FRAME = re.compile(
+    r"(?:^|(?<=[\n(【〔\[]))(?P<outlet>[\u4e00-\u9fff]{2,6}?(?:通讯社|新闻社|社))"
+    r"(?:记者(?P<names>" + _NAME_LIST + r"))?[\u4e00-\u9fff]{2,4}?(?:\d{1,2}月)?\d{1,2}日(?:电|讯)"
 )
 _REPORTER_FRAME = re.compile(
     r"(?:记者|编译|特派员|撰文|责任编辑|编辑)\s*[:：]?\s*(?P<names>" + _NAME_LIST + r")"
@@ -827,6 +851,10 @@ def _bylines(text: str) -> list[_Candidate]:
         out.append(_Candidate(m.start("outlet"), m.end("outlet"), m.group("outlet"), "media", _TITLE))
         if m.group("names"):
             out.extend(_reporters(text, m.start("names"), m.group("names")))
+    for m in _DATELINE_FRAME.finditer(text):
+        out.append(_Candidate(m.start("outlet"), m.end("outlet"), m.group("outlet"), "media", _TITLE))
+        if m.group("names"):
+            out.extend(_reporters(text, m.start("names"), m.group("names")))
     for m in _REPORTER_FRAME.finditer(text):
         out.extend(_reporters(text, m.start("names"), m.group("names")))
     return out
@@ -837,8 +865,10 @@ def _reporters(text: str, start: int, names: str) -> list[_Candidate]:
     out = []
     for part in re.finditer(r"[^、,]+", names):
         name = part.group()
+        cut = next((i for i in (2, 3) if len(name) > i and entity_type(name[i:]) == "place"), None)
+        name = name[:cut] if cut else name  # 记者张三台北5日电: the place is the dateline's
         if 2 <= len(name) <= 3 and (name[0] in single or name[:2] in double) and name not in _stopwords():
-            out.append(_Candidate(start + part.start(), start + part.end(), name, "person", _TITLE))
+            out.append(_Candidate(start + part.start(), start + part.start() + len(name), name, "person", _TITLE))
     return out
 
 
@@ -862,7 +892,9 @@ def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
         end = start + len(name)
         if start < 0 or any(covered[i] for i in range(start, min(end, len(covered)))):
             continue
-        out.append(_Candidate(start, end, name, "org", _BRACKET))
+        title = _title_pattern().search(text, max(0, start - 8), start)
+        titled = title is not None and text[title.end():start].strip(": ") == ""
+        out.append(_Candidate(start, end, name, "person" if titled else "org", _BRACKET))  # 分析师Ann Lee
     return out
 
 

@@ -309,3 +309,19 @@ def test_hard_wrapped_line_does_not_cut_a_name():
     found = extract_entities(line + "\n\n技术有限公司等。")
     org = next(m for m in found if m.entity == "北京星河微电子")
     assert org.surface == "北京星河微电子技术有限公司"
+
+
+def test_wire_dateline_gives_outlet_and_reporter_without_the_place():
+    found = [(m.entity, m.type) for m in extract_entities("（東方社記者張小明高雄5日電）港口貨量回升")]
+    assert found == [("东方社", "media"), ("张小明", "person"), ("高雄", "place")]
+    assert names("南方通讯社广州3月2日电 港口货量回升")[:2] == ["南方通讯社", "广州"]
+
+
+def test_government_bodies_open_with_a_state_word():
+    assert names("國家煙草專賣局與國務院反壟斷委員會表示") == ["国家烟草专卖局", "国务院反垄断委员会"]
+    assert names("该委员会表示，其子公司") == []
+
+
+def test_latin_name_after_a_title_is_a_person():
+    found = [(m.entity, m.type) for m in extract_entities("分析師Anna Berg說，Nordic Ore Partners不同意")]
+    assert found == [("Anna Berg", "person"), ("Nordic Ore Partners", "org")]
