@@ -320,6 +320,7 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     found = [
         *_legal_names(text, tokens, lexical),
         *_bylines(text),
+        *_titled_outlets(text),
         *_latin_names(text, lexical),
         *_model_names(text, lexical),
         *_bracketed_names(text, lexical),
@@ -664,6 +665,8 @@ def _fitting_prefix(prefix, kind: str, places: set[tuple[int, int]]) -> bool:
         return any(namelike)
     if kind == "government":
         return opens and not all(is_place)
+    if kind == "media":
+        return opens or any(is_place) or any(namelike)
     return (opens or any(is_place) or any(namelike)) and not all(is_place)
 
 
@@ -679,10 +682,15 @@ def _tagged(tokens) -> list[_Candidate]:
     suffixes = _org_suffixes()
     out = []
     for start, end, word, pos_tag in tokens:
-        if pos_tag not in ("nt", "ns") or len(word) < 3 or not _CJK.match(word[0]):
+        if pos_tag not in ("nt", "ns", "nz") or len(word) < 3 or not _CJK.match(word[0]):
             continue
         suffix = next((s for s in sorted(suffixes, key=len, reverse=True) if word.endswith(s)), None)
         kind = suffixes.get(suffix or "")
+        if pos_tag == "nz":
+            # An outlet the segmenter knows as a word: a place and a media suffix (中国日报).
+            if kind == "media" and entity_type(word[: -len(suffix)]) == "place":
+                out.append(_Candidate(start, end, word, "media", _TAGGED))
+            continue
         # 美国公司 is American companies, not a company called 美国 (but 南京大学 is a university).
         generic = kind == "commercial" and entity_type(word[: -len(suffix)]) == "place"
         # A government word counts when a place or an opener starts it (中共中央宣传部, 国家烟草专卖局).
@@ -721,6 +729,10 @@ _WIRE_FRAME = re.compile(
 _DATELINE_FRAME = re.compile(
     r"(?:^|(?<=[\n(【〔\[]))(?P<outlet>[\u4e00-\u9fff]{2,6}?(?:通讯社|新闻社|社))"
     r"(?:记者(?P<names>" + _NAME_LIST + r"))?[\u4e00-\u9fff]{2,4}?(?:\d{1,2}月)?\d{1,2}日(?:电|讯)"
+)
+_TITLED_OUTLET = re.compile(
+    r"(?:据|根据|引述|援引|接受|美国|英国|日本|德国|法国)《(?P<name>[^《》\n]{2,20})》(?:\([^()\n]{1,30}\))?"
+    r"(?:报导|报道|引述|指出|称|披露|分析|专访|获悉|取得|看到|的报导|的报道|的一篇)"
 )
 _REPORTER_FRAME = re.compile(
     r"(?:记者|编译|特派员|撰文|责任编辑|编辑)\s*[:：]?\s*(?P<names>" + _NAME_LIST + r")"
@@ -860,6 +872,21 @@ def _bylines(text: str) -> list[_Candidate]:
     return out
 
 
+def _titled_outlets(text: str) -> list[_Candidate]:
+    """An outlet named in 《》 as a source: 据《南方周报》报道, 引述《The Information》指出.
+
+    A document (《报告》, 《条例》, 《声明》) is not an outlet: see ``core/data/entity_documents.txt``.
+    """
+    out = []
+    documents = tuple(read_words("entity_documents.txt"))
+    for m in _TITLED_OUTLET.finditer(text):
+        name = m.group("name").strip()
+        if name.endswith(documents) or name in _stopwords() or len(name) < 2:
+            continue
+        out.append(_Candidate(m.start("name"), m.start("name") + len(name), name, "media", _TITLE))
+    return out
+
+
 def _reporters(text: str, start: int, names: str) -> list[_Candidate]:
     single, double = _surnames()
     out = []
@@ -894,7 +921,8 @@ def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
             continue
         title = _title_pattern().search(text, max(0, start - 8), start)
         titled = title is not None and text[title.end():start].strip(": ") == ""
-        out.append(_Candidate(start, end, name, "person" if titled else "org", _BRACKET))  # 分析师Ann Lee
+        kind = "person" if titled else "media" if text[start - 1:start] == "《" else "org"  # 分析师Ann Lee
+        out.append(_Candidate(start, end, name, kind, _BRACKET))
     return out
 
 

@@ -325,3 +325,13 @@ def test_government_bodies_open_with_a_state_word():
 def test_latin_name_after_a_title_is_a_person():
     found = [(m.entity, m.type) for m in extract_entities("分析師Anna Berg說，Nordic Ore Partners不同意")]
     assert found == [("Anna Berg", "person"), ("Nordic Ore Partners", "org")]
+
+
+def test_outlets_named_as_sources_in_title_brackets():
+    found = [(m.entity, m.type) for m in extract_entities("據《南海週報》報導，引述《The Ledger》指出")]
+    assert found == [("南海周报", "media"), ("The Ledger", "media")]
+    assert names("根據《出口管制條例》規定，據《年度報告》指出") == []  # documents, not outlets
+
+
+def test_a_place_alone_may_open_an_outlet_name():
+    assert names("瑞典之聲與芬蘭日報") == ["瑞典之声", "芬兰日报"]
