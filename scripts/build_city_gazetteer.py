@@ -8,8 +8,9 @@ with at least ``--min-population`` inhabitants and a Chinese name (a two-charact
 an ordinary word or a piece of a foreign name too, only when jieba's dictionary tags it as a place
 or, unknown to it, the city has a million inhabitants); the canonical name is the Simplified one, the
 Traditional forms are aliases. A name jieba's dictionary knows as a common word (淡水, 富士, 万象:
-any tag but a place or name tag) is left out; ``core/data/entity_stopwords.txt``, read at load time,
-removes any other that turns out to be an ordinary word, so a rebuild never brings it back.
+any tag but a place, name or, from three characters, proper-noun tag) is left out;
+``core/data/entity_stopwords.txt``, read at load time, removes any other that turns out to be an
+ordinary word, so a rebuild never brings it back.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def jieba_tags() -> dict[str, str]:
 
 def _kept_name(name: str, population: int, tags: dict[str, str]) -> bool:
     tag = tags.get(name)
-    if tag is not None and tag not in _NAME_TAGS:
-        return False
+    if tag is not None and tag not in _NAME_TAGS and not (tag == "nz" and len(name) > 2):
+        return False  # 淡水, 富士: a common word; 法兰克福 (nz, a proper noun) stays
     return len(name) > 2 or tag == "ns" or (tag is None and population >= 1_000_000)
 
 
@@ -65,11 +66,14 @@ def city_rows(min_population: int) -> list[tuple[str, list[str]]]:
             continue
         names = [n for n in city.get("alternatenames", []) if _HAN.fullmatch(n)
                  and _kept_name(n, city["population"], tags)]
-        simplified = [n for n in names if to_simplified(n) == n]
-        if not simplified:
+        if not names:
             continue
-        canonical = simplified[0]
-        forms = list(dict.fromkeys(n for n in names if to_simplified(n) in simplified and n not in seen))
+        simplified = list(dict.fromkeys(to_simplified(n) for n in names))
+        # The mainland name: one jieba knows as a place (雅加达, not the old 勿礁维) or at all
+        # (伊斯坦布尔, not Taiwan's 伊斯坦堡), else the most written.
+        canonical = max(simplified, key=lambda n: (tags.get(n) == "ns", n in tags,
+                                                   sum(to_simplified(x) == n for x in names), -simplified.index(n)))
+        forms = [n for n in dict.fromkeys([canonical, *simplified, *names]) if n not in seen]
         if canonical in seen:
             continue
         seen.update(forms)
