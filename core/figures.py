@@ -130,11 +130,14 @@ _SCALE_RE = re.compile(rf" ?({_alternation(_SCALES)})")
 _EN_SCALE_RE = re.compile(rf" ?({_alternation(_EN_SCALES)})(?![A-Za-z])", re.I)
 _UNIT_RE = re.compile(rf" ?({_alternation(s for s, u in _UNITS.items() if u.kind != 'prefix')})")
 _PREFIX_RE = re.compile(rf"({_alternation(_PREFIX_UNITS)}) ?\Z")
-_FRACTION_RE = re.compile(rf"(百|千|万|{_CN_NUMBER}|\d+)分之({_CN_NUMBER}|百|{_AR_NUMBER})([kK](?![A-Za-z]))?")
-_DENOMINATORS = {"百": 100.0, "千": 1000.0, "万": 10000.0}
+_DENOMINATORS = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "万万": 1e8, "亿": 1e8}
+_FRACTION_RE = re.compile(
+    rf"({_alternation(_DENOMINATORS)}|{_CN_NUMBER}|\d+)分之({_CN_NUMBER}|百|{_AR_NUMBER})([kK](?![A-Za-z]))?"
+)
 # A discount names the share of the price paid: 七五折 = 75 %, 9.9折 = 99 %, 对折 = 50 %. Not 转折, 折合, 折旧.
 _DISCOUNT_RE = re.compile(
-    rf"(?<![\d.{_CN_DIGIT_CLASS}十百千万亿转曲骨周波挫])(对|[一二三四五六七八九]{{1,2}}|\d(?:\.\d)?)折"
+    rf"(?<![\d.{_CN_DIGIT_CLASS}十百千万亿转曲骨周波挫])"
+    r"(对|半|[一二三四五六七八九两](?:点[一二三四五六七八九]|[一二三四五六七八九])?|\d{1,2}(?:\.\d)?)折"
     r"(?![合算旧叠射腾服返现扣价])"
 )
 # 半成 = 5 %; 半成品 is a half-finished product.
@@ -750,12 +753,14 @@ def _fraction_quantity(text: str, m: re.Match) -> _Quantity | None:
 
 
 def _discount_value(paid: str) -> float:
-    """The share of the price paid, in %: 对 → 50, 七 → 70, 七五 → 75, 9.9 → 99."""
-    if paid == "对":
+    """The share of the price paid, in %: 对 → 50, 七 → 70, 七五 → 75, 三点一 → 31, 9.9 → 99, 75 → 75."""
+    if paid in ("对", "半"):
         return 50.0
+    if paid.isdigit() and len(paid) == 2:
+        return float(paid)
     if paid[0].isdigit():
         return float(paid) * 10
-    digits = [_CN_DIGITS[c] for c in paid]
+    digits = [_CN_DIGITS[c] for c in paid if c != "点"]
     return float(digits[0] * 10 + (digits[1] if len(digits) > 1 else 0))
 
 
