@@ -33,6 +33,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import ahocorasick
 
@@ -395,9 +396,13 @@ def count_entities(mentions: list[EntityMention]) -> list[EntityCount]:
 
 def _tokens(text: str) -> list[tuple[int, int, str, str]]:
     """Segmenter tokens as (start, end, word, tag) in ``text``."""
+    tagged = tag(text)
+    if sum(len(word) for word, _ in tagged) == len(text):  # the usual case: the words tile the text
+        ends = list(accumulate(len(word) for word, _ in tagged))
+        return [(end - len(word), end, word, pos_tag) for (word, pos_tag), end in zip(tagged, ends, strict=True)]
     out = []
     pos = 0
-    for word, pos_tag in tag(text):
+    for word, pos_tag in tagged:
         start = pos if text.startswith(word, pos) else text.find(word, pos)
         if start < 0:
             continue
