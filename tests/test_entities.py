@@ -270,8 +270,8 @@ def test_reporter_bylines_name_people():
 
 
 def test_capitalised_latin_names_in_chinese_text():
-    text = "分析師Maria Lopez說，據Ocean Minerals Group和The Register披露"
-    assert names(text) == ["Maria Lopez", "Ocean Minerals Group", "The Register"]
+    text = "分析師Maria Lopez說，據Ocean Minerals Group和The Register披露，券商Harlow Finch & Co估計"
+    assert names(text) == ["Maria Lopez", "Ocean Minerals Group", "The Register", "Harlow Finch & Co"]
     assert names("行政令（Executive Order）生效") == []  # a gloss of a word, not a name
 
 
