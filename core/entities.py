@@ -797,6 +797,8 @@ def _legal_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidat
         first = _name_start(tokens, k, places)
         if first > k:
             continue
+        if not _names_a_firm(tokens[first:k + 1], places):
+            continue
         start = tokens[first][0]
         name = text[start:head_end]
         if first < k and (tokens[first][0], tokens[first][1]) in places and _is_country(tokens[first][2]):
@@ -804,6 +806,23 @@ def _legal_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidat
         if len(legal_core(name)) >= 2 and _plausible(name.replace("(", "").replace(")", "")):
             out.append(_Candidate(start, head_end, _legal_entity(name), "org", _ORG))
     return out
+
+
+# Tags the segmenter gives to names (吉姆 nrt, 吉存 nr, 复旦 nz), not to common words.
+_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "eng", "x"})
+
+
+def _names_a_firm(body, places: set[tuple[int, int]]) -> bool:
+    """Whether the words before a legal tail name a firm: a name among them, or several words ending
+    in other than an organisation word (光源半导体科技(苏州)). Not 美国公司(纽约), 科技公司(北京), 科技有限公司.
+    """
+    suffixes = tuple(_org_suffixes())
+    words = [t for t in body if (t[0], t[1]) not in places]
+    named = any(
+        (tag_ in _NAME_TAGS and len(word) >= 2 and not word.endswith(suffixes)) or is_known_name(word)
+        for _, _, word, tag_ in words
+    )
+    return named or (len(words) >= 2 and not words[-1][2].endswith(suffixes))
 
 
 @lru_cache(maxsize=1)

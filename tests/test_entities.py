@@ -335,3 +335,8 @@ def test_outlets_named_as_sources_in_title_brackets():
 
 def test_a_place_alone_may_open_an_outlet_name():
     assert names("瑞典之聲與芬蘭日報") == ["瑞典之声", "芬兰日报"]
+
+
+def test_common_words_before_a_legal_tail_are_no_firm():
+    text = "不少美國公司（紐約）與這家工廠（上海）、科技公司（北京）以及中國科技有限公司"
+    assert [m.type for m in extract_entities(text)] == ["place"] * 5
