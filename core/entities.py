@@ -479,8 +479,8 @@ def _chinese_name_at(text: str, i: int, tokens_at: dict[int, tuple[int, int, str
 
 
 def _place_at(text: str, i: int) -> bool:
-    """Whether a place name of two or three characters starts at ``i`` and ends a word there."""
-    return any(entity_type(text[i:i + n]) == "place" for n in (2, 3) if i + n <= len(text))
+    """Whether a place name of two to four characters starts at ``i``."""
+    return any(entity_type(text[i:i + n]) == "place" for n in (2, 3, 4) if i + n <= len(text))
 
 
 def _foreign_name_at(text: str, i: int) -> int:
@@ -733,7 +733,7 @@ _WIRE_FRAME = re.compile(
 # A wire's dateline at a paragraph's start: 新华社北京5月12日电, 中央社台北12日电.
 _DATELINE_FRAME = re.compile(
     r"(?:^|(?<=[\n(【〔\[]))(?P<outlet>[\u4e00-\u9fff]{2,6}?(?:通讯社|新闻社|社))"
-    r"(?:记者(?P<names>" + _NAME_LIST + r"))?[\u4e00-\u9fff]{2,4}?(?:\d{1,2}月)?\d{1,2}日(?:电|讯)"
+    r"(?:记者(?P<names>" + _NAME_LIST + r"))?[\u4e00-\u9fff]{2,4}?(?:\d{1,2}月)?\d{1,2}日(?:专电|专讯|电|讯)"
 )
 _TITLED_OUTLET = re.compile(
     r"(?:据|根据|引述|援引|接受|美国|英国|日本|德国|法国)《(?P<name>[^《》\n]{2,20})》(?:\([^()\n]{1,30}\))?"
@@ -916,8 +916,9 @@ def _reporters(text: str, start: int, names: str) -> list[_Candidate]:
     out = []
     for part in re.finditer(r"[^、,]+", names):
         name = part.group()
-        cut = next((i for i in (2, 3) if len(name) > i and entity_type(name[i:]) == "place"), None)
-        name = name[:cut] if cut else name  # 记者张三台北5日电: the place is the dateline's
+        at = start + part.start()
+        cut = next((n for n in (2, 3) if _place_at(text, at + n)), None)
+        name = name[:cut] if cut else name  # 记者张三华盛顿5日专电: the place is the dateline's
         if 2 <= len(name) <= 3 and (name[0] in single or name[:2] in double) and name not in _stopwords():
             out.append(_Candidate(start + part.start(), start + part.start() + len(name), name, "person", _TITLE))
     return out

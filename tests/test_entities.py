@@ -315,6 +315,7 @@ def test_wire_dateline_gives_outlet_and_reporter_without_the_place():
     found = [(m.entity, m.type) for m in extract_entities("（東方社記者張小明高雄5日電）港口貨量回升")]
     assert found == [("东方社", "media"), ("张小明", "person"), ("高雄", "place")]
     assert names("南方通讯社广州3月2日电 港口货量回升")[:2] == ["南方通讯社", "广州"]
+    assert names("（北方社記者周文博華盛頓5日專電）")[:2] == ["北方社", "周文博"]
 
 
 def test_government_bodies_open_with_a_state_word():
