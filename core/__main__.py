@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--engine", choices=("local", "dask"), default="local",
                          help="run per-article extraction here (local) or on a Dask cluster")
     extract.add_argument("--scheduler", help="Dask scheduler address (default: a local cluster)")
+    extract.add_argument("--userdict", type=Path, help="your jieba user dictionary: 'word [frequency] [tag]' a line")
+    extract.add_argument("--aliases", type=Path, help="your entities: 'name<TAB>type<TAB>alias|alias' a line")
     fetch = commands.add_parser("fetch", help="fetch pages (links, feeds) into a corpus folder")
     fetch.add_argument("urls", nargs="*", help="links of article pages")
     fetch.add_argument("--feed", action="append", default=[], help="an RSS or Atom feed whose articles to fetch")
@@ -101,7 +103,27 @@ def _fetched_paths(paths: list[str], cache_dir: str) -> list[str]:
     return [p for p in paths if not is_url(p)] + [str(path) for path in saved]
 
 
+def use_analyst_files(args: argparse.Namespace) -> str | None:
+    """Put --userdict/--aliases where extraction (and its workers) read them; an error message, or None."""
+    from core import analyst
+
+    for path, env, read in ((args.userdict, analyst.USERDICT_ENV, analyst.user_words),
+                            (args.aliases, analyst.ALIASES_ENV, analyst.alias_rows)):
+        if path is None:
+            continue
+        try:
+            read(str(path))
+        except analyst.AnalystFileError as exc:
+            return str(exc)
+        os.environ[env] = str(path.resolve())
+    return None
+
+
 def run_extract(args: argparse.Namespace) -> int:
+    problem = use_analyst_files(args)
+    if problem:
+        print(f"cannot use {problem}", file=sys.stderr)
+        return 1
     corpus = load_corpus(_fetched_paths(args.paths, args.cache_dir))
     for problem in corpus.problems:
         # A manifest notice skips no article (a repeated row, a date that is not one): say so.

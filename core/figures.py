@@ -130,7 +130,23 @@ _SCALE_RE = re.compile(rf" ?({_alternation(_SCALES)})")
 _EN_SCALE_RE = re.compile(rf" ?({_alternation(_EN_SCALES)})(?![A-Za-z])", re.I)
 _UNIT_RE = re.compile(rf" ?({_alternation(s for s, u in _UNITS.items() if u.kind != 'prefix')})")
 _PREFIX_RE = re.compile(rf"({_alternation(_PREFIX_UNITS)}) ?\Z")
-_FRACTION_RE = re.compile(rf"(百|千|万|{_CN_NUMBER}|\d+)分之({_CN_NUMBER}|百|\d+(?:\.\d+)?)")
+_DENOMINATORS = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "万万": 1e8, "亿": 1e8}
+_FRACTION_RE = re.compile(
+    rf"({_alternation(_DENOMINATORS)}|{_CN_NUMBER}|\d+)分之({_CN_NUMBER}|百|{_AR_NUMBER})([kK](?![A-Za-z]))?"
+)
+# A discount names the share of the price paid: 七五折 = 75 %, 9.9折 = 99 %, 对折 = 50 %. Not 转折, 折合, 折旧.
+_DISCOUNT_RE = re.compile(
+    rf"(?<![\d.{_CN_DIGIT_CLASS}十百千万亿转曲骨周波挫])"
+    r"(对|半|[一二三四五六七八九两](?:点[一二三四五六七八九]|[一二三四五六七八九])?|\d{1,2}(?:\.\d)?)折"
+    r"(?![合算旧叠射腾服返现扣价])"
+)
+# 半成 = 5 %; 半成品 is a half-finished product.
+_HALF_TENTH_RE = re.compile(rf"(?<![\d{_CN_DIGIT_CLASS}十百千])半成(?!品)")
+# A sign before a number: -22.2%, 负3.9% (not 正负3%, nor the dash of ——).
+_NEGATIVE_BEFORE = re.compile(r"(?:(?<![-A-Za-z0-9%)])-|(?<!正)负) ?\Z")
+# 两 counts before classifiers of listed things (两家企业, 两种材料, 两项措施); before 个, 位, 大, 国
+# it mostly names a definite pair (两位部长, 两大诉求, 两国), which is no figure.
+_TWO_COUNTS = frozenset("家种项类款批条件座艘架台颗次轮所")
 # 万亿人民币: a scale word standing for "one" of it, in front of a currency; 数亿/上亿 are vague.
 _BARE_SCALE_RE = re.compile(
     rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿数几上多余])(万亿|千亿|百亿|亿)(?= ?(?:{_alternation(_CURRENCIES)}))"
@@ -654,6 +670,8 @@ def _find_quantities(text: str, blocked: bytearray, separator_ok: _SeparatorChec
     consumed = 0
     candidates = sorted(
         [(m.start(), "fraction", m) for m in _FRACTION_RE.finditer(text)]
+        + [(m.start(), "discount", m) for m in _DISCOUNT_RE.finditer(text)]
+        + [(m.start(), "half", m) for m in _HALF_TENTH_RE.finditer(text)]
         + [(m.start(), "scale", m) for m in _BARE_SCALE_RE.finditer(text)]
         + [(m.start(), "number", m) for m in _numbers(text)],
         key=lambda c: c[0],
@@ -664,6 +682,8 @@ def _find_quantities(text: str, blocked: bytearray, separator_ok: _SeparatorChec
         try:
             if kind == "fraction":
                 q = _fraction_quantity(text, m)
+            elif kind in ("discount", "half"):
+                q = _share_quantity(text, m, _discount_value(m.group(1)) if kind == "discount" else 5.0)
             elif kind == "scale":
                 q = _bare_scale_quantity(text, m)
             else:
@@ -717,11 +737,35 @@ def _qualifier_after(text: str, pos: int) -> str:
 
 
 def _fraction_quantity(text: str, m: re.Match) -> _Quantity | None:
-    """百分之七十八 → 78 %, 三分之一 → 33.33 %; None for a zero denominator (0分之5)."""
-    denominator = parse_number(m.group(1))
+    """百分之七十八 → 78 %, 三分之一 → 33.33 %, 万分之三 → 0.03 %, 百分之3.2k → 3200 %.
+
+    None for a zero denominator (0分之5).
+    """
+    denominator = _DENOMINATORS.get(m.group(1)) or parse_number(m.group(1))
     if not denominator:
         return None
-    value = round(parse_number(m.group(2)) / denominator * 100, 2)
+    numerator = parse_number(m.group(2)) * (1000 if m.group(3) else 1)
+    share = numerator / denominator * 100
+    value = round(share, 2 if share >= 1 else 4)  # 万分之三 is 0.03 %, not 0
+    qualifier, lead = _qualifier_before(text, m.start())
+    qualifier = qualifier or _qualifier_after(text, m.end()) or "exact"
+    return _Quantity(m.start(), m.end(), lead, value, None, "%", "percent", "", qualifier)
+
+
+def _discount_value(paid: str) -> float:
+    """The share of the price paid, in %: 对 → 50, 七 → 70, 七五 → 75, 三点一 → 31, 9.9 → 99, 75 → 75."""
+    if paid in ("对", "半"):
+        return 50.0
+    if paid.isdigit() and len(paid) == 2:
+        return float(paid)
+    if paid[0].isdigit():
+        return float(paid) * 10
+    digits = [_CN_DIGITS[c] for c in paid if c != "点"]
+    return float(digits[0] * 10 + (digits[1] if len(digits) > 1 else 0))
+
+
+def _share_quantity(text: str, m: re.Match, value: float) -> _Quantity:
+    """A percentage written as a word: 七五折, 半成."""
     qualifier, lead = _qualifier_before(text, m.start())
     qualifier = qualifier or _qualifier_after(text, m.end()) or "exact"
     return _Quantity(m.start(), m.end(), lead, value, None, "%", "percent", "", qualifier)
@@ -768,9 +812,24 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
     unit = _UNITS[surface]
     if surface == "大" and scaled:  # 6亿大关: 大 belongs to the next word
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
+    if surface == "成":
+        tenths, unit_end = _tenths_after(text, unit_m.end())
+        return _Amount(start, unit_end, (value + tenths) * unit.factor, unit, surface, scale, scaled, over, numeral)
     return _Amount(
         start, unit_m.end(), value * unit.factor, unit, surface, scale, scaled, over or "多" in surface, numeral
     )
+
+
+def _tenths_after(text: str, pos: int) -> tuple[float, int]:
+    """The tenth of a 成 written after it: 三成半 → 0.5, 七成六 → 0.6 (not 七成六家: that is a count)."""
+    ch = text[pos:pos + 1]
+    if ch == "半":
+        return 0.5, pos + 1
+    if ch and ch in _CN_DIGITS and ch not in "〇零两":
+        after = text[pos + 1:pos + 2]
+        if not (after and (after in _CN_DIGIT_CLASS or after in "十百千万亿" or _UNIT_RE.match(text, pos + 1))):
+            return _CN_DIGITS[ch] / 10, pos + 1
+    return 0.0, pos
 
 
 def _valid_unit(text: str, pos: int) -> re.Match | None:
@@ -846,11 +905,25 @@ def _number_quantity(
     ):
         return None  # iPhone 16, Mate 60 台
     if amount.numeral in ("一", "两") and not amount.scaled and value_high is None:
-        if unit.kind == "count" or (amount.numeral == "一" and unit.kind == "duration" and qualifier in ("", "exact")):
+        if _is_article_or_pair(text, m, amount, unit, qualifier):
             return None  # 一个/两国: an article or "both", not a count; 上一年 is a date
     qualifier = qualifier or ("over" if amount.over else "") or _qualifier_after(text, end) or "exact"
-    return _Quantity(m.start() if not prefix else prefix.start(), end, lead, value, value_high, unit.code,
-                     unit.kind, classifier, qualifier)
+    start = m.start() if not prefix else prefix.start()
+    sign = _NEGATIVE_BEFORE.search(text, max(0, start - 3), start) if value_high is None and not prefix else None
+    if sign:
+        value, start, lead = -value, sign.start(), min(lead, sign.start())
+    return _Quantity(start, end, lead, value, value_high, unit.code, unit.kind, classifier, qualifier)
+
+
+def _is_article_or_pair(text: str, m: re.Match, amount: _Amount, unit: _Unit, qualifier: str) -> bool:
+    """一家 (a firm), 两国 (both countries), 上一年: no count. 各一家 (one each), 两家, 两项, 一年期 are."""
+    if amount.numeral == "两":
+        return unit.kind == "count" and amount.surface not in _TWO_COUNTS
+    if text[m.start() - 1:m.start()] == "各":
+        return False
+    if unit.kind == "duration" and text[amount.end:amount.end + 1] == "期":
+        return False  # 一年期: a one-year term
+    return unit.kind == "count" or (unit.kind == "duration" and qualifier in ("", "exact"))
 
 
 def _paragraph_currency(text: str, pos: int) -> _Unit | None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import rjieba
 
+from core import analyst
 from core.lexicon import read_rows
 
 # A frequency high enough that a dictionary word wins over the split jieba would make.
@@ -29,6 +30,9 @@ def user_words() -> list[tuple[str, str]]:
         tag = _ENTITY_TAGS.get(row[1] if len(row) > 1 else "", "nz")
         names = [row[0], *(a for a in (row[2].split("|") if len(row) > 2 else []) if a)]
         words.extend((name, tag) for name in names)
+    words.extend(analyst.user_words())
+    for canonical, kind, aliases in analyst.alias_rows():
+        words.extend((name, _ENTITY_TAGS[kind]) for name in (canonical, *aliases))
     return words
 
 

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+from core import analyst
 from core.lexicon import DATA_DIR
 
 CORE_DIR = Path(__file__).parent
@@ -32,6 +33,7 @@ STALE_TEMP_SECONDS = 600
 # The modules whose code decides what extraction produces.
 EXTRACTION_MODULES = (
     "corpus", "webpage", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
+    "analyst", "gazetteer",
 )
 
 
@@ -40,6 +42,7 @@ def extractor_version(*extra_modules: str) -> str:
     """Hash of the extraction modules (plus ``extra_modules``) and every file in ``core/data``."""
     digest = hashlib.sha256()
     files = [CORE_DIR / f"{name}.py" for name in (*EXTRACTION_MODULES, *extra_modules)] + sorted(DATA_DIR.glob("*"))
+    files += analyst.files()  # an analyst's lexicon changes answers like ours does
     for path in files:
         if path.is_file():
             digest.update(path.name.encode())

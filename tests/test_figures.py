@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -27,6 +29,32 @@ def only(text: str, published: str | None = None) -> Figure:
     figures = extract_figures(text, published)
     assert len(figures) == 1, figures
     return figures[0]
+
+
+# ---------------------------------------------------------------- spec cases
+
+SPEC = json.loads((Path(__file__).parent / "specs" / "figures.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", SPEC["cases"], ids=[c["name"] for c in SPEC["cases"]])
+def test_spec(case):
+    found = extract_figures(case["text"], case.get("published"))
+    expected = case["figures"]
+    assert [f.text for f in found] == [f["text"] for f in expected]
+    for figure, want in zip(found, expected, strict=True):
+        got = {key: getattr(figure, key) for key in want}
+        assert _close(got, want), (got, want)
+
+
+def _close(got: dict, want: dict) -> bool:
+    """Fields equal, numbers to a relative 1e-6."""
+    for key, value in want.items():
+        if isinstance(value, int | float) and got[key] is not None:
+            if abs(got[key] - value) > 1e-6 * max(1.0, abs(value)):
+                return False
+        elif got[key] != value:
+            return False
+    return True
 
 
 # ---------------------------------------------------------------- API
@@ -70,40 +98,6 @@ def test_fullwidth_digits():
     assert quantities("自给率达３８％，营收增长１２．５％。") == [
         ("３８％", 38, None, "%"), ("１２．５％", 12.5, None, "%"),
     ]
-
-
-def test_chinese_numeral_with_scale():
-    assert quantities("该法案拨款五百亿美元。") == [("五百亿美元", 5e10, None, "USD")]
-
-
-def test_chinese_numeral_with_decimal_point():
-    assert quantities("营收一百二十点五亿元。") == [("一百二十点五亿元", 1.205e10, None, "CNY")]
-
-
-def test_bare_scale_word_is_a_count():
-    assert quantities("14亿人口的市场。") == [("14亿人", 1.4e9, None, "count")]
-    assert quantities("进出口总额17.94万亿。") == [("17.94万亿", 1.794e13, None, "count")]
-
-
-def test_scale_word_alone_before_a_currency_is_one_of_it():
-    figure = only("芯片出口额已突破万亿人民币。")
-    assert (figure.text, figure.value, figure.unit, figure.qualifier) == ("万亿人民币", 1e12, "CNY", "over")
-
-
-# ---------------------------------------------------------------- percentages
-
-
-def test_cheng_is_tens_of_percent():
-    assert quantities("高通约六成营收来自中国,英伟达约两成。") == [("六成", 60, None, "%"), ("两成", 20, None, "%")]
-
-
-def test_fenzhi_percent():
-    assert quantities("自给率达百分之七十八。") == [("百分之七十八", 78, None, "%")]
-    assert quantities("约三分之一的企业亏损。") == [("三分之一", 33.33, None, "%")]
-
-
-def test_percentage_points():
-    assert quantities("利润率下降5个百分点。") == [("5个百分点", 5, None, "pp")]
 
 
 # ---------------------------------------------------------------- units
