@@ -65,8 +65,12 @@ REMOVED_COLUMNS = ["file", "article_id", "source", "kind", "text", "start", "end
 MENTION_COLUMNS = ["file", "article_id", "source", "entity", "type", "surface", "start", "end"]
 CONTEXT_COLUMNS = ["file", "article_id", "source", "measure", "scope", "sentence", "start", "end"]
 TERM_COUNT_COLUMNS = ["file", "article_id", "source", "term", "count"]
-# Per-article tables as cached: their own columns, keyed by content hash.
-RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context")
+CAP_COLUMNS = ["kept", "unread_in_sentences", "unread_in_article"]
+# Per-article tables as cached: their own columns, keyed by content hash ("caps": what the figure cap cut).
+RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context", "caps")
+# Figures one article may yield, and one sentence: a real article has tens, a sentence a handful.
+FIGURE_CAP_PER_ARTICLE = 5000
+FIGURE_CAP_PER_SENTENCE = 200
 KEY_COLUMNS = ["file", "article_id", "source"]
 
 # The layout of cache files: part of what each file records, bumped when the layout changes.
@@ -93,6 +97,7 @@ class ArticleResult:
     mentions: list[dict] = field(default_factory=list)
     term_counts: dict[str, int] = field(default_factory=dict)
     context: list[dict] = field(default_factory=list)
+    caps: list[dict] = field(default_factory=list)
 
     def rows(self, table: str) -> list[dict]:
         """The rows of one table (term counts as ``term``/``count`` rows)."""
@@ -118,6 +123,8 @@ class Extraction:
     texts: dict[str, str]
     cache_hits: int = 0
     extracted: int = 0
+    # Said while extracting (a figure cap reached); also among ``problems``, which the dashboard lists.
+    notices: list[LoadProblem] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables the command line writes, by file stem."""
@@ -127,6 +134,14 @@ class Extraction:
         }
 
 
+class ArticleRefused(Exception):
+    """An article that extraction gave up on (see :mod:`core.sandbox`): it becomes a problem, the rest go on."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file, self.reason = file, reason
+
+
 def extract_article(article: Article) -> ArticleResult:
     """Extract one article's figures, dates, entity mentions, term counts and measure context."""
     from core import claims, entities, figures, terms
@@ -134,14 +149,22 @@ def extract_article(article: Article) -> ArticleResult:
 
     body = article.body()
     mapped = body.then(normalize(body.text))
-    found, dates = figures.extract_figures_and_dates_mapped(mapped, article.published or None)
+    cap = figures.FigureCap(FIGURE_CAP_PER_ARTICLE, FIGURE_CAP_PER_SENTENCE)
+    found, dates, count = figures.extract_figures_and_dates_capped(mapped, article.published or None, cap)
     return ArticleResult(
         figures=[dict(vars(f)) for f in found],
         dates=[dict(vars(d)) for d in dates],
         mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
         term_counts=dict(terms.term_counts(mapped.text)),
         context=claims.qualitative_mentions(mapped),
+        caps=[dict(vars(count))] if count.unread_in_sentences or count.unread_in_article else [],
     )
+
+
+def cap_notice(kept: int, unread_in_sentences: int, unread_in_article: int) -> str:
+    """What the figure cap left out of one article, as a load notice says it."""
+    return (f"figures capped: the first {kept:,} kept, {unread_in_sentences + unread_in_article:,} more numbers "
+            f"not read (at most {FIGURE_CAP_PER_SENTENCE:,} figures a sentence, {FIGURE_CAP_PER_ARTICLE:,} an article)")
 
 
 def result_tables(results: Sequence[tuple[str, ArticleResult]]) -> dict[str, pd.DataFrame]:
@@ -499,11 +522,14 @@ def extract_corpus(
     progress: ProgressFn | None = None,
     corpus: Corpus | None = None,
     write_cache: bool = True,
+    extract: Callable[[Article], ArticleResult] = extract_article,
 ) -> Extraction:
     """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache.
 
     With ``write_cache=False`` the cache is read but nothing new is stored (a dashboard session's
-    uploads must not outlive the session).
+    uploads must not outlive the session). ``extract`` is the per-article function
+    (:func:`core.sandbox.extract_limited` for uploads); an article it refuses with
+    :class:`ArticleRefused` is left out and named among the problems.
     """
     corpus = corpus if corpus is not None else load_corpus(paths)
     cache = ResultCache(cache_dir, extractor_version())
@@ -518,8 +544,12 @@ def extract_corpus(
         progress(len(covered), total)
     batches: list[dict[str, pd.DataFrame]] = []
     batch: list[tuple[str, ArticleResult]] = []
-    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, store), strict=True),
+    refused: dict[str, ArticleRefused] = {}
+    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, store, extract), strict=True),
                                              len(covered) + 1):
+        if isinstance(result, ArticleRefused):
+            refused[article.content_hash] = result
+            continue
         batch.append((article.content_hash, result))
         if len(batch) >= _BATCH:
             batches.append(result_tables(batch))
@@ -531,25 +561,37 @@ def extract_corpus(
         name: _compact(_concat([cached.get(name, pd.DataFrame()), *(b[name] for b in batches)]))
         for name in RESULT_TABLES
     }
-    if not snapshot_complete:
+    if not snapshot_complete and not refused:
         store.save_snapshot(tables, hashes)
-    return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
+    articles = [a for a in corpus.articles if a.content_hash not in refused]
+    problems = [*corpus.problems, *(LoadProblem(a.file, refused[a.content_hash].reason)
+                                    for a in corpus.articles if a.content_hash in refused)]
+    return assemble(articles, tables, problems, cache_hits=len(covered), extracted=len(todo) - len(refused))
 
 
 # Results are turned into compact tables this many articles at a time: memory follows the output.
 _BATCH = 256
 
 
-def _extract_and_store(article: Article, cache: ResultCache) -> ArticleResult:
-    """The worker's task: extract one article and put it in the shared cache."""
-    result = extract_article(article)
+def _extract_and_store(
+    article: Article, cache: ResultCache, extract: Callable[[Article], ArticleResult] = extract_article,
+) -> ArticleResult | ArticleRefused:
+    """The worker's task: extract one article and put it in the shared cache (a refusal is returned, not kept)."""
+    try:
+        result = extract(article)
+    except ArticleRefused as refusal:
+        return refusal
     cache.put(article.content_hash, result)
     return result
 
 
-def _map_articles(articles: list[Article], jobs: int, cache: ResultCache) -> Iterable[ArticleResult]:
+def _map_articles(
+    articles: list[Article], jobs: int, cache: ResultCache, extract: Callable[[Article], ArticleResult],
+) -> Iterable[ArticleResult | ArticleRefused]:
     """Extract (and cache) in order; a process pool when there is enough work for it to pay."""
-    task = partial(_extract_and_store, cache=cache)
+    task = partial(_extract_and_store, cache=cache, extract=extract)
+    if extract is not extract_article:
+        return map(task, articles)  # its own processes already (the sandbox), or not picklable
     if jobs <= 1 or len(articles) < 2 * jobs:
         return map(task, articles)
     return _pooled(task, articles, jobs)
@@ -592,6 +634,9 @@ def assemble(
           "start": r.start, "end": r.end} for a in articles for r in a.removed],
         REMOVED_COLUMNS,
     )
+    caps = keyed("caps", [*KEY_COLUMNS, *CAP_COLUMNS], [])
+    notices = [LoadProblem(row.file, cap_notice(*(int(getattr(row, c)) for c in CAP_COLUMNS)))
+               for row in caps.itertuples()]
     figure_counts = figures.groupby("article_id").size()
     entity_counts = mentions.groupby("article_id")["entity"].nunique()
     article_rows = [{
@@ -612,7 +657,8 @@ def assemble(
         term_counts=term_counts,
         context=keyed("context", CONTEXT_COLUMNS, ["start"]),
         removed=removed,
-        problems=problems,
+        problems=[*problems, *notices],
+        notices=notices,
         texts={a.article_id: a.text for a in articles},
         cache_hits=cache_hits,
         extracted=extracted,
