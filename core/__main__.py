@@ -14,7 +14,9 @@ written atomically, so a killed run leaves each file whole: old or new.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -22,12 +24,14 @@ import sys
 from pathlib import Path
 
 from core.corpus import MANIFEST_NAME, Corpus, load_corpus
-from core.version import corpus_key, default_cache_dir, remove_stale_temps, write_atomically
+from core.version import corpus_key, default_cache_dir, remove_stale_temps, sign, signed, write_atomically
 
 OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "claims", "comparisons", "claim_context")
 # Kept outputs are served only when this file lists their digests; it is written after them.
 MANIFEST = "manifest.json"
-OUTPUT_CACHE_FORMAT = 1
+OUTPUT_CACHE_FORMAT = 2
+# Cells a spreadsheet reads as formulas (core.export prefixes them); repeated here so a warm run needs no pandas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +88,8 @@ def _extract(corpus: Corpus, args: argparse.Namespace, out: Path) -> tuple[dict[
         from core.pipeline import extract_corpus
 
         extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir, jobs=args.jobs, progress=_progress_bar())
+    for notice in extraction.notices:
+        print(f"note {notice.file}: {notice.reason}", file=sys.stderr)
     report = group_claims(extraction)
     tables = {**extraction.tables(), "claims": report.claims, "comparisons": report.comparisons,
               "claim_context": report.context}
@@ -112,6 +118,7 @@ def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:
         write_atomically(kept / f"{name}.csv", outputs[name], durable=False)
     manifest = {"format": OUTPUT_CACHE_FORMAT, "key": key,
                 "files": {name: hashlib.sha256(outputs[name]).hexdigest() for name in OUTPUTS}}
+    manifest["signature"] = sign("outputs", json.dumps(manifest, sort_keys=True))
     write_atomically(kept / MANIFEST, json.dumps(manifest).encode(), durable=False)
 
 
@@ -125,15 +132,41 @@ def _read_kept(kept: Path, key: str) -> dict[str, bytes] | None:
         expected = {"format": OUTPUT_CACHE_FORMAT, "key": key}
         if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
             raise ValueError("manifest for another corpus or format")
+        claimed = {k: v for k, v in manifest.items() if k != "signature"}
+        if not signed(manifest.get("signature"), "outputs", json.dumps(claimed, sort_keys=True)):
+            raise ValueError("manifest not signed by this install")
         outputs = {name: (kept / f"{name}.csv").read_bytes() for name in OUTPUTS}
         if any(hashlib.sha256(data).hexdigest() != manifest["files"][name] for name, data in outputs.items()):
             raise ValueError("a kept CSV differs from the one written")
+        if any(not neutralised(data) for data in outputs.values()):
+            raise ValueError("a kept CSV holds a cell a spreadsheet would run")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
         shutil.rmtree(kept, ignore_errors=True)
         return None
     return outputs
+
+
+def neutralised(data: bytes) -> bool:
+    """Whether every cell of a CSV is as ``core.export`` leaves it: no text a spreadsheet runs as a formula.
+
+    Checked on the way out of the cache without pandas (a warm run does not import it): a cell
+    starting with = + - @, tab or CR must be a number (``-2``), as only number columns keep one.
+    """
+    try:
+        rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        return all(not cell.startswith(FORMULA_STARTS) or _is_number(cell) for row in rows for cell in row)
+    except (UnicodeDecodeError, csv.Error):
+        return False
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _progress_bar():

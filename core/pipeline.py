@@ -18,8 +18,12 @@ Nothing in the cache is trusted as found. Every file is written atomically
 (:func:`core.version.write_atomically`) and records what it holds: a per-article
 file its content hash, the extractor version, a format number and a digest of its
 rows; a snapshot file the version and a digest of its hash list, the hash list the
-digests of the table files; a remembered pickle its name, key, version and a digest
-of its bytes. A file that is truncated, flipped, swapped for another or left by
+digests of the table files; a remembered result its name, key, version and the
+digests of its tables. What each file claims is signed with an HMAC under a per-install
+secret kept outside the cache (:func:`core.version.sign`), so a file written by anyone
+else who can write the cache folder is not served, however well its digests are recomputed.
+Nothing in the cache is ever unpickled: it holds Parquet and JSON only. A file that is
+truncated, flipped, swapped for another or left by
 another version fails these checks, is deleted and rebuilt: it is never served.
 """
 
@@ -27,9 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mmap
 import os
-import pickle
 import re
 import shutil
 import uuid
@@ -45,7 +47,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
-from core.version import atomic_file, default_cache_dir, extractor_version, remove_stale_temps, write_atomically
+from core.version import (
+    atomic_file,
+    default_cache_dir,
+    extractor_version,
+    remove_stale_temps,
+    sign,
+    signed,
+    write_atomically,
+)
 
 DEFAULT_CACHE_DIR = default_cache_dir()
 
@@ -79,9 +89,10 @@ CACHE_FORMAT = 1
 META_FORMAT = b"duizhao.format"
 META_VERSION = b"duizhao.version"
 META_CONTENT_HASH = b"duizhao.content_hash"
-META_ROWS_SHA256 = b"duizhao.rows_sha256"
 META_HASHES_SHA256 = b"duizhao.hashes_sha256"
 META_FILES_SHA256 = b"duizhao.files_sha256"
+# An HMAC under this install's secret (core.version.sign) over what the file claims to hold.
+META_SIGNATURE = b"duizhao.signature"
 _SNAPSHOT_NAME = re.compile(r"[0-9]+-[0-9a-f]{12}")
 
 ProgressFn = Callable[[int, int], None]
@@ -276,8 +287,8 @@ class ResultCache:
         if any(meta.get(k) != v for k, v in expected.items()):
             raise CacheEntryInvalid(f"{path}: written for another article, version or format")
         columns = table.to_pydict()
-        if meta.get(META_ROWS_SHA256) != _rows_digest(columns).encode():
-            raise CacheEntryInvalid(f"{path}: rows differ from those written")
+        if not signed(meta.get(META_SIGNATURE), "article", self.version, content_hash, _rows_digest(columns)):
+            raise CacheEntryInvalid(f"{path}: rows differ from those written, or not signed by this install")
         return columns
 
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
@@ -305,6 +316,9 @@ class ResultCache:
         stamp = {**self._stamp(), META_HASHES_SHA256: _hashes_digest(listing).encode()}
         if any(meta.get(k) != v for k, v in stamp.items()):
             raise CacheEntryInvalid(f"{folder}: hash list written for another version, or altered")
+        if not signed(meta.get(META_SIGNATURE), "snapshot", self.version, meta[META_HASHES_SHA256],
+                      meta[META_FILES_SHA256]):
+            raise CacheEntryInvalid(f"{folder}: hash list not signed by this install")
         covered = set(listing) & hashes
         if not covered:
             return {}, set()
@@ -335,7 +349,7 @@ class ResultCache:
         table = pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in columns})
         table = table.replace_schema_metadata({
             **self._stamp(), META_CONTENT_HASH: content_hash.encode(),
-            META_ROWS_SHA256: _rows_digest(table.to_pydict()).encode(),
+            META_SIGNATURE: sign("article", self.version, content_hash, _rows_digest(table.to_pydict())).encode(),
         })
         # Not flushed to disk: thousands of fsyncs would dominate a run, and a file torn by a power
         # cut fails its checks and is extracted again.
@@ -362,8 +376,10 @@ class ResultCache:
                 data = _parquet_bytes(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **stamp}))
                 write_atomically(folder / f"{table}.parquet", data, durable=False)
                 files[table] = hashlib.sha256(data).hexdigest()
+            files_json = json.dumps(files).encode()
+            signature = sign("snapshot", self.version, stamp[META_HASHES_SHA256], files_json).encode()
             index = pa.table({"content_hash": pa.array(listing, pa.string())}).replace_schema_metadata(
-                {**stamp, META_FILES_SHA256: json.dumps(files).encode()})
+                {**stamp, META_FILES_SHA256: files_json, META_SIGNATURE: signature})
             write_atomically(folder / "hashes.parquet", _parquet_bytes(index), durable=False)
             write_atomically(self.root / "snapshot.current", name.encode())
         except OSError:
@@ -412,106 +428,112 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-# A remembered pickle starts with this line, then one line of JSON (format, version, name, key,
-# size and sha256 of the payload) padded to a fixed width, then the payload.
-MEMO_MAGIC = b"duizhao-memo\n"
-# The header's width: fixed, so it can be written after the payload is streamed out and hashed.
-_MEMO_HEADER_SIZE = 512
+# A remembered result is one file: this line, the header's length (8 bytes), a JSON header, then
+# one Parquet file per table. The header lists each table's place and sha256, the other fields as
+# JSON, and an HMAC (core.version.sign) over all of it: data only, never code, and never served
+# unless this install wrote it.
+MEMO_MAGIC = b"duizhao-memo-2\n"
+MEMO_SUFFIX = ".memo"
+_MEMO_HEADER_LIMIT = 1 << 26
 _MISSING = object()
 
 
+def _memo_kinds() -> dict[str, type]:
+    """The result types a memo may hold, by name (the header names one; nothing else is built)."""
+    from core.claims import ClaimReport
+
+    return {"Extraction": Extraction, "ClaimReport": ClaimReport}
+
+
 def remembered(cache_dir: Path | None, name: str, key: str, build: Callable[[], T], keep: int = 4) -> T:
-    """``build()``, pickled under the cache folder and reused while ``key`` holds.
+    """``build()``, stored under the cache folder as Parquet and JSON and reused while ``key`` holds.
 
     For corpus-wide results that are costly to rebuild on every start (the assembled tables of
-    ten thousand articles, their claim groups). Only the newest ``keep`` entries per name stay.
-    A pickle is only unpickled once its header matches ``name``, ``key`` and the extractor version
-    and its bytes match the header's sha256; anything else is deleted and rebuilt.
+    ten thousand articles, their claim groups): an :class:`Extraction` or a ``ClaimReport``. Only
+    the newest ``keep`` entries per name stay. An entry is read only when its signature, name,
+    key and extractor version match and every table's bytes match their digest; anything else is
+    deleted and rebuilt. A value that cannot be stored (or a cache that cannot be written) is
+    simply not remembered.
     """
     if cache_dir is None:
         return build()
     version = extractor_version()
     folder = Path(cache_dir) / version / "memo"
-    path = folder / f"{name}-{key}.pkl"
+    path = folder / f"{name}-{key}{MEMO_SUFFIX}"
     header = {"format": CACHE_FORMAT, "version": version, "name": name, "key": key}
     value = _read_memo(path, header)
     if value is not _MISSING:
         return value
     value = build()
-    remove_stale_temps(folder)
-    _write_memo(path, header, value)
-    for old in sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
-        old.unlink(missing_ok=True)
+    try:
+        remove_stale_temps(folder)
+        _write_memo(path, header, value)
+        for old in sorted(folder.glob(f"{name}-*{MEMO_SUFFIX}"), key=lambda p: p.stat().st_mtime)[:-keep]:
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError, pa.ArrowException):
+        pass  # not remembered: the next start builds it again
     return value
 
 
 def _write_memo(path: Path, header: dict, value: object) -> None:
-    """Pickle ``value`` to ``path`` after ``header``, completed with the payload's size and sha256.
-
-    The payload is streamed to the file as it is hashed, never held in memory whole. Not flushed
-    to disk: it can be hundreds of megabytes, and one torn by a power cut fails its checksum.
-    """
+    """``value`` (a dataclass of tables and plain fields) as a signed memo file at ``path``."""
+    kind = type(value).__name__
+    if _memo_kinds().get(kind) is not type(value):
+        raise TypeError(f"{kind} cannot be remembered")
+    blobs, tables, fields_json = [], {}, {}
+    offset = 0
+    for name, item in vars(value).items():
+        if isinstance(item, pd.DataFrame):
+            data = _parquet_bytes(pa.Table.from_pandas(item)).to_pybytes()
+            tables[name] = {"offset": offset, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            blobs.append(data)
+            offset += len(data)
+        elif isinstance(item, list) and all(isinstance(x, LoadProblem) for x in item):
+            fields_json[name] = {"problems": [[x.file, x.reason] for x in item]}
+        else:
+            fields_json[name] = {"value": item}
+    body = {**header, "kind": kind, "tables": tables, "fields": fields_json}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    line = json.dumps({"body": text, "signature": sign("memo", text)}).encode()
+    # Not flushed to disk: it can be hundreds of megabytes, and one torn by a power cut fails its digests.
     with atomic_file(path, durable=False) as f:
-        f.write(MEMO_MAGIC + b" " * _MEMO_HEADER_SIZE)
-        payload = _HashingWriter(f)
-        pickle.dump(value, payload, protocol=pickle.HIGHEST_PROTOCOL)
-        line = json.dumps({**header, "size": payload.size, "sha256": payload.digest.hexdigest()}).encode()
-        if len(line) >= _MEMO_HEADER_SIZE:
-            raise ValueError(f"memo header too long for {path.name}")
-        f.seek(len(MEMO_MAGIC))
-        f.write(line.ljust(_MEMO_HEADER_SIZE - 1) + b"\n")
-
-
-class _HashingWriter:
-    """Passes writes on to ``file``, keeping the sha256 and size of everything written."""
-
-    def __init__(self, file) -> None:
-        self.file = file
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, chunk: bytes) -> int:
-        self.digest.update(chunk)
-        self.size += memoryview(chunk).nbytes
-        return self.file.write(chunk)
+        f.write(MEMO_MAGIC + len(line).to_bytes(8, "big") + line)
+        for data in blobs:
+            f.write(data)
 
 
 def _read_memo(path: Path, expected: dict) -> object:
-    """The value pickled at ``path`` if its header matches ``expected`` and its checksum holds, else _MISSING.
-
-    The file is mapped, not read, so a pickle of hundreds of megabytes is not held twice; the
-    bytes hashed are the bytes unpickled (cache files are only ever replaced, never rewritten in
-    place). A file that fails is deleted.
-    """
+    """The value stored at ``path`` if it is signed, for ``expected`` and whole, else _MISSING (then deleted)."""
     try:
-        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            view = memoryview(data)
-            try:
-                return _unpickle_verified(view, expected)
-            finally:
-                view.release()
+        with path.open("rb") as f:
+            if f.read(len(MEMO_MAGIC)) != MEMO_MAGIC:
+                raise CacheEntryInvalid("not a memo file")
+            size = int.from_bytes(f.read(8), "big")
+            if size > _MEMO_HEADER_LIMIT:
+                raise CacheEntryInvalid("memo header too long")
+            outer = json.loads(f.read(size))
+            if not signed(outer.get("signature"), "memo", outer.get("body", "")):
+                raise CacheEntryInvalid("memo not signed by this install")
+            body = json.loads(outer["body"])
+            if any(body.get(k) != v for k, v in expected.items()):
+                raise CacheEntryInvalid("remembered for another key, version or format")
+            kind = _memo_kinds()[body["kind"]]
+            start = f.tell()
+            values = {}
+            for name, place in body["tables"].items():
+                f.seek(start + place["offset"])
+                data = f.read(place["size"])
+                if hashlib.sha256(data).hexdigest() != place["sha256"]:
+                    raise CacheEntryInvalid(f"memo table {name} differs from the one written")
+                values[name] = _read_parquet_bytes(data).to_pandas()
+        for name, item in body["fields"].items():
+            values[name] = [LoadProblem(*x) for x in item["problems"]] if "problems" in item else item["value"]
+        return kind(**values)
     except FileNotFoundError:
         return _MISSING
-    except Exception:  # noqa: BLE001 — corrupt, truncated, foreign or stale (other pandas, other code): rebuilt
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         path.unlink(missing_ok=True)
         return _MISSING
-
-
-def _unpickle_verified(data: memoryview, expected: dict) -> object:
-    """Unpickle the payload of a memo file's bytes, only after its header and checksum are verified."""
-    if data[:len(MEMO_MAGIC)] != MEMO_MAGIC:
-        raise CacheEntryInvalid("not a remembered pickle")
-    end = bytes(data[:len(MEMO_MAGIC) + _MEMO_HEADER_SIZE]).index(b"\n", len(MEMO_MAGIC))
-    header = json.loads(bytes(data[len(MEMO_MAGIC):end]))
-    payload = data[end + 1:]
-    try:
-        if any(header.get(k) != v for k, v in expected.items()) or header.get("size") != len(payload):
-            raise CacheEntryInvalid("remembered for another key, version or format, or truncated")
-        if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
-            raise CacheEntryInvalid("payload differs from the one written")
-        return pickle.loads(payload)
-    finally:
-        payload.release()
 
 
 def extract_corpus(

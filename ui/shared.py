@@ -30,7 +30,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from core import bundle, clouds, i18n, views
+from core import bundle, clouds, i18n, sandbox, views
 from core.claims import ClaimReport, group_claims
 from core.corpus import Article, Corpus, load_corpus
 from core.export import csv_bytes
@@ -235,8 +235,9 @@ def private_extraction(key: str, corpus: Corpus, progress=None) -> tuple[Extract
     """
     held = st.session_state.get("private_corpus")
     if held is None or held[0] != key:
+        # Uploads are strangers' files: each is extracted in a child process held to sandbox limits.
         extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress,
-                                    write_cache=False)
+                                    write_cache=False, extract=sandbox.extract_limited)
         held = (key, extraction, group_claims(extraction), {})
         st.session_state["private_corpus"] = held
     return held[1], held[2]
