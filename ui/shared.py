@@ -472,7 +472,8 @@ def add_uploads(files: list[tuple[str, bytes]], source: str, lang: str) -> list[
     join the source filter, so what was just added is shown.
     """
     originals = st.session_state.get("upload_originals", {})
-    loaded, problems = views.load_uploads(files, source, max_bytes=upload_limit(),
+    known = {a.content_hash for a in session_corpus().articles}
+    loaded, problems = views.load_uploads(files, source, max_bytes=upload_limit(), known=known,
                                           budget=MAX_SESSION_UPLOAD_BYTES - sum(map(len, originals.values())))
     before = {a.source for a in session_corpus().articles}
     st.session_state["uploads"] = [*st.session_state.get("uploads", []), *(article for article, _ in loaded)]
