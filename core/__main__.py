@@ -15,16 +15,26 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fcntl
 import hashlib
 import io
 import json
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.corpus import MANIFEST_NAME, Corpus, load_corpus
-from core.version import corpus_key, default_cache_dir, remove_stale_temps, sign, signed, write_atomically
+from core.version import (
+    corpus_key,
+    default_cache_dir,
+    is_temp,
+    sign,
+    signed,
+    temp_path,
+    write_atomically,
+)
 
 OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "claims", "comparisons", "claim_context")
 # Kept outputs are served only when this file lists their digests; it is written after them.
@@ -50,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    refusal = _output_folder_problem(out)
+    if refusal:
+        print(f"error: --out {out}: {refusal}", file=sys.stderr)
+        return 2
+    cores = available_cores()
+    if args.jobs > cores:
+        print(f"note: --jobs {args.jobs} lowered to the {cores} cores available", file=sys.stderr)
+    args.jobs = max(1, min(args.jobs, cores))
     corpus = load_corpus(args.paths)
     for problem in corpus.problems:
         # A manifest notice skips no article (a repeated row, a date that is not one): say so.
@@ -58,7 +77,6 @@ def run_extract(args: argparse.Namespace) -> int:
     if not corpus.articles:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
         return 1
-    out = Path(args.out)
     key = corpus_key(corpus, "export", "__main__")
     kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / key
     outputs = _read_kept(kept, key) if kept is not None else None
@@ -69,7 +87,12 @@ def run_extract(args: argparse.Namespace) -> int:
     outputs, summary = _extract(corpus, args, out)
     _write_outputs(outputs, out)
     if kept is not None:
-        _keep_outputs(outputs, kept, key)
+        try:
+            _keep_outputs(outputs, kept, key)
+        except OSError as error:
+            from core.pipeline import warn_cache_unwritable
+
+            warn_cache_unwritable(Path(args.cache_dir), error)
     print(summary, file=sys.stderr)
     return 0
 
@@ -101,12 +124,69 @@ def _extract(corpus: Corpus, args: argparse.Namespace, out: Path) -> tuple[dict[
     return {name: csv_bytes(tables[name]) for name in OUTPUTS}, summary
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _output_folder_problem(out: Path) -> str:
+    """Why ``out`` cannot be the output folder (a file, or not creatable), in words; "" when it can."""
+    if out.exists() and not out.is_dir():
+        return "names a file, not a folder; give a folder for the CSVs"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"the folder cannot be created ({(error.strerror or 'error').lower()})"
+    return ""
+
+
 def _write_outputs(outputs: dict[str, bytes], out: Path) -> None:
-    """The CSVs into ``out``, each replacing the old file in one step and flushed to disk."""
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out, recursive=False)
-    for name in OUTPUTS:
-        write_atomically(out / f"{name}.csv", outputs[name])
+    """The CSVs into ``out`` as one set: written into a fresh folder beside it, which then replaces it.
+
+    Under a lock on ``out`` (a file beside it), so two runs into one folder never mix their
+    tables: each run's set arrives whole, the later replacing the earlier. Whatever else the old
+    folder holds (Parquet partitions, a user's files) moves into the new one first.
+    """
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent / f".{out.name}.lock"):
+        fresh = temp_path(out)
+        fresh.mkdir()
+        try:
+            for name in OUTPUTS:
+                write_atomically(fresh / f"{name}.csv", outputs[name])
+            _swap_in(fresh, out)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+
+
+def _swap_in(fresh: Path, out: Path) -> None:
+    """Make ``fresh`` the folder ``out``, bringing along what ``out`` holds besides our CSVs."""
+    if out.is_dir():
+        for entry in out.iterdir():
+            if entry.name not in {f"{name}.csv" for name in OUTPUTS} and not is_temp(entry):
+                os.replace(entry, fresh / entry.name)
+        old = temp_path(out)
+        os.replace(out, old)
+        os.replace(fresh, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(fresh, out)
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock on ``path`` (created if needed), held for the block; waits for another run's."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -58,6 +59,7 @@ from core.version import (
 )
 
 DEFAULT_CACHE_DIR = default_cache_dir()
+LOG = logging.getLogger("duizhao.cache")
 
 ARTICLE_COLUMNS = [
     "article_id", "file", "source", "author", "title", "published", "script", "encoding",
@@ -259,7 +261,7 @@ class ResultCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, pa.ArrowException):
-            path.unlink(missing_ok=True)
+            _discard(path)
             return None
         result = ArticleResult()
         names = columns.pop("table")
@@ -353,7 +355,11 @@ class ResultCache:
         })
         # Not flushed to disk: thousands of fsyncs would dominate a run, and a file torn by a power
         # cut fails its checks and is extracted again.
-        write_atomically(self._article_path(content_hash), _parquet_bytes(table), durable=False)
+        try:
+            write_atomically(self._article_path(content_hash), _parquet_bytes(table), durable=False)
+        except OSError as error:
+            warn_cache_unwritable(self.root.parent, error)
+            self.root = None  # the rest of this run extracts without the cache
 
     def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
         """Keep the whole corpus's tables as one file per table for the next run.
@@ -393,6 +399,27 @@ class ResultCache:
         """Delete temporary files that killed runs left anywhere in this version's cache."""
         if self.root is not None:
             remove_stale_temps(self.root)
+
+
+_WARNED: set[str] = set()
+
+
+def warn_cache_unwritable(root: Path | None, error: OSError) -> None:
+    """Say once per process that the cache cannot be written; extraction goes on without it."""
+    where = str(root)
+    if where not in _WARNED:
+        _WARNED.add(where)
+        reason = error.strerror or type(error).__name__
+        LOG.warning("warning: the cache folder %s cannot be written (%s); extracting without the cache",
+                    where, reason.lower())
+
+
+def _discard(path: Path) -> None:
+    """Delete a cache file that failed its checks, if the cache lets us (a read-only one does not)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _parquet_bytes(table: pa.Table) -> pa.Buffer:
@@ -532,7 +559,7 @@ def _read_memo(path: Path, expected: dict) -> object:
     except FileNotFoundError:
         return _MISSING
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
-        path.unlink(missing_ok=True)
+        _discard(path)
         return _MISSING
 
 
