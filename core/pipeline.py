@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -59,7 +59,6 @@ from core.version import (
 )
 
 DEFAULT_CACHE_DIR = default_cache_dir()
-LOG = logging.getLogger("duizhao.cache")
 
 ARTICLE_COLUMNS = [
     "article_id", "file", "source", "author", "title", "published", "script", "encoding",
@@ -410,8 +409,9 @@ def warn_cache_unwritable(root: Path | None, error: OSError) -> None:
     if where not in _WARNED:
         _WARNED.add(where)
         reason = error.strerror or type(error).__name__
-        LOG.warning("warning: the cache folder %s cannot be written (%s); extracting without the cache",
-                    where, reason.lower())
+        # stderr: the command line's user reads it there, and the dashboard's server log is stderr too.
+        print(f"warning: the cache folder {where} cannot be written ({reason.lower()}); extracting without "
+              "the cache", file=sys.stderr)
 
 
 def _discard(path: Path) -> None:

@@ -50,7 +50,7 @@ def extractor_version(*extra_modules: str) -> str:
     digest = hashlib.sha256()
     for path in [*code, *sorted(DATA_DIR.rglob("*"))]:
         if path.is_file():
-            digest.update(path.relative_to(CORE_DIR).as_posix().encode())
+            digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
