@@ -59,14 +59,15 @@ class ExtractionRefused(ArticleRefused):
     """An article whose extraction hit a limit: ``file`` names it, ``reason`` says which limit."""
 
 
-def extract_limited(article: Article, limits: Limits = DEFAULT_LIMITS) -> ArticleResult:
-    """``pipeline.extract_article(article)`` in a child process held to ``limits``.
+def extract_limited(article: Article, limits: Limits | None = None) -> ArticleResult:
+    """``pipeline.extract_article(article)`` in a child process held to ``limits`` (default: DEFAULT_LIMITS).
 
     The article goes to the child's stdin (pickled: this process wrote it); the result comes
     back as JSON, so nothing the child says can run code here. The parent's thread only waits:
     the server's other sessions carry on meanwhile. Raises :class:`ExtractionRefused`
     when the child runs out of processor time or memory, or dies for any other reason.
     """
+    limits = limits or DEFAULT_LIMITS
     command = [sys.executable, "-m", "core.sandbox", str(limits.cpu_seconds), str(limits.memory_bytes)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     with tempfile.TemporaryFile() as data, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
