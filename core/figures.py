@@ -727,7 +727,10 @@ def _find_quantities(
         key=lambda c: c[0],
     )
     for start, kind, m in candidates:
-        if start < consumed or any(blocked[start:m.end()]) or (gate is not None and not gate.admits(start)):
+        if start < consumed or any(blocked[start:m.end()]):
+            continue
+        if gate is not None and not gate.admits(start):
+            consumed = m.end()  # counted once: the shorter readings of the same number are not counted again
             continue
         try:
             if kind == "fraction":
