@@ -97,3 +97,16 @@ def test_the_cache_secret_is_kept_outside_the_cache_with_owner_only_rights(tmp_p
         assert key.stat().st_mode & 0o777 == 0o600
     finally:
         version._secret.cache_clear()
+
+
+def test_the_upload_limit_is_the_five_mebibytes_the_docs_state(config):
+    from core.views import load_uploads
+    from ui.shared import upload_limit
+
+    limit = upload_limit()
+    assert limit == config["server"]["maxUploadSize"] * 1024 * 1024 == 5 * 1024 * 1024
+    exactly = "中".encode() * (limit // 3) + b"a" * (limit % 3)
+    loaded, problems = load_uploads([("at.txt", exactly), ("over.txt", exactly + b"a")], max_bytes=limit)
+    assert [a.file for a, _ in loaded] == ["at.txt"]
+    assert [p.file for p in problems] == ["over.txt"]
+    assert "5 MiB" in (ROOT / "README.md").read_text(encoding="utf-8")
