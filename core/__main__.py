@@ -15,20 +15,34 @@ written atomically, so a killed run leaves each file whole: old or new.
 from __future__ import annotations
 
 import argparse
+import csv
+import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.corpus import MANIFEST_NAME, Corpus, load_corpus
-from core.version import corpus_key, default_cache_dir, remove_stale_temps, write_atomically
+from core.version import (
+    corpus_key,
+    default_cache_dir,
+    is_temp,
+    sign,
+    signed,
+    temp_path,
+    write_atomically,
+)
 
 OUTPUTS = ("articles", "figures", "dates", "entities", "terms", "removed", "claims", "comparisons", "claim_context")
 # Kept outputs are served only when this file lists their digests; it is written after them.
 MANIFEST = "manifest.json"
-OUTPUT_CACHE_FORMAT = 1
+OUTPUT_CACHE_FORMAT = 2
+# Cells a spreadsheet reads as formulas (core.export prefixes them); repeated here so a warm run needs no pandas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Subfolder of --out with each article's body as plain text, for other tools.
 TEXTS = "texts"
 
@@ -120,6 +134,15 @@ def use_analyst_files(args: argparse.Namespace) -> str | None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    refusal = _output_folder_problem(out)
+    if refusal:
+        print(f"error: --out {out}: {refusal}", file=sys.stderr)
+        return 2
+    cores = available_cores()
+    if args.jobs > cores:
+        print(f"note: --jobs {args.jobs} lowered to the {cores} cores available", file=sys.stderr)
+    args.jobs = max(1, min(args.jobs, cores))
     problem = use_analyst_files(args)
     if problem:
         print(f"cannot use {problem}", file=sys.stderr)
@@ -132,20 +155,22 @@ def run_extract(args: argparse.Namespace) -> int:
     if not corpus.articles:
         print("no readable articles found in: " + ", ".join(args.paths), file=sys.stderr)
         return 1
-    out = Path(args.out)
     key = corpus_key(corpus, "export", "__main__")
     kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / key
     outputs = _read_kept(kept, key) if kept is not None else None
     if outputs is not None:
-        _write_outputs(outputs, out)
-        write_texts(corpus, out)
+        _write_outputs(outputs, out, corpus)
         print(f"{len(corpus.articles)} articles unchanged: CSVs from the cache -> {out}/", file=sys.stderr)
         return 0
     outputs, summary = _extract(corpus, args, out)
-    _write_outputs(outputs, out)
-    write_texts(corpus, out)
+    _write_outputs(outputs, out, corpus)
     if kept is not None:
-        _keep_outputs(outputs, kept, key)
+        try:
+            _keep_outputs(outputs, kept, key)
+        except OSError as error:
+            from core.pipeline import warn_cache_unwritable
+
+            warn_cache_unwritable(Path(args.cache_dir), error)
     print(summary, file=sys.stderr)
     return 0
 
@@ -164,6 +189,8 @@ def _extract(corpus: Corpus, args: argparse.Namespace, out: Path) -> tuple[dict[
         from core.pipeline import extract_corpus
 
         extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir, jobs=args.jobs, progress=_progress_bar())
+    for notice in extraction.notices:
+        print(f"note {notice.file}: {notice.reason}", file=sys.stderr)
     report = group_claims(extraction)
     tables = {**extraction.tables(), "claims": report.claims, "comparisons": report.comparisons,
               "claim_context": report.context}
@@ -175,19 +202,76 @@ def _extract(corpus: Corpus, args: argparse.Namespace, out: Path) -> tuple[dict[
     return {name: csv_bytes(tables[name]) for name in OUTPUTS}, summary
 
 
-def _write_outputs(outputs: dict[str, bytes], out: Path) -> None:
-    """The CSVs into ``out``, each replacing the old file in one step and flushed to disk."""
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out, recursive=False)
-    for name in OUTPUTS:
-        write_atomically(out / f"{name}.csv", outputs[name])
+def available_cores() -> int:
+    """Cores this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _output_folder_problem(out: Path) -> str:
+    """Why ``out`` cannot be the output folder (a file, or not creatable), in words; "" when it can."""
+    if out.exists() and not out.is_dir():
+        return "names a file, not a folder; give a folder for the CSVs"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"the folder cannot be created ({(error.strerror or 'error').lower()})"
+    return ""
+
+
+def _write_outputs(outputs: dict[str, bytes], out: Path, corpus: Corpus) -> None:
+    """The CSVs and ``texts/`` into ``out`` as one set: written into a fresh folder beside it, which then replaces it.
+
+    Under a lock on ``out`` (a file beside it), so two runs into one folder never mix their
+    tables: each run's set arrives whole, the later replacing the earlier. Whatever else the old
+    folder holds (Parquet partitions, a user's files) moves into the new one first.
+    """
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent / f".{out.name}.lock"):
+        fresh = temp_path(out)
+        fresh.mkdir()
+        try:
+            for name in OUTPUTS:
+                write_atomically(fresh / f"{name}.csv", outputs[name])
+            write_texts(corpus, fresh)
+            _swap_in(fresh, out)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+
+
+def _swap_in(fresh: Path, out: Path) -> None:
+    """Make ``fresh`` the folder ``out``, bringing along what ``out`` holds besides our CSVs."""
+    if out.is_dir():
+        for entry in out.iterdir():
+            if entry.name not in {TEXTS, *(f"{name}.csv" for name in OUTPUTS)} and not is_temp(entry):
+                os.replace(entry, fresh / entry.name)
+        old = temp_path(out)
+        os.replace(out, old)
+        os.replace(fresh, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(fresh, out)
+
+
+@contextmanager
+def _locked(path: Path):
+    """An exclusive lock on ``path`` (created if needed), held for the block; waits for another run's."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_texts(corpus: Corpus, out: Path) -> None:
     """``out/texts/<article_id>.txt``: each article's body as kept, in its original script (UTF-8)."""
     folder = out / TEXTS
-    folder.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(folder, recursive=False)
+    folder.mkdir()
     for article in corpus.articles:
         write_atomically(folder / f"{article.article_id}.txt", article.body().text.encode("utf-8"))
 
@@ -201,6 +285,7 @@ def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:
         write_atomically(kept / f"{name}.csv", outputs[name], durable=False)
     manifest = {"format": OUTPUT_CACHE_FORMAT, "key": key,
                 "files": {name: hashlib.sha256(outputs[name]).hexdigest() for name in OUTPUTS}}
+    manifest["signature"] = sign("outputs", json.dumps(manifest, sort_keys=True))
     write_atomically(kept / MANIFEST, json.dumps(manifest).encode(), durable=False)
 
 
@@ -214,15 +299,41 @@ def _read_kept(kept: Path, key: str) -> dict[str, bytes] | None:
         expected = {"format": OUTPUT_CACHE_FORMAT, "key": key}
         if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
             raise ValueError("manifest for another corpus or format")
+        claimed = {k: v for k, v in manifest.items() if k != "signature"}
+        if not signed(manifest.get("signature"), "outputs", json.dumps(claimed, sort_keys=True)):
+            raise ValueError("manifest not signed by this install")
         outputs = {name: (kept / f"{name}.csv").read_bytes() for name in OUTPUTS}
         if any(hashlib.sha256(data).hexdigest() != manifest["files"][name] for name, data in outputs.items()):
             raise ValueError("a kept CSV differs from the one written")
+        if any(not neutralised(data) for data in outputs.values()):
+            raise ValueError("a kept CSV holds a cell a spreadsheet would run")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
         shutil.rmtree(kept, ignore_errors=True)
         return None
     return outputs
+
+
+def neutralised(data: bytes) -> bool:
+    """Whether every cell of a CSV is as ``core.export`` leaves it: no text a spreadsheet runs as a formula.
+
+    Checked on the way out of the cache without pandas (a warm run does not import it): a cell
+    starting with = + - @, tab or CR must be a number (``-2``), as only number columns keep one.
+    """
+    try:
+        rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        return all(not cell.startswith(FORMULA_STARTS) or _is_number(cell) for row in rows for cell in row)
+    except (UnicodeDecodeError, csv.Error):
+        return False
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _progress_bar():

@@ -1,6 +1,7 @@
 """A session's uploads as one zip: the files as they came, a manifest, and what was extracted from them.
 
-The zip unpacks to a corpus folder that ``python -m core extract`` reads again::
+The zip unpacks to a corpus folder that ``python -m core extract`` reads again (its manifest as
+written, every other CSV neutralised)::
 
     duizhao-uploads/
         manifest.csv            file, source, author, title, published, script, notes
@@ -39,7 +40,7 @@ def uploads_zip(uploads: Sequence[tuple[Article, bytes]], extraction: Extraction
         def add(name: str, data: bytes) -> None:
             archive.writestr(zipfile.ZipInfo(f"{FOLDER}/{name}", _STAMP), data, compress_type=zipfile.ZIP_DEFLATED)
 
-        add(MANIFEST_NAME, csv_bytes(manifest([article for article, _ in uploads])))
+        add(MANIFEST_NAME, manifest_bytes([article for article, _ in uploads]))
         for article, data in uploads:
             add(article.file, data)
         for name, table in upload_tables(extraction, report, ids, files).items():
@@ -53,6 +54,15 @@ def manifest(articles: Sequence[Article]) -> pd.DataFrame:
         [{"file": a.file, **{column: getattr(a, column) for column in MANIFEST_COLUMNS}} for a in articles],
         columns=["file", *MANIFEST_COLUMNS],
     )
+
+
+def manifest_bytes(articles: Sequence[Article]) -> bytes:
+    """The manifest as ``core.corpus`` reads it back: our input format, not a spreadsheet export.
+
+    Not neutralised: an apostrophe before ``-2.txt`` or ``-新华社`` would change the file it names
+    and the source it gives. UTF-8 with BOM, as the other CSVs.
+    """
+    return manifest(articles).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def upload_tables(

@@ -43,6 +43,11 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md"}) | HTML_SUFFIXES
 SCRIPTS = ("traditional", "simplified", "mixed")
 # Files above this many bytes are refused before they are read (load_corpus, load_article_bytes).
 MAX_ARTICLE_BYTES = 20_000_000
+# What a folder's walk says about what it does not read.
+LINK_OUTSIDE = "a symbolic link leading outside the folder; not followed"
+SUBFOLDER = "a subfolder; its files are not read (give it as a path of its own)"
+NOT_REGULAR = "not a regular file (a pipe, socket or device); not read"
+FOLDER_UNREADABLE = "the folder could not be read (no permission); its files are skipped"
 # What an upload is called when its own name leaves nothing to show (".", "..", "", "/").
 FALLBACK_FILE_NAME = "upload.txt"
 
@@ -200,12 +205,16 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
     found: dict[Path, dict[str, str]] = {}
     for entry in map(Path, paths):
         if entry.is_dir():
+            files = _folder_files(entry, problems)
+            if files is None:
+                continue
             manifest = _folder_manifest(entry, manifests, problems, max_bytes)
-            files = [p for p in entry.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES]
             names = {safe_file_name(p.name) for p in files}
             missing = sorted(set(manifest) - names)
             problems.extend(LoadProblem(name, "listed in manifest.csv but not found") for name in missing)
             found.update((p.resolve(), manifest.get(safe_file_name(p.name), {})) for p in files)
+        elif entry.exists() and not entry.is_file():
+            problems.append(LoadProblem(safe_file_name(entry.name), NOT_REGULAR))
         elif entry.is_file():
             if entry.suffix.lower() not in ARTICLE_SUFFIXES:
                 problems.append(LoadProblem(safe_file_name(entry.name), "not a .txt, .md or .html file"))
@@ -230,6 +239,39 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
         if article.replaced_bytes:
             problems.append(decoding_notice(article))
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
+
+
+def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | None:
+    """The article files directly in ``folder``; None when it cannot be listed (reported).
+
+    What is not read is said, never dropped silently: a symbolic link leading out of the folder
+    (it is not followed: a corpus folder must not reach /etc/passwd), a subfolder, a pipe, socket
+    or device. Other files (notes, data, the manifest) are simply not articles.
+    """
+    inside = folder.resolve()
+    try:
+        children = sorted(folder.iterdir())
+    except OSError:
+        problems.append(LoadProblem(safe_file_name(folder.name) or str(folder), FOLDER_UNREADABLE))
+        return None
+    files = []
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        try:
+            if child.is_symlink() and not child.resolve().is_relative_to(inside):
+                problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
+                continue
+            if child.is_dir():
+                problems.append(LoadProblem(safe_file_name(child.name), SUBFOLDER))
+            elif not child.is_file():
+                if child.exists():
+                    problems.append(LoadProblem(safe_file_name(child.name), NOT_REGULAR))
+            elif child.suffix.lower() in ARTICLE_SUFFIXES:
+                files.append(child)
+        except (OSError, RuntimeError):  # a link loop, or a name that vanished meanwhile
+            problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
+    return files
 
 
 def load_article_bytes(

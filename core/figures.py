@@ -17,6 +17,7 @@ the original. Vocabulary lives in ``core/data/units.tsv`` and the
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -61,6 +62,56 @@ class DateMention:
 
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Figure))
+
+
+@dataclass(frozen=True)
+class FigureCap:
+    """How many figures one article and one sentence may yield: reading and describing each costs time.
+
+    A file of nothing but "1%、1%、…" would otherwise take minutes and gigabytes. Numbers past a
+    cap are not read, only counted in :class:`CapCount`, so a notice can say what was left out.
+    """
+
+    per_article: int
+    per_sentence: int
+
+
+@dataclass(frozen=True)
+class CapCount:
+    """What a :class:`FigureCap` did to one article: figures kept, numbers left unread for each reason."""
+
+    kept: int = 0
+    unread_in_sentences: int = 0
+    unread_in_article: int = 0
+
+
+class _CapGate:
+    """Admits numbers to be read while the article and its sentence are under the cap; counts the rest."""
+
+    def __init__(self, cap: FigureCap, sentence_starts: list[int]) -> None:
+        self.cap, self.sentence_starts = cap, sentence_starts
+        self.per_sentence: dict[int, int] = {}
+        self.kept = self.unread_in_sentences = self.unread_in_article = 0
+
+    def _sentence(self, pos: int) -> int:
+        return max(bisect.bisect_right(self.sentence_starts, pos) - 1, 0)
+
+    def admits(self, start: int) -> bool:
+        if self.kept >= self.cap.per_article:
+            self.unread_in_article += 1
+            return False
+        if self.per_sentence.get(self._sentence(start), 0) >= self.cap.per_sentence:
+            self.unread_in_sentences += 1
+            return False
+        return True
+
+    def keep(self, q: _Quantity) -> None:
+        index = self._sentence(q.start)
+        self.per_sentence[index] = self.per_sentence.get(index, 0) + 1
+        self.kept += 1
+
+    def count(self) -> CapCount:
+        return CapCount(self.kept, self.unread_in_sentences, self.unread_in_article)
 
 
 # ---------------------------------------------------------------- lexicons
@@ -287,29 +338,43 @@ def extract_figures_and_dates_mapped(
 ) -> tuple[list[Figure], list[DateMention]]:
     """Figures and dates of a normalised text in one pass over its dates (what the pipeline wants)."""
     dates, blocked = _find_dates(mapped.text, _year_of(published))
-    return _figures(mapped, dates, blocked), _date_mentions(mapped, dates)
+    return _figures(mapped, dates, blocked)[0], _date_mentions(mapped, dates)
+
+
+def extract_figures_and_dates_capped(
+    mapped: MappedText, published: str | None, cap: FigureCap,
+) -> tuple[list[Figure], list[DateMention], CapCount]:
+    """As :func:`extract_figures_and_dates_mapped`, keeping the first figures within ``cap``, and what it cut."""
+    dates, blocked = _find_dates(mapped.text, _year_of(published))
+    figures, count = _figures(mapped, dates, blocked, cap)
+    return figures, _date_mentions(mapped, dates), count
 
 
 def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> list[Figure]:
     """Figures of a normalised text, described from their clauses; text and offsets in its original."""
     dates, blocked = _find_dates(mapped.text, _year_of(published))
-    return _figures(mapped, dates, blocked)
+    return _figures(mapped, dates, blocked)[0]
 
 
-def _figures(mapped: MappedText, dates: list[tuple[int, int, str]], blocked: bytearray) -> list[Figure]:
+def _figures(
+    mapped: MappedText, dates: list[tuple[int, int, str]], blocked: bytearray, cap: FigureCap | None = None,
+) -> tuple[list[Figure], CapCount]:
     text = mapped.text
     for pattern in _NOT_FIGURES:
         for m in pattern.finditer(text):
             blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    quantities = _units_from_restatements(_find_quantities(text, blocked, lambda i: _is_thousands_separator(mapped, i)))
+    sentences = _sentence_spans(text)
+    sentence_starts = [s for s, _ in sentences]
+    gate = _CapGate(cap, sentence_starts) if cap is not None else None
+    quantities = _units_from_restatements(
+        _find_quantities(text, blocked, lambda i: _is_thousands_separator(mapped, i), gate))
     numbers = bytearray(len(text))
     for q in quantities:
         numbers[q.start:q.end] = b"\x01" * (q.end - q.start)
     occupied = bytearray(blocked)
     for q in quantities:
         occupied[q.start:q.end] = numbers[q.start:q.end]
-    sentences = _sentence_spans(text)
-    sentence_starts = [s for s, _ in sentences]
+    count = gate.count() if gate is not None else CapCount(len(quantities))
     statement_starts = [0] + [m.end() for m in _STATEMENT_END_RE.finditer(text)]
     date_ends = [e for _, e, _ in dates]
     paragraphs = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -348,7 +413,7 @@ def _figures(mapped: MappedText, dates: list[tuple[int, int, str]], blocked: byt
             sentence=mapped.original[s_start:s_end], start=start, end=end,
             sentence_start=s_start, sentence_end=s_end,
         ))
-    return figures
+    return figures, count
 
 
 def _elliptical(context: _Context, metric: str, subject: str, before: tuple[str, str] | None) -> tuple[str, str]:
@@ -665,19 +730,25 @@ def _is_thousands_separator(mapped: MappedText, i: int) -> bool:
 _SeparatorCheck = Callable[[int], bool]
 
 
-def _find_quantities(text: str, blocked: bytearray, separator_ok: _SeparatorCheck) -> list[_Quantity]:
+def _find_quantities(
+    text: str, blocked: bytearray, separator_ok: _SeparatorCheck, gate: _CapGate | None = None,
+) -> list[_Quantity]:
     out: list[_Quantity] = []
     consumed = 0
-    candidates = sorted(
-        [(m.start(), "fraction", m) for m in _FRACTION_RE.finditer(text)]
-        + [(m.start(), "discount", m) for m in _DISCOUNT_RE.finditer(text)]
-        + [(m.start(), "half", m) for m in _HALF_TENTH_RE.finditer(text)]
-        + [(m.start(), "scale", m) for m in _BARE_SCALE_RE.finditer(text)]
-        + [(m.start(), "number", m) for m in _numbers(text)],
+    # Merged as found, in text order (ties: fraction, discount, half, scale, number), never all held at once.
+    candidates = heapq.merge(
+        ((m.start(), "fraction", m) for m in _FRACTION_RE.finditer(text)),
+        ((m.start(), "discount", m) for m in _DISCOUNT_RE.finditer(text)),
+        ((m.start(), "half", m) for m in _HALF_TENTH_RE.finditer(text)),
+        ((m.start(), "scale", m) for m in _BARE_SCALE_RE.finditer(text)),
+        ((m.start(), "number", m) for m in _numbers(text)),
         key=lambda c: c[0],
     )
     for start, kind, m in candidates:
         if start < consumed or any(blocked[start:m.end()]):
+            continue
+        if gate is not None and not gate.admits(start):
+            consumed = m.end()  # counted once: the shorter readings of the same number are not counted again
             continue
         try:
             if kind == "fraction":
@@ -693,6 +764,8 @@ def _find_quantities(text: str, blocked: bytearray, separator_ok: _SeparatorChec
         if q is not None and _finite_quantity(q) and not any(blocked[q.start:q.end]):
             out.append(q)
             consumed = q.end
+            if gate is not None:
+                gate.keep(q)
     return out
 
 

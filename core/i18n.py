@@ -280,6 +280,19 @@ REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern)
      r"\1：第 \3 行的发布日期 \2 不是日期，已忽略"),
     (r"not added: this session's uploads are limited to (.+) in all; remove uploaded articles to add more",
      r"未加入：本次会话的上传总量上限为 \1；请先移除已上传的文章"),
+    (r"not added: the same text is already in the corpus", "未加入：语料中已有相同的文本"),
+    (r"a symbolic link leading outside the folder; not followed", "指向文件夹以外的符号链接，未跟随"),
+    (r"a subfolder; its files are not read \(give it as a path of its own\)",
+     "子文件夹，其中的文件未读取（请单独给出其路径）"),
+    (r"not a regular file \(a pipe, socket or device\); not read", "不是普通文件（管道、套接字或设备），未读取"),
+    (r"the folder could not be read \(no permission\); its files are skipped", "无权读取该文件夹，其中的文件已跳过"),
+    (r"refused: extracting it took more than the (\S+) s of processor time an upload may use",
+     r"已拒绝：提取所需处理器时间超过上传文件的上限 \1 秒"),
+    (r"refused: extracting it needed more than the (\S+) MB of memory an upload may use",
+     r"已拒绝：提取所需内存超过上传文件的上限 \1 MB"),
+    (r"refused: its extraction stopped unexpectedly", "已拒绝：提取意外中止"),
+    (r"figures capped: the first (\S+) kept, (\S+) more numbers not read \(at most (\S+) figures a sentence, "
+     r"(\S+) an article\)", r"数字已截断：保留前 \1 个，另有 \2 个数字未读取（每句最多 \3 个，每篇最多 \4 个）"),
 ))
 
 

@@ -18,8 +18,12 @@ Nothing in the cache is trusted as found. Every file is written atomically
 (:func:`core.version.write_atomically`) and records what it holds: a per-article
 file its content hash, the extractor version, a format number and a digest of its
 rows; a snapshot file the version and a digest of its hash list, the hash list the
-digests of the table files; a remembered pickle its name, key, version and a digest
-of its bytes. A file that is truncated, flipped, swapped for another or left by
+digests of the table files; a remembered result its name, key, version and the
+digests of its tables. What each file claims is signed with an HMAC under a per-install
+secret kept outside the cache (:func:`core.version.sign`), so a file written by anyone
+else who can write the cache folder is not served, however well its digests are recomputed.
+Nothing in the cache is ever unpickled: it holds Parquet and JSON only. A file that is
+truncated, flipped, swapped for another or left by
 another version fails these checks, is deleted and rebuilt: it is never served.
 """
 
@@ -27,11 +31,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mmap
 import os
-import pickle
 import re
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +48,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
-from core.version import atomic_file, default_cache_dir, extractor_version, remove_stale_temps, write_atomically
+from core.version import (
+    atomic_file,
+    default_cache_dir,
+    extractor_version,
+    remove_stale_temps,
+    sign,
+    signed,
+    write_atomically,
+)
 
 DEFAULT_CACHE_DIR = default_cache_dir()
 
@@ -65,8 +76,12 @@ REMOVED_COLUMNS = ["file", "article_id", "source", "kind", "text", "start", "end
 MENTION_COLUMNS = ["file", "article_id", "source", "entity", "type", "surface", "start", "end"]
 CONTEXT_COLUMNS = ["file", "article_id", "source", "measure", "scope", "sentence", "start", "end"]
 TERM_COUNT_COLUMNS = ["file", "article_id", "source", "term", "count"]
-# Per-article tables as cached: their own columns, keyed by content hash.
-RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context")
+CAP_COLUMNS = ["kept", "unread_in_sentences", "unread_in_article"]
+# Per-article tables as cached: their own columns, keyed by content hash ("caps": what the figure cap cut).
+RESULT_TABLES = ("figures", "dates", "mentions", "term_counts", "context", "caps")
+# Figures one article may yield, and one sentence: a real article has tens, a sentence a handful.
+FIGURE_CAP_PER_ARTICLE = 5000
+FIGURE_CAP_PER_SENTENCE = 200
 KEY_COLUMNS = ["file", "article_id", "source"]
 
 # The layout of cache files: part of what each file records, bumped when the layout changes.
@@ -75,9 +90,10 @@ CACHE_FORMAT = 1
 META_FORMAT = b"duizhao.format"
 META_VERSION = b"duizhao.version"
 META_CONTENT_HASH = b"duizhao.content_hash"
-META_ROWS_SHA256 = b"duizhao.rows_sha256"
 META_HASHES_SHA256 = b"duizhao.hashes_sha256"
 META_FILES_SHA256 = b"duizhao.files_sha256"
+# An HMAC under this install's secret (core.version.sign) over what the file claims to hold.
+META_SIGNATURE = b"duizhao.signature"
 _SNAPSHOT_NAME = re.compile(r"[0-9]+-[0-9a-f]{12}")
 
 ProgressFn = Callable[[int, int], None]
@@ -93,6 +109,7 @@ class ArticleResult:
     mentions: list[dict] = field(default_factory=list)
     term_counts: dict[str, int] = field(default_factory=dict)
     context: list[dict] = field(default_factory=list)
+    caps: list[dict] = field(default_factory=list)
 
     def rows(self, table: str) -> list[dict]:
         """The rows of one table (term counts as ``term``/``count`` rows)."""
@@ -118,6 +135,8 @@ class Extraction:
     texts: dict[str, str]
     cache_hits: int = 0
     extracted: int = 0
+    # Said while extracting (a figure cap reached); also among ``problems``, which the dashboard lists.
+    notices: list[LoadProblem] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables the command line writes, by file stem."""
@@ -127,6 +146,14 @@ class Extraction:
         }
 
 
+class ArticleRefused(Exception):
+    """An article that extraction gave up on (see :mod:`core.sandbox`): it becomes a problem, the rest go on."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file, self.reason = file, reason
+
+
 def extract_article(article: Article) -> ArticleResult:
     """Extract one article's figures, dates, entity mentions, term counts and measure context."""
     from core import claims, entities, figures, terms
@@ -134,14 +161,22 @@ def extract_article(article: Article) -> ArticleResult:
 
     body = article.body()
     mapped = body.then(normalize(body.text))
-    found, dates = figures.extract_figures_and_dates_mapped(mapped, article.published or None)
+    cap = figures.FigureCap(FIGURE_CAP_PER_ARTICLE, FIGURE_CAP_PER_SENTENCE)
+    found, dates, count = figures.extract_figures_and_dates_capped(mapped, article.published or None, cap)
     return ArticleResult(
         figures=[dict(vars(f)) for f in found],
         dates=[dict(vars(d)) for d in dates],
         mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
         term_counts=dict(terms.term_counts(mapped.text)),
         context=claims.qualitative_mentions(mapped),
+        caps=[dict(vars(count))] if count.unread_in_sentences or count.unread_in_article else [],
     )
+
+
+def cap_notice(kept: int, unread_in_sentences: int, unread_in_article: int) -> str:
+    """What the figure cap left out of one article, as a load notice says it."""
+    return (f"figures capped: the first {kept:,} kept, {unread_in_sentences + unread_in_article:,} more numbers "
+            f"not read (at most {FIGURE_CAP_PER_SENTENCE:,} figures a sentence, {FIGURE_CAP_PER_ARTICLE:,} an article)")
 
 
 def result_tables(results: Sequence[tuple[str, ArticleResult]]) -> dict[str, pd.DataFrame]:
@@ -225,7 +260,7 @@ class ResultCache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, pa.ArrowException):
-            path.unlink(missing_ok=True)
+            _discard(path)
             return None
         result = ArticleResult()
         names = columns.pop("table")
@@ -253,8 +288,8 @@ class ResultCache:
         if any(meta.get(k) != v for k, v in expected.items()):
             raise CacheEntryInvalid(f"{path}: written for another article, version or format")
         columns = table.to_pydict()
-        if meta.get(META_ROWS_SHA256) != _rows_digest(columns).encode():
-            raise CacheEntryInvalid(f"{path}: rows differ from those written")
+        if not signed(meta.get(META_SIGNATURE), "article", self.version, content_hash, _rows_digest(columns)):
+            raise CacheEntryInvalid(f"{path}: rows differ from those written, or not signed by this install")
         return columns
 
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
@@ -282,6 +317,9 @@ class ResultCache:
         stamp = {**self._stamp(), META_HASHES_SHA256: _hashes_digest(listing).encode()}
         if any(meta.get(k) != v for k, v in stamp.items()):
             raise CacheEntryInvalid(f"{folder}: hash list written for another version, or altered")
+        if not signed(meta.get(META_SIGNATURE), "snapshot", self.version, meta[META_HASHES_SHA256],
+                      meta[META_FILES_SHA256]):
+            raise CacheEntryInvalid(f"{folder}: hash list not signed by this install")
         covered = set(listing) & hashes
         if not covered:
             return {}, set()
@@ -312,11 +350,15 @@ class ResultCache:
         table = pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in columns})
         table = table.replace_schema_metadata({
             **self._stamp(), META_CONTENT_HASH: content_hash.encode(),
-            META_ROWS_SHA256: _rows_digest(table.to_pydict()).encode(),
+            META_SIGNATURE: sign("article", self.version, content_hash, _rows_digest(table.to_pydict())).encode(),
         })
         # Not flushed to disk: thousands of fsyncs would dominate a run, and a file torn by a power
         # cut fails its checks and is extracted again.
-        write_atomically(self._article_path(content_hash), _parquet_bytes(table), durable=False)
+        try:
+            write_atomically(self._article_path(content_hash), _parquet_bytes(table), durable=False)
+        except OSError as error:
+            warn_cache_unwritable(self.root.parent, error)
+            self.root = None  # the rest of this run extracts without the cache
 
     def save_snapshot(self, tables: dict[str, pd.DataFrame], hashes: set[str]) -> None:
         """Keep the whole corpus's tables as one file per table for the next run.
@@ -339,8 +381,10 @@ class ResultCache:
                 data = _parquet_bytes(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **stamp}))
                 write_atomically(folder / f"{table}.parquet", data, durable=False)
                 files[table] = hashlib.sha256(data).hexdigest()
+            files_json = json.dumps(files).encode()
+            signature = sign("snapshot", self.version, stamp[META_HASHES_SHA256], files_json).encode()
             index = pa.table({"content_hash": pa.array(listing, pa.string())}).replace_schema_metadata(
-                {**stamp, META_FILES_SHA256: json.dumps(files).encode()})
+                {**stamp, META_FILES_SHA256: files_json, META_SIGNATURE: signature})
             write_atomically(folder / "hashes.parquet", _parquet_bytes(index), durable=False)
             write_atomically(self.root / "snapshot.current", name.encode())
         except OSError:
@@ -354,6 +398,28 @@ class ResultCache:
         """Delete temporary files that killed runs left anywhere in this version's cache."""
         if self.root is not None:
             remove_stale_temps(self.root)
+
+
+_WARNED: set[str] = set()
+
+
+def warn_cache_unwritable(root: Path | None, error: OSError) -> None:
+    """Say once per process that the cache cannot be written; extraction goes on without it."""
+    where = str(root)
+    if where not in _WARNED:
+        _WARNED.add(where)
+        reason = error.strerror or type(error).__name__
+        # stderr: the command line's user reads it there, and the dashboard's server log is stderr too.
+        print(f"warning: the cache folder {where} cannot be written ({reason.lower()}); extracting without "
+              "the cache", file=sys.stderr)
+
+
+def _discard(path: Path) -> None:
+    """Delete a cache file that failed its checks, if the cache lets us (a read-only one does not)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _parquet_bytes(table: pa.Table) -> pa.Buffer:
@@ -389,106 +455,112 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-# A remembered pickle starts with this line, then one line of JSON (format, version, name, key,
-# size and sha256 of the payload) padded to a fixed width, then the payload.
-MEMO_MAGIC = b"duizhao-memo\n"
-# The header's width: fixed, so it can be written after the payload is streamed out and hashed.
-_MEMO_HEADER_SIZE = 512
+# A remembered result is one file: this line, the header's length (8 bytes), a JSON header, then
+# one Parquet file per table. The header lists each table's place and sha256, the other fields as
+# JSON, and an HMAC (core.version.sign) over all of it: data only, never code, and never served
+# unless this install wrote it.
+MEMO_MAGIC = b"duizhao-memo-2\n"
+MEMO_SUFFIX = ".memo"
+_MEMO_HEADER_LIMIT = 1 << 26
 _MISSING = object()
 
 
+def _memo_kinds() -> dict[str, type]:
+    """The result types a memo may hold, by name (the header names one; nothing else is built)."""
+    from core.claims import ClaimReport
+
+    return {"Extraction": Extraction, "ClaimReport": ClaimReport}
+
+
 def remembered(cache_dir: Path | None, name: str, key: str, build: Callable[[], T], keep: int = 4) -> T:
-    """``build()``, pickled under the cache folder and reused while ``key`` holds.
+    """``build()``, stored under the cache folder as Parquet and JSON and reused while ``key`` holds.
 
     For corpus-wide results that are costly to rebuild on every start (the assembled tables of
-    ten thousand articles, their claim groups). Only the newest ``keep`` entries per name stay.
-    A pickle is only unpickled once its header matches ``name``, ``key`` and the extractor version
-    and its bytes match the header's sha256; anything else is deleted and rebuilt.
+    ten thousand articles, their claim groups): an :class:`Extraction` or a ``ClaimReport``. Only
+    the newest ``keep`` entries per name stay. An entry is read only when its signature, name,
+    key and extractor version match and every table's bytes match their digest; anything else is
+    deleted and rebuilt. A value that cannot be stored (or a cache that cannot be written) is
+    simply not remembered.
     """
     if cache_dir is None:
         return build()
     version = extractor_version()
     folder = Path(cache_dir) / version / "memo"
-    path = folder / f"{name}-{key}.pkl"
+    path = folder / f"{name}-{key}{MEMO_SUFFIX}"
     header = {"format": CACHE_FORMAT, "version": version, "name": name, "key": key}
     value = _read_memo(path, header)
     if value is not _MISSING:
         return value
     value = build()
-    remove_stale_temps(folder)
-    _write_memo(path, header, value)
-    for old in sorted(folder.glob(f"{name}-*.pkl"), key=lambda p: p.stat().st_mtime)[:-keep]:
-        old.unlink(missing_ok=True)
+    try:
+        remove_stale_temps(folder)
+        _write_memo(path, header, value)
+        for old in sorted(folder.glob(f"{name}-*{MEMO_SUFFIX}"), key=lambda p: p.stat().st_mtime)[:-keep]:
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError, pa.ArrowException):
+        pass  # not remembered: the next start builds it again
     return value
 
 
 def _write_memo(path: Path, header: dict, value: object) -> None:
-    """Pickle ``value`` to ``path`` after ``header``, completed with the payload's size and sha256.
-
-    The payload is streamed to the file as it is hashed, never held in memory whole. Not flushed
-    to disk: it can be hundreds of megabytes, and one torn by a power cut fails its checksum.
-    """
+    """``value`` (a dataclass of tables and plain fields) as a signed memo file at ``path``."""
+    kind = type(value).__name__
+    if _memo_kinds().get(kind) is not type(value):
+        raise TypeError(f"{kind} cannot be remembered")
+    blobs, tables, fields_json = [], {}, {}
+    offset = 0
+    for name, item in vars(value).items():
+        if isinstance(item, pd.DataFrame):
+            data = _parquet_bytes(pa.Table.from_pandas(item)).to_pybytes()
+            tables[name] = {"offset": offset, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            blobs.append(data)
+            offset += len(data)
+        elif isinstance(item, list) and all(isinstance(x, LoadProblem) for x in item):
+            fields_json[name] = {"problems": [[x.file, x.reason] for x in item]}
+        else:
+            fields_json[name] = {"value": item}
+    body = {**header, "kind": kind, "tables": tables, "fields": fields_json}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    line = json.dumps({"body": text, "signature": sign("memo", text)}).encode()
+    # Not flushed to disk: it can be hundreds of megabytes, and one torn by a power cut fails its digests.
     with atomic_file(path, durable=False) as f:
-        f.write(MEMO_MAGIC + b" " * _MEMO_HEADER_SIZE)
-        payload = _HashingWriter(f)
-        pickle.dump(value, payload, protocol=pickle.HIGHEST_PROTOCOL)
-        line = json.dumps({**header, "size": payload.size, "sha256": payload.digest.hexdigest()}).encode()
-        if len(line) >= _MEMO_HEADER_SIZE:
-            raise ValueError(f"memo header too long for {path.name}")
-        f.seek(len(MEMO_MAGIC))
-        f.write(line.ljust(_MEMO_HEADER_SIZE - 1) + b"\n")
-
-
-class _HashingWriter:
-    """Passes writes on to ``file``, keeping the sha256 and size of everything written."""
-
-    def __init__(self, file) -> None:
-        self.file = file
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, chunk: bytes) -> int:
-        self.digest.update(chunk)
-        self.size += memoryview(chunk).nbytes
-        return self.file.write(chunk)
+        f.write(MEMO_MAGIC + len(line).to_bytes(8, "big") + line)
+        for data in blobs:
+            f.write(data)
 
 
 def _read_memo(path: Path, expected: dict) -> object:
-    """The value pickled at ``path`` if its header matches ``expected`` and its checksum holds, else _MISSING.
-
-    The file is mapped, not read, so a pickle of hundreds of megabytes is not held twice; the
-    bytes hashed are the bytes unpickled (cache files are only ever replaced, never rewritten in
-    place). A file that fails is deleted.
-    """
+    """The value stored at ``path`` if it is signed, for ``expected`` and whole, else _MISSING (then deleted)."""
     try:
-        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            view = memoryview(data)
-            try:
-                return _unpickle_verified(view, expected)
-            finally:
-                view.release()
+        with path.open("rb") as f:
+            if f.read(len(MEMO_MAGIC)) != MEMO_MAGIC:
+                raise CacheEntryInvalid("not a memo file")
+            size = int.from_bytes(f.read(8), "big")
+            if size > _MEMO_HEADER_LIMIT:
+                raise CacheEntryInvalid("memo header too long")
+            outer = json.loads(f.read(size))
+            if not signed(outer.get("signature"), "memo", outer.get("body", "")):
+                raise CacheEntryInvalid("memo not signed by this install")
+            body = json.loads(outer["body"])
+            if any(body.get(k) != v for k, v in expected.items()):
+                raise CacheEntryInvalid("remembered for another key, version or format")
+            kind = _memo_kinds()[body["kind"]]
+            start = f.tell()
+            values = {}
+            for name, place in body["tables"].items():
+                f.seek(start + place["offset"])
+                data = f.read(place["size"])
+                if hashlib.sha256(data).hexdigest() != place["sha256"]:
+                    raise CacheEntryInvalid(f"memo table {name} differs from the one written")
+                values[name] = _read_parquet_bytes(data).to_pandas()
+        for name, item in body["fields"].items():
+            values[name] = [LoadProblem(*x) for x in item["problems"]] if "problems" in item else item["value"]
+        return kind(**values)
     except FileNotFoundError:
         return _MISSING
-    except Exception:  # noqa: BLE001 — corrupt, truncated, foreign or stale (other pandas, other code): rebuilt
-        path.unlink(missing_ok=True)
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
+        _discard(path)
         return _MISSING
-
-
-def _unpickle_verified(data: memoryview, expected: dict) -> object:
-    """Unpickle the payload of a memo file's bytes, only after its header and checksum are verified."""
-    if data[:len(MEMO_MAGIC)] != MEMO_MAGIC:
-        raise CacheEntryInvalid("not a remembered pickle")
-    end = bytes(data[:len(MEMO_MAGIC) + _MEMO_HEADER_SIZE]).index(b"\n", len(MEMO_MAGIC))
-    header = json.loads(bytes(data[len(MEMO_MAGIC):end]))
-    payload = data[end + 1:]
-    try:
-        if any(header.get(k) != v for k, v in expected.items()) or header.get("size") != len(payload):
-            raise CacheEntryInvalid("remembered for another key, version or format, or truncated")
-        if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
-            raise CacheEntryInvalid("payload differs from the one written")
-        return pickle.loads(payload)
-    finally:
-        payload.release()
 
 
 def extract_corpus(
@@ -499,11 +571,14 @@ def extract_corpus(
     progress: ProgressFn | None = None,
     corpus: Corpus | None = None,
     write_cache: bool = True,
+    extract: Callable[[Article], ArticleResult] = extract_article,
 ) -> Extraction:
     """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache.
 
     With ``write_cache=False`` the cache is read but nothing new is stored (a dashboard session's
-    uploads must not outlive the session).
+    uploads must not outlive the session). ``extract`` is the per-article function
+    (:func:`core.sandbox.extract_limited` for uploads); an article it refuses with
+    :class:`ArticleRefused` is left out and named among the problems.
     """
     corpus = corpus if corpus is not None else load_corpus(paths)
     cache = ResultCache(cache_dir, extractor_version())
@@ -518,8 +593,12 @@ def extract_corpus(
         progress(len(covered), total)
     batches: list[dict[str, pd.DataFrame]] = []
     batch: list[tuple[str, ArticleResult]] = []
-    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, store), strict=True),
+    refused: dict[str, ArticleRefused] = {}
+    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, store, extract), strict=True),
                                              len(covered) + 1):
+        if isinstance(result, ArticleRefused):
+            refused[article.content_hash] = result
+            continue
         batch.append((article.content_hash, result))
         if len(batch) >= _BATCH:
             batches.append(result_tables(batch))
@@ -531,25 +610,37 @@ def extract_corpus(
         name: _compact(_concat([cached.get(name, pd.DataFrame()), *(b[name] for b in batches)]))
         for name in RESULT_TABLES
     }
-    if not snapshot_complete:
+    if not snapshot_complete and not refused:
         store.save_snapshot(tables, hashes)
-    return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
+    articles = [a for a in corpus.articles if a.content_hash not in refused]
+    problems = [*corpus.problems, *(LoadProblem(a.file, refused[a.content_hash].reason)
+                                    for a in corpus.articles if a.content_hash in refused)]
+    return assemble(articles, tables, problems, cache_hits=len(covered), extracted=len(todo) - len(refused))
 
 
 # Results are turned into compact tables this many articles at a time: memory follows the output.
 _BATCH = 256
 
 
-def _extract_and_store(article: Article, cache: ResultCache) -> ArticleResult:
-    """The worker's task: extract one article and put it in the shared cache."""
-    result = extract_article(article)
+def _extract_and_store(
+    article: Article, cache: ResultCache, extract: Callable[[Article], ArticleResult] = extract_article,
+) -> ArticleResult | ArticleRefused:
+    """The worker's task: extract one article and put it in the shared cache (a refusal is returned, not kept)."""
+    try:
+        result = extract(article)
+    except ArticleRefused as refusal:
+        return refusal
     cache.put(article.content_hash, result)
     return result
 
 
-def _map_articles(articles: list[Article], jobs: int, cache: ResultCache) -> Iterable[ArticleResult]:
+def _map_articles(
+    articles: list[Article], jobs: int, cache: ResultCache, extract: Callable[[Article], ArticleResult],
+) -> Iterable[ArticleResult | ArticleRefused]:
     """Extract (and cache) in order; a process pool when there is enough work for it to pay."""
-    task = partial(_extract_and_store, cache=cache)
+    task = partial(_extract_and_store, cache=cache, extract=extract)
+    if extract is not extract_article:
+        return map(task, articles)  # its own processes already (the sandbox), or not picklable
     if jobs <= 1 or len(articles) < 2 * jobs:
         return map(task, articles)
     return _pooled(task, articles, jobs)
@@ -592,6 +683,9 @@ def assemble(
           "start": r.start, "end": r.end} for a in articles for r in a.removed],
         REMOVED_COLUMNS,
     )
+    caps = keyed("caps", [*KEY_COLUMNS, *CAP_COLUMNS], [])
+    notices = [LoadProblem(row.file, cap_notice(*(int(getattr(row, c)) for c in CAP_COLUMNS)))
+               for row in caps.itertuples()]
     figure_counts = figures.groupby("article_id").size()
     entity_counts = mentions.groupby("article_id")["entity"].nunique()
     article_rows = [{
@@ -612,7 +706,8 @@ def assemble(
         term_counts=term_counts,
         context=keyed("context", CONTEXT_COLUMNS, ["start"]),
         removed=removed,
-        problems=problems,
+        problems=[*problems, *notices],
+        notices=notices,
         texts={a.article_id: a.text for a in articles},
         cache_hits=cache_hits,
         extracted=extracted,

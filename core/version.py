@@ -11,9 +11,12 @@ pipeline so a warm command-line run can do both without importing pandas.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import os
 import re
+import secrets
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,24 +33,84 @@ CORE_DIR = Path(__file__).parent
 _TEMP_NAME = re.compile(r"\..+\.[0-9]+-[0-9a-f]{32}\.tmp")
 # A temporary file untouched this long belongs to a run that was killed (a write takes seconds at most).
 STALE_TEMP_SECONDS = 600
-# The modules whose code decides what extraction produces.
-EXTRACTION_MODULES = (
-    "corpus", "webpage", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
-    "analyst", "gazetteer",
-)
+# The code that decides what extraction produces: every module of the package, found by pattern
+# (a module added later counts without anyone listing it), and every lexicon.
+CODE_PATTERN = "**/*.py"
+
+
+class NoExtractionCode(RuntimeError):
+    """The package's files were not found: a version hashed from nothing would match any code."""
 
 
 @cache
 def extractor_version(*extra_modules: str) -> str:
-    """Hash of the extraction modules (plus ``extra_modules``) and every file in ``core/data``."""
+    """Hash of every ``core`` module (``extra_modules``: kept for callers, already covered) and ``core/data``."""
+    code = sorted(p for p in CORE_DIR.glob(CODE_PATTERN) if "__pycache__" not in p.parts)
+    if not code:
+        raise NoExtractionCode(f"no {CODE_PATTERN} under the core package")
     digest = hashlib.sha256()
-    files = [CORE_DIR / f"{name}.py" for name in (*EXTRACTION_MODULES, *extra_modules)] + sorted(DATA_DIR.glob("*"))
-    files += analyst.files()  # an analyst's lexicon changes answers like ours does
-    for path in files:
+    # An analyst's lexicon changes answers like ours does.
+    for path in [*code, *sorted(DATA_DIR.rglob("*")), *analyst.files()]:
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def secret_path() -> Path:
+    """Where this install's cache secret lives: ``$DUIZHAO_SECRET_FILE``, else ``~/.config/duizhao/cache.key``.
+
+    Outside the cache folder on purpose: whoever can write the cache (a shared one) must not
+    be able to read the key that its entries are signed with.
+    """
+    configured = os.environ.get("DUIZHAO_SECRET_FILE")
+    if configured:
+        return Path(configured)
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config / "duizhao" / "cache.key"
+
+
+@cache
+def _secret(path: Path) -> bytes:
+    """The key at ``path``, created (0600) when missing; a fresh key for this process alone when it
+    cannot be read or created, or when others may read or write it (entries then never verify:
+    they are rebuilt, never trusted)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or info.st_uid != os.getuid():
+            return secrets.token_bytes(32)
+        key = path.read_bytes()
+    except OSError:
+        return secrets.token_bytes(32)
+    return key if len(key) >= 16 else secrets.token_bytes(32)
+
+
+def sign(*parts: bytes | str) -> str:
+    """HMAC-SHA256 of ``parts`` under this install's secret (:func:`secret_path`), as hex.
+
+    Cache entries carry it instead of a bare digest: a forged entry with a recomputed sha256
+    fails, since forging needs the key.
+    """
+    mac = hmac.new(_secret(secret_path()), digestmod=hashlib.sha256)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        mac.update(len(data).to_bytes(8, "big") + data)
+    return mac.hexdigest()
+
+
+def signed(expected: str | bytes | None, *parts: bytes | str) -> bool:
+    """Whether ``expected`` is :func:`sign` of ``parts`` (compared in constant time)."""
+    if isinstance(expected, str):
+        expected = expected.encode()
+    return isinstance(expected, bytes) and hmac.compare_digest(expected, sign(*parts).encode())
 
 
 def default_cache_dir() -> Path:

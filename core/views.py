@@ -596,14 +596,16 @@ def weights_table(freqs: dict[str, float], lang: str, weight: str = "count") -> 
 
 def load_uploads(
     files: Iterable[tuple[str, bytes]], source: str = "", *, max_bytes: int = MAX_ARTICLE_BYTES,
-    budget: int | None = None,
+    budget: int | None = None, known: Iterable[str] = (),
 ) -> tuple[list[tuple[Article, bytes]], list[LoadProblem]]:
     """Articles from uploaded (name, bytes), each with its bytes; a file that cannot be read becomes a problem.
 
     A file over ``max_bytes``, or one that would take the total past ``budget`` bytes (what
-    the session may still add), is refused by name; the rest still load.
+    the session may still add), is refused by name; so is one whose content is already in the
+    corpus (``known`` content hashes) or earlier in this batch. The rest still load.
     """
     loaded, problems = [], []
+    seen = set(known)
     meta = {"source": source.strip()} if source and source.strip() else {}
     left = budget
     for name, data in files:
@@ -612,13 +614,21 @@ def load_uploads(
                                               f"{_megabytes(budget)} in all; remove uploaded articles to add more"))
             continue
         try:
-            loaded.append((load_article_bytes(name, data, meta=meta, max_bytes=max_bytes), data))
+            article = load_article_bytes(name, data, meta=meta, max_bytes=max_bytes)
         except LoadError as error:
             problems.append(LoadProblem(safe_file_name(name), str(error)))
             continue
+        if article.content_hash in seen:
+            problems.append(LoadProblem(article.file, DUPLICATE_UPLOAD))
+            continue
+        seen.add(article.content_hash)
+        loaded.append((article, data))
         if left is not None:
             left -= len(data)
     return loaded, problems
+
+
+DUPLICATE_UPLOAD = "not added: the same text is already in the corpus"
 
 
 def _megabytes(n: int) -> str:

@@ -2,11 +2,13 @@
 # Set up a fresh Debian machine: system packages (Python venv, CJK font; Chromium for browser tests with --dev)
 # and a virtual environment with the pinned requirements, every package pinned by constraints.txt.
 # Idempotent and quick when nothing changed.
-# Usage: scripts/setup.sh [--dev]
+# Usage: scripts/setup.sh [--dev | --cluster]   (--cluster: also the Dask engine; --dev includes it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=false
+cluster=false
 [ "${1:-}" = "--dev" ] && dev=true
+[ "${1:-}" = "--cluster" ] && cluster=true
 
 apt_packages=(python3-venv fonts-wqy-microhei)
 $dev && apt_packages+=(chromium)
@@ -27,10 +29,13 @@ python=${PYTHON:-python3}
 # A venv left half-made by an earlier failure (no pip) is made again.
 [ -x .venv/bin/pip ] || "$python" -m venv --clear .venv
 requirements=requirements.txt
+$cluster && requirements=requirements-cluster.txt
 $dev && requirements=requirements-dev.txt
 # Install only when the requirements changed since the last install: starts work offline after the first.
-stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-16)-$dev"
+stamp=".venv/.installed-$(cat requirements*.txt constraints.txt | sha256sum | cut -c1-16)-$requirements"
 if [ ! -f "$stamp" ]; then
+  # The venv's own pip and setuptools are whatever Python shipped (with known advisories): pinned first.
+  .venv/bin/python -m pip install -q --upgrade pip setuptools -c constraints.txt
   .venv/bin/python -m pip install -q -r "$requirements" -c constraints.txt
   rm -f .venv/.installed-*
   touch "$stamp"

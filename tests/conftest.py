@@ -9,8 +9,12 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 TESTS = Path(__file__).parent
+# Property tests judge answers, never speed: a loaded machine must not fail them (no per-example deadline).
+settings.register_profile("duizhao", deadline=None)
+settings.load_profile("duizhao")
 LAYERS = {
     "unit": "the library, no server or browser",
     "app": "pages through Streamlit's AppTest",

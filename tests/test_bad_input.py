@@ -29,7 +29,7 @@ from core.corpus import (
     safe_file_name,
 )
 from core.export import write_csv
-from core.pipeline import extract_article
+from core.pipeline import FIGURE_CAP_PER_SENTENCE, extract_article
 
 GOOD = "美国对中国芯片出口管制不断升级，英伟达的营收因此下降了百分之二十。\n第二段讲的是市场反应。\n"
 SIMPLIFIED = "美国对中国芯片出口管制不断升级，英伟达的营收因此下降了百分之二十。\n市场反应平淡。\n"
@@ -206,8 +206,14 @@ def test_one_five_megabyte_line_loads_and_extracts_with_bounded_sentences():
     data = (unit * repeats).encode()
     assert len(data) > 5_000_000 and b"\n" not in data
     article = load_article_bytes("line.txt", data)
-    figures = extract_article(article).figures
-    assert len(figures) == 2 * repeats
+    result = extract_article(article)
+    figures = result.figures
+    # One sentence: the per-sentence cap keeps its first figures and counts the numbers left unread.
+    assert len(figures) == FIGURE_CAP_PER_SENTENCE
+    # (Numerals that are no figure, 这一 and 不一, count among the numbers left unread too.)
+    (cap,) = result.caps
+    assert cap["kept"] == FIGURE_CAP_PER_SENTENCE and cap["unread_in_article"] == 0
+    assert cap["unread_in_sentences"] >= 2 * repeats - len(figures)
     assert {f["text"] for f in figures} == {"5%", "300万台"}
     for f in figures:
         assert article.text[f["start"]:f["end"]] == f["text"]

@@ -5,7 +5,7 @@ import pandas as pd
 
 from core.bundle import FOLDER, uploads_zip
 from core.claims import group_claims
-from core.corpus import load_article_bytes, load_corpus
+from core.corpus import SUBFOLDER, LoadProblem, load_article_bytes, load_corpus
 from core.pipeline import extract_corpus
 from core.views import merge_corpus
 
@@ -73,7 +73,20 @@ def test_zip_unpacks_to_a_corpus_the_command_line_reads(tmp_path):
         archive.extractall(tmp_path / "unzipped")
     again = load_corpus([tmp_path / "unzipped" / FOLDER])
     assert [(a.file, a.source, a.text) for a in again.articles] == [("a-2.txt", "访客报", uploaded[0][0].text)]
-    assert not again.problems
+    # The extracted tables are in a subfolder: said, not silently passed over.
+    assert again.problems == (LoadProblem("extracted", SUBFOLDER),)
+
+
+def test_zip_manifest_round_trips_names_and_sources_that_start_like_formulas(tmp_path):
+    upload = load_article_bytes("-2.txt", "上传文\n中国半导体自给率将达到78%。\n".encode(), {"source": "-新华社"})
+    corpus = merge_corpus(load_corpus([]), [upload])
+    extraction = extract_corpus(corpus=corpus, cache_dir=None)
+    data = uploads_zip([(corpus.articles[0], b"x")], extraction, group_claims(extraction))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(tmp_path / "unzipped")
+    again = load_corpus([tmp_path / "unzipped" / FOLDER])
+    assert [(a.file, a.source) for a in again.articles] == [("-2.txt", "-新华社")]
+    assert not [p for p in again.problems if "manifest" in p.reason]
 
 
 def test_same_uploads_give_the_same_zip(tmp_path):

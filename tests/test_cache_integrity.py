@@ -4,6 +4,7 @@ Each test damages one kind of cache file the way a crash, a disk or a careless c
 checks the damage is detected, the entry rebuilt and the result equal to a run on a clean cache.
 """
 
+import hashlib
 import json
 import os
 import pickle
@@ -15,16 +16,26 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from core.__main__ import OUTPUTS, main
 from core.bench import generate_corpus
-from core.pipeline import MEMO_MAGIC, ArticleResult, ResultCache, extract_corpus, remembered
+from core.claims import ClaimReport
+from core.pipeline import (
+    MEMO_MAGIC,
+    MEMO_SUFFIX,
+    ArticleResult,
+    ResultCache,
+    _parquet_bytes,
+    extract_corpus,
+    remembered,
+)
 from core.version import extractor_version, is_temp, temp_path
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("figures", "dates", "mentions", "term_counts", "context", "entities", "terms", "articles")
-UNPICKLED: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -165,61 +176,114 @@ def test_corrupt_or_dangling_snapshot_pointer_falls_back(cache, corpus, clean, p
     assert (snapshot_dir(cache) / "hashes.parquet").exists()
 
 
-# Remembered pickles
+# Remembered results (Parquet and JSON, signed)
+
+def report(n: int):
+    frame = pd.DataFrame({"group_id": [f"g{n}"], "built": [n]})
+    return ClaimReport(groups=frame, claims=frame, comparisons=frame, context=frame)
+
 
 def build_counter(calls: list[int]):
-    return lambda: calls.append(1) or {"built": len(calls)}
+    return lambda: calls.append(1) or report(len(calls))
+
+
+def built(value) -> int:
+    return int(value.groups["built"].iloc[0])
 
 
 def memo_file(cache: Path, name: str, key: str) -> Path:
-    return version_dir(cache) / "memo" / f"{name}-{key}.pkl"
+    return version_dir(cache) / "memo" / f"{name}-{key}{MEMO_SUFFIX}"
+
+
+def memo_parts(path: Path) -> tuple[dict, bytes]:
+    """The header's body (as a dict) and the table bytes after it, as a forger would read them."""
+    data = path.read_bytes()
+    size = int.from_bytes(data[len(MEMO_MAGIC):len(MEMO_MAGIC) + 8], "big")
+    outer = json.loads(data[len(MEMO_MAGIC) + 8:len(MEMO_MAGIC) + 8 + size])
+    return json.loads(outer["body"]), data[len(MEMO_MAGIC) + 8 + size:]
+
+
+def forge_memo(path: Path, body: dict, tables: bytes, signature: str) -> None:
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    line = json.dumps({"body": text, "signature": signature}).encode()
+    path.write_bytes(MEMO_MAGIC + len(line).to_bytes(8, "big") + line + tables)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "plain pickle"])
 def test_damaged_memo_is_rebuilt(tmp_path, damage):
     calls: list[int] = []
-    assert remembered(tmp_path, "thing", "k", build_counter(calls)) == {"built": 1}
+    assert built(remembered(tmp_path, "thing", "k", build_counter(calls))) == 1
     path = memo_file(tmp_path, "thing", "k")
     data = path.read_bytes()
     damaged = {"truncate": data[:-3], "flip": data[:-5] + bytes([data[-5] ^ 0x01]) + data[-4:], "empty": b"",
                "plain pickle": pickle.dumps({"built": 99})}[damage]
     path.write_bytes(damaged)
-    assert remembered(tmp_path, "thing", "k", build_counter(calls)) == {"built": 2}
-    assert remembered(tmp_path, "thing", "k", build_counter(calls)) == {"built": 2}
+    assert built(remembered(tmp_path, "thing", "k", build_counter(calls))) == 2
+    assert built(remembered(tmp_path, "thing", "k", build_counter(calls))) == 2
 
 
 def test_memo_copied_under_another_key_is_rebuilt(tmp_path):
     calls: list[int] = []
     remembered(tmp_path, "thing", "k1", build_counter(calls))
     shutil.copyfile(memo_file(tmp_path, "thing", "k1"), memo_file(tmp_path, "thing", "k2"))
-    assert remembered(tmp_path, "thing", "k2", build_counter(calls)) == {"built": 2}
+    assert built(remembered(tmp_path, "thing", "k2", build_counter(calls))) == 2
 
 
-def _mark_unpickled() -> None:
-    UNPICKLED.append("unpickled")
-
-
-class _SetsAFlagWhenUnpickled:
-    def __reduce__(self):
-        return _mark_unpickled, ()
-
-
-def test_tampered_memo_payload_is_never_unpickled(tmp_path):
+def test_memo_with_recomputed_digests_but_no_secret_is_not_served(tmp_path):
     calls: list[int] = []
     remembered(tmp_path, "thing", "k", build_counter(calls))
     path = memo_file(tmp_path, "thing", "k")
-    data = path.read_bytes()
-    header_end = data.index(b"\n", len(MEMO_MAGIC))
-    header = json.loads(data[len(MEMO_MAGIC):header_end])
-    evil = pickle.dumps(_SetsAFlagWhenUnpickled())
-    # A valid header for another payload: right name, key, version and size; only the checksum is wrong.
-    header["size"] = len(evil)
-    path.write_bytes(MEMO_MAGIC + json.dumps(header).encode() + b"\n" + evil)
-    UNPICKLED.clear()
-    assert remembered(tmp_path, "thing", "k", build_counter(calls)) == {"built": 2}
-    assert UNPICKLED == []
-    pickle.loads(evil)  # the control: this payload does run code when unpickled
-    assert UNPICKLED == ["unpickled"]
+    body, _ = memo_parts(path)
+    forged = _parquet_bytes(pa.Table.from_pandas(report(666).groups)).to_pybytes()
+    body["tables"] = {name: {"offset": 0, "size": len(forged), "sha256": hashlib.sha256(forged).hexdigest()}
+                      for name in body["tables"]}
+    forge_memo(path, body, forged, hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest())
+    assert built(remembered(tmp_path, "thing", "k", build_counter(calls))) == 2
+
+
+def test_the_cache_holds_no_pickle_and_the_code_unpickles_nothing(cache, corpus):
+    remembered(cache, "extraction", "k", lambda: extract_corpus([corpus], cache_dir=cache))
+    remembered(cache, "claims", "k", lambda: report(1))
+    for path in cache.rglob("*"):
+        if path.is_file():
+            assert not path.read_bytes().startswith(b"\x80"), f"{path.name} looks like a pickle"
+    for module in ("pipeline", "version", "__main__", "distributed", "bundle"):
+        source = (ROOT / "core" / f"{module}.py").read_text()
+        assert "import pickle" not in source and "pickle." not in source, f"core/{module}.py uses pickle"
+
+
+def test_remembered_extraction_round_trips_as_data(cache, corpus, clean):
+    first = remembered(cache, "extraction", "k", lambda: extract_corpus([corpus], cache_dir=cache))
+    again = remembered(cache, "extraction", "k", lambda: pytest.fail("rebuilt a valid memo"))
+    assert_same_tables(again, clean)
+    assert again.problems == first.problems and again.texts == first.texts
+
+
+def test_article_file_of_another_article_with_its_hash_metadata_changed_is_not_served(cache, corpus, clean):
+    first, second = article_files(without_snapshot(cache))[:2]
+    table = pq.read_table(first)
+    meta = dict(table.schema.metadata)
+    meta[b"duizhao.content_hash"] = second.stem.encode()
+    pq.write_table(table.replace_schema_metadata(meta), second)
+    assert ResultCache(cache, extractor_version()).get(second.stem) is None
+    assert_same_tables(extract_corpus([corpus], cache_dir=cache), clean)
+
+
+def test_a_secret_others_can_read_is_not_trusted(tmp_path, monkeypatch):
+    from core import version
+
+    key = tmp_path / "config" / "cache.key"
+    monkeypatch.setenv("DUIZHAO_SECRET_FILE", str(key))
+    version._secret.cache_clear()
+    try:
+        first = version.sign("x")
+        assert key.stat().st_mode & 0o777 == 0o600
+        assert version.sign("x") == first
+        key.chmod(0o644)
+        version._secret.cache_clear()
+        assert version.sign("x") != first
+    finally:
+        version._secret.cache_clear()
 
 
 # Temporary files
@@ -240,7 +304,7 @@ def test_stray_temp_files_are_ignored_and_old_ones_removed(cache, corpus, clean)
     assert result.extracted == 1
     assert_same_tables(result, clean)
     assert young.exists() and not old.exists()
-    assert remembered(cache, "thing", "k", lambda: "built") == "built"
+    assert built(remembered(cache, "thing", "k", lambda: report(7))) == 7
     assert_every_article_file_verifies(cache)
 
 
@@ -297,3 +361,23 @@ def test_killed_extraction_leaves_a_verifiable_cache_and_rerun_matches_a_fresh_r
                    cwd=ROOT, env=env, check=True, capture_output=True)
     for name in OUTPUTS:
         assert (out / f"{name}.csv").read_bytes() == (fresh / f"{name}.csv").read_bytes(), name
+
+
+def test_kept_csv_with_a_formula_and_recomputed_digest_is_not_copied_out(corpus, tmp_path):
+    assert main(cli(corpus, tmp_path / "out", tmp_path / "cache")) == 0
+    (kept,) = (tmp_path / "cache" / "outputs").iterdir()
+    forged = (kept / "figures.csv").read_bytes() + '=HYPERLINK("http://evil","点击"),1\r\n'.encode()
+    (kept / "figures.csv").write_bytes(forged)
+    manifest = json.loads((kept / "manifest.json").read_bytes())
+    manifest["files"]["figures"] = hashlib.sha256(forged).hexdigest()
+    (kept / "manifest.json").write_text(json.dumps(manifest))
+    assert main(cli(corpus, tmp_path / "again", tmp_path / "cache")) == 0
+    assert b"=HYPERLINK" not in (tmp_path / "again" / "figures.csv").read_bytes()
+
+
+def test_a_formula_cell_is_never_served_even_from_a_signed_kept_csv():
+    from core.__main__ import neutralised
+
+    assert neutralised("\ufeffa,b\r\n'=1+1,-2\r\n".encode())
+    assert not neutralised("\ufeffa,b\r\n=1+1,-2\r\n".encode())
+    assert not neutralised("\ufeffa,b\r\n\"@SUM(A1)\",3\r\n".encode())

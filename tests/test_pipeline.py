@@ -89,15 +89,22 @@ def test_private_extraction_reads_the_cache_but_writes_nothing(corpus_dir, tmp_p
     assert sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file()) == before
 
 
+def report(n: int):
+    from core.claims import ClaimReport
+
+    frame = pd.DataFrame({"group_id": [f"g{n}"], "n": [n]})
+    return ClaimReport(groups=frame, claims=frame, comparisons=frame, context=frame)
+
+
 def test_remembered_builds_once_per_key(tmp_path):
     from core.pipeline import remembered
 
     calls = []
-    build = lambda: calls.append(1) or {"n": len(calls)}  # noqa: E731
-    assert remembered(tmp_path, "thing", "k1", build) == {"n": 1}
-    assert remembered(tmp_path, "thing", "k1", build) == {"n": 1}
-    assert remembered(tmp_path, "thing", "k2", build) == {"n": 2}
-    assert remembered(None, "thing", "k1", build) == {"n": 3}
+    build = lambda: calls.append(1) or report(len(calls))  # noqa: E731
+    assert remembered(tmp_path, "thing", "k1", build).groups["n"].tolist() == [1]
+    assert remembered(tmp_path, "thing", "k1", build).groups["n"].tolist() == [1]
+    assert remembered(tmp_path, "thing", "k2", build).groups["n"].tolist() == [2]
+    assert remembered(None, "thing", "k1", build).groups["n"].tolist() == [3]
 
 
 def test_per_article_files_hold_every_table_when_the_snapshot_is_another_corpus(corpus_dir, tmp_path):

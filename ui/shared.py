@@ -30,11 +30,11 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from core import bundle, clouds, i18n, views
+from core import bundle, clouds, i18n, sandbox, views
 from core.claims import ClaimReport, group_claims
 from core.corpus import Article, Corpus, load_corpus
 from core.export import csv_bytes
-from core.pipeline import DEFAULT_CACHE_DIR, Extraction, extract_corpus, remembered
+from core.pipeline import DEFAULT_CACHE_DIR, ArticleResult, Extraction, extract_article, extract_corpus, remembered
 from core.version import corpus_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,11 +238,20 @@ def private_extraction(key: str, corpus: Corpus, progress=None) -> tuple[Extract
     """
     held = st.session_state.get("private_corpus")
     if held is None or held[0] != key:
+        uploaded = frozenset(a.content_hash for a in st.session_state.get("uploads", []))
         extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress,
-                                    write_cache=False)
+                                    write_cache=False, extract=partial(_extract_upload, uploaded=uploaded))
         held = (key, extraction, group_claims(extraction), {})
         st.session_state["private_corpus"] = held
     return held[1], held[2]
+
+
+def _extract_upload(article: Article, uploaded: frozenset[str]) -> ArticleResult:
+    """Uploads are strangers' files: each is extracted in a child process held to the sandbox's limits.
+
+    A base article missing from the disk cache (one that cannot be written) is extracted here as usual.
+    """
+    return sandbox.extract_limited(article) if article.content_hash in uploaded else extract_article(article)
 
 
 def base_folder() -> Path:
@@ -474,7 +483,8 @@ def add_uploads(files: list[tuple[str, bytes]], source: str, lang: str) -> list[
     join the source filter, so what was just added is shown.
     """
     originals = st.session_state.get("upload_originals", {})
-    loaded, problems = views.load_uploads(files, source, max_bytes=upload_limit(),
+    known = {a.content_hash for a in session_corpus().articles}
+    loaded, problems = views.load_uploads(files, source, max_bytes=upload_limit(), known=known,
                                           budget=MAX_SESSION_UPLOAD_BYTES - sum(map(len, originals.values())))
     before = {a.source for a in session_corpus().articles}
     st.session_state["uploads"] = [*st.session_state.get("uploads", []), *(article for article, _ in loaded)]
