@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,8 +26,10 @@ from pathlib import Path
 import pandas as pd
 
 from core.entities import canonical_name, known_entities
+from core.frames import Frame, figure_frames
 from core.lexicon import read_rows, read_words
-from core.normalize import MappedText, to_simplified
+from core.matching import cluster_frames, lexicon_measure, lexicon_scope
+from core.normalize import MappedText, fold_width, to_simplified
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
 # exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
@@ -50,7 +53,7 @@ CLAIM_COLUMNS = [
 COMPARISON_COLUMNS = [
     "group_id", "metric", "subject", "file_a", "value_a", "unit_a", "period_a", "modality_a", "file_b",
     "value_b", "unit_b", "period_b", "modality_b", "verdict", "reason", "overlap", "explanation",
-    "explanation_en",
+    "explanation_en", "note", "text_a", "text_b", "role_a", "role_b", "attributed_to_a", "attributed_to_b",
 ]
 GROUP_COLUMNS = [
     "group_id", "rank", "status", "metric", "subject", "unit", "figures", "articles", "sources",
@@ -234,6 +237,55 @@ def interval(value: float, value_high: float | None = None, qualifier: str = "ex
     return value - abs(value) * below, value + abs(value) * above
 
 
+def figure_interval(figure: dict) -> tuple[float, float]:
+    """The values a figure as written is consistent with: its precision, widened by its qualifier.
+
+    An exact figure reaches half a unit of its last written digit (46亿: 45.5亿–46.5亿; 5890亿 with three
+    significant digits before its zero: 5885亿–5895亿, so 5888.62亿 agrees). A figure in tenths (九成,
+    约九成) reaches ±5 points. ``about`` widens a digit figure by :data:`TOLERANCE` but never below its
+    precision; the other qualifiers as :func:`interval`.
+    """
+    value, high = figure["value"], figure.get("value_high")
+    qualifier = figure.get("qualifier") or "exact"
+    half = written_precision(str(figure.get("text") or ""), value)
+    if half is None or high is not None and not _missing(high) or qualifier not in ("exact", "about"):
+        return interval(value, high, qualifier)
+    if qualifier == "about" and not _in_tenths(str(figure.get("text") or "")):
+        half = max(half, abs(value) * TOLERANCE["about"][0])
+    return value - half, value + half
+
+
+_WRITTEN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _in_tenths(text: str) -> bool:
+    return "成" in text and not re.search(r"\d", fold_width(text))
+
+
+def written_precision(text: str, value: float) -> float | None:
+    """Half the unit of a figure's last written digit, in the figure's value (None when not written in digits)."""
+    if _in_tenths(text):
+        return 5.0
+    match = _WRITTEN.search(fold_width(text))
+    if not match:
+        return None
+    digits = match.group().replace(",", "")
+    try:
+        written = float(digits)
+    except ValueError:
+        return None
+    if not written:
+        return None
+    if "." in digits:
+        unit = 10.0 ** -len(digits.split(".")[1])
+    else:
+        stripped = digits.rstrip("0")
+        zeros = len(digits) - len(stripped)
+        # Trailing zeros are rounding only after three significant digits (5890); 500 and 30 are as stated.
+        unit = 10.0 ** zeros if zeros and len(stripped) >= 3 else 1.0
+    return 0.5 * unit * abs(value / written)
+
+
 def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
     """``full`` when two intervals share more than a point, ``boundary`` when they only touch, else ``none``."""
     low, high = max(a[0], b[0]), min(a[1], b[1])
@@ -244,12 +296,51 @@ def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
     return "none"
 
 
-def periods_differ(a: str, b: str) -> bool:
-    """Two periods differ when both are known and do not overlap in time (2025 overlaps 2025Q1)."""
-    span_a, span_b = period_span(a), period_span(b)
-    if span_a is None or span_b is None:
-        return False
-    return span_a[1] < span_b[0] or span_b[1] < span_a[0]
+def periods_differ(a: str, b: str, same_article: bool = False) -> bool:
+    """Two periods differ when both are known and are not the same span of time.
+
+    A quarter is not its year (ASML's Q1 share is not its full-year share), so parts of a year
+    differ by their months even when the year is unknown (今年一季度 in an undated article is
+    ``R0Q1``). Relative years compare only within one article.
+    """
+    pa, pb = _period_parts(a), _period_parts(b)
+    if pa is None or pb is None:
+        span_a, span_b = period_span(a), period_span(b)
+        return span_a is not None and span_b is not None and span_a != span_b
+    (year_a, months_a), (year_b, months_b) = pa, pb
+    if months_a != months_b:
+        return True
+    if isinstance(year_a, int) and isinstance(year_b, int):
+        return year_a != year_b
+    if isinstance(year_a, str) and isinstance(year_b, str):
+        return same_article and year_a != year_b
+    return False
+
+
+_PART_OF_YEAR = re.compile(r"^(\d{4}|R[-+]?\d+)(?:Q([1-4])|H([12])|-(\d{2})(?:-\d{2})?)?$")
+
+
+def _period_parts(period: str) -> tuple[int | str, tuple[int, int]] | None:
+    """(year, first and last month) of a period within one year: 2025Q1 → (2025, (1, 3)); R-1 → ("R-1", (1, 12))."""
+    period = (period or "").strip()
+    if ".." in period:
+        first, _, last = period.partition("..")
+        pf, pl = _period_parts(first), _period_parts(last)
+        if pf and pl and pf[0] == pl[0]:
+            return pf[0], (pf[1][0], pl[1][1])
+        return None
+    match = _PART_OF_YEAR.match(period)
+    if not match:
+        return None
+    year_text, quarter, half, month = match.groups()
+    year: int | str = int(year_text) if year_text.isdigit() else year_text.replace("+", "")
+    if quarter:
+        return year, (3 * int(quarter) - 2, 3 * int(quarter))
+    if half:
+        return year, (6 * int(half) - 5, 6 * int(half))
+    if month:
+        return year, (int(month), int(month))
+    return year, (1, 12)
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-\d{2})?|Q([1-4])|H([12]))?$")
@@ -277,21 +368,55 @@ def period_span(period: str) -> tuple[int, int] | None:
 
 
 def compare(a: dict, b: dict) -> Verdict:
-    """Verdict on two figures of one group; symmetric, and a figure always agrees with itself."""
-    ia = interval(a["value"], a.get("value_high"), a.get("qualifier", "exact"))
-    ib = interval(b["value"], b.get("value_high"), b.get("qualifier", "exact"))
+    """Verdict on two figures of one group; symmetric, and a figure always agrees with itself.
+
+    Each figure stands for the interval its writing allows (:func:`figure_interval`). Intervals
+    that meet agree — except two exact figures that only touch (46亿 against 45亿). A difference
+    is explained by a change (the from-level of 从145%降至30%, or two figures of one sentence),
+    then by a different period, then by modality (projected or target against reported; an
+    estimate of a realised quantity counts as a report); what remains is a contradiction.
+    """
+    ia, ib = figure_interval(a), figure_interval(b)
     kind = overlap_kind(ia, ib)
-    if kind != "none":
+    exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
+    if kind == "full" or kind == "boundary" and not exact:
         return Verdict("agree", "", kind)
-    if periods_differ(a.get("period", ""), b.get("period", "")):
-        return Verdict("differ", "different_period", kind)
     if a.get("earlier") or b.get("earlier"):
         return Verdict("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level
-    if (a.get("modality") or "reported") != (b.get("modality") or "reported"):
+    if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
+        return Verdict("differ", "different_period", kind)
+    if _kind_of_claim(a) != _kind_of_claim(b):
         return Verdict("differ", "different_modality", kind)
     if _same_sentence(a, b):
         return Verdict("differ", "different_period", kind)
     return Verdict("differ", "unexplained", kind)
+
+
+def _period_of(figure: dict) -> str:
+    period = figure.get("frame_period")
+    return period if isinstance(period, str) and period else str(figure.get("period") or "")
+
+
+def _kind_of_claim(figure: dict) -> str:
+    """reported | projected | target: an estimate of what happened is a report of it."""
+    modality = figure.get("frame_modality")
+    if not isinstance(modality, str) or not modality:
+        modality = figure.get("modality") or "reported"
+    return "reported" if modality == "estimate" else str(modality)
+
+
+def note_of(a: dict, b: dict, verdict: Verdict) -> str:
+    """What else a reader should know of a pair: ``before_after`` (a change stated in one sentence),
+    ``self_contradiction`` (one article disagreeing with itself), ``same_source`` (two articles
+    quoting one original source, 路透 or 彭博), else ""."""
+    if verdict.verdict == "differ" and _same_sentence(a, b):
+        return "before_after"
+    if verdict.reason == "unexplained" and a.get("article_id") == b.get("article_id"):
+        return "self_contradiction"
+    source_a, source_b = str(a.get("attributed_to") or ""), str(b.get("attributed_to") or "")
+    if source_a and source_a == source_b and a.get("article_id") != b.get("article_id"):
+        return "same_source"
+    return ""
 
 
 def is_earlier_level(sentence: str, offset: int) -> bool:
@@ -314,115 +439,137 @@ def _missing(value: object) -> bool:
 
 # --- grouping ------------------------------------------------------------------------------------
 
-
-def _group_keys(figures: pd.DataFrame) -> pd.Series:
-    """A grouping key per figure, or None for figures that name no measure (or too vague a one)."""
-    keys = []
-    for row in figures.itertuples(index=False):
-        metric = row.metric if isinstance(row.metric, str) else ""
-        subject = row.subject if isinstance(row.subject, str) else ""
-        measure = measure_of(metric) if metric.strip() else ""
-        scope = scope_of(metric, subject) if measure else ""
-        if not measure or is_vague(measure) and not scope and not subject_key(subject):
-            keys.append(None)
-        else:
-            keys.append((measure, scope, row.unit))
-    return pd.Series(keys, index=figures.index, dtype=object)
+# Frame fields written to claims.csv beside the figure's own, and the group label in both languages.
+FRAME_COLUMNS = [
+    "dimension", "measure_phrase", "entities", "frame_period", "frame_modality", "role", "direction",
+    "sentence_index", "label", "label_en",
+]
 
 
-def _split_by_subject(members: pd.DataFrame, scope: str, named_in: dict) -> list[pd.DataFrame]:
-    """Figures of one measure, split by subject.
-
-    A figure that names no subject joins a subject's cluster when its sentence names that subject
-    (the 30% tariff sentence names 美国), or, for a scoped measure (半导体自给率), when only one
-    subject is named for that measure at all (我国芯片自给率 beside 中国芯片自给率); otherwise it
-    stays out. Figures with no subject at all group together only when their measure has a scope,
-    never on a bare measure.
-    """
-    subjects = members["subject"].fillna("").map(subject_key)
-    named = sorted(s for s in subjects.unique() if s)
-    if not named:
-        return [members] if scope else []
-    clusters = {s: list(members.index[subjects == s]) for s in named}
-    for index in members.index[subjects == ""]:
-        row = members.loc[index]
-        mentioned = named_in(row["article_id"], row["sentence_start"], row["sentence_end"]) & set(named)
-        if len(mentioned) == 1:
-            clusters[mentioned.pop()].append(index)
-        elif scope and not mentioned and len(named) == 1 and not is_vague(members["_key"].iloc[0][0]):
-            clusters[named[0]].append(index)
-    return [members.loc[sorted(ix)] for ix in clusters.values()]
-
-
-def _sentence_entities(mentions: pd.DataFrame):
-    """A lookup of the entities named between two offsets of an article, from its mentions.
-
-    The per-article index is built once (numpy positions by article); a lookup touches only
-    that article's mentions.
-    """
-    if mentions.empty:
-        return lambda *_: set()
-    positions = mentions.groupby("article_id", sort=False, observed=True).indices
-    starts = mentions["start"].to_numpy()
-    entities = mentions["entity"].astype(str).to_numpy()
-
-    def named_in(article_id: str, start: object, end: object) -> set[str]:
-        where = positions.get(article_id)
-        if where is None or _missing(start) or _missing(end):
-            return set()
-        offsets = starts[where]
-        return set(entities[where[(offsets >= start) & (offsets < end)]])
-
-    return named_in
+def _with_frames(extraction, figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures with their frames' fields as columns (see :mod:`core.frames`)."""
+    articles = getattr(extraction, "articles", None)
+    published = {}
+    if articles is not None and "published" in getattr(articles, "columns", ()):
+        published = {a: p for a, p in zip(articles["article_id"], articles["published"], strict=True)
+                     if isinstance(p, str)}
+    frames = figure_frames(figures, getattr(extraction, "texts", None) or {}, extraction.mentions, published)
+    return figures.assign(
+        dimension=[f.dimension for f in frames], measure_phrase=[f.measure for f in frames],
+        entities=["|".join(f.entities or f.sentence_entities) for f in frames],
+        frame_period=[f.period for f in frames], frame_modality=[f.modality for f in frames],
+        role=[f.role for f in frames], direction=[f.direction for f in frames],
+        sentence_index=[f.sentence_index for f in frames],
+        earlier=[f.role == "from" for f in frames],
+        _frame=frames,
+    )
 
 
 def group_claims(extraction) -> ClaimReport:
-    """Claim groups over an :class:`~core.pipeline.Extraction` (uses its ``figures`` and ``texts``)."""
-    figures = extraction.figures.copy()
+    """Claim groups over an :class:`~core.pipeline.Extraction` (uses its figures, mentions and texts)."""
+    figures = extraction.figures.reset_index(drop=True)
     if figures.empty:
         return _empty_report()
-    figures["_key"] = _group_keys(figures)
-    figures["earlier"] = [
-        isinstance(sentence, str) and not _missing(start) and not _missing(first)
-        and is_earlier_level(sentence, int(start) - int(first))
-        for sentence, start, first in zip(figures["sentence"], figures["start"], figures["sentence_start"], strict=True)
-    ]
-    clusters: list[pd.DataFrame] = []
-    named_in = _sentence_entities(extraction.mentions)
-    for _, members in figures[figures["_key"].notna()].groupby("_key", sort=True):
-        scope = members["_key"].iloc[0][1]
-        clusters.extend(c for c in _split_by_subject(members, scope, named_in) if len(c) >= 2)
-
+    figures = _with_frames(extraction, figures)
+    clusters = [figures.loc[ix] for ix in cluster_frames(list(figures["_frame"]))]
     if not clusters:
         return _empty_report()
     claim_frames, comparison_rows, group_rows, context_rows = [], [], [], []
     for number, members in enumerate(clusters, start=1):
         group_id = f"G{number:03d}"
-        measure, scope, unit = members["_key"].iloc[0]
-        metric = scope + measure if scope and not measure.startswith(scope) else measure
-        subject = next((s for s in members["subject"].fillna("").map(subject_key) if s), "")
-        claims = members.assign(group_id=group_id, metric_label=metric)
+        label = group_label(list(members["_frame"]))
+        claims = members.assign(group_id=group_id, metric_label=label.measure, label=label.zh, label_en=label.en)
         claim_frames.append(claims)
         records = claims.to_dict("records")
-        pairs = [_comparison_row(group_id, metric, subject, a, b) for a, b in pairs_to_compare(records)]
+        pairs = [_comparison_row(group_id, label.measure, label.subject, a, b) for a, b in pairs_to_compare(records)]
         comparison_rows.extend(pairs)
-        group_rows.append(_group_row(group_id, metric, subject, unit, claims, pairs))
-        context_rows.extend(_context(group_id, measure, scope, extraction))
+        unit = "|".join(dict.fromkeys(str(u) for u in members["unit"]))
+        group_rows.append(_group_row(group_id, label, unit, claims, pairs))
+        context_rows.extend(_context(group_id, label.lexicon_measure, label.scope, extraction))
 
     groups = rank_groups(pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"]))
     order = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
 
     claims = pd.concat(claim_frames, ignore_index=True)
-    claims["metric"] = claims.get("metric_label", claims["metric"])
+    claims["metric"] = claims["metric_label"]
     claims = claims.sort_values(["group_id", "file", "start"], key=_by_rank(order), kind="stable")
     comparisons = pd.DataFrame(comparison_rows, columns=COMPARISON_COLUMNS)
     comparisons = comparisons.sort_values("group_id", key=_by_rank(order), kind="stable")
     return ClaimReport(
         groups=groups,
-        claims=claims[CLAIM_COLUMNS + ["sentence_start", "sentence_end"]].reset_index(drop=True),
+        claims=claims[CLAIM_COLUMNS + ["sentence_start", "sentence_end"] + FRAME_COLUMNS].reset_index(drop=True),
         comparisons=comparisons.reset_index(drop=True),
-        context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS),
+        context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS).drop_duplicates(ignore_index=True),
     )
+
+
+@dataclass(frozen=True)
+class GroupLabel:
+    """What a group measures, for people: ``zh`` 阿斯麦 · 营收占比, ``en`` ASML · revenue share."""
+
+    measure: str
+    subject: str
+    zh: str
+    en: str
+    lexicon_measure: str
+    scope: str
+
+
+def group_label(frames: list[Frame]) -> GroupLabel:
+    """The shared measure words and subject of a group's frames, in Chinese and English.
+
+    The measure is the lexicon measure most members name, else the longest run of words every
+    member's measure phrase shares; the subject the entity most members name. English comes from
+    the lexicons' English column, else the Chinese stands in brackets.
+    """
+    measures = Counter(m for m in (lexicon_measure(f.measure) for f in frames) if m)
+    scopes = Counter(s for s in (lexicon_scope(f.context) for f in frames) if s)
+    lexical = measures.most_common(1)[0][0] if measures else ""
+    scope = scopes.most_common(1)[0][0] if scopes else ""
+    measure = lexical or _shared_words([f.measure for f in frames])
+    subjects = Counter(e for f in frames for e in dict.fromkeys(f.entities or f.sentence_entities))
+    subject = subjects.most_common(1)[0][0] if subjects else ""
+    zh = " · ".join(x for x in (subject, scope if scope and scope not in measure else "", measure) if x)
+    en = " · ".join(x for x in (_english_entity(subject), _english(scope, "scopes.tsv") if scope and scope not in measure
+                                else "", _english(measure, "measures.tsv")) if x)
+    return GroupLabel(measure, subject, zh, en, lexical, scope)
+
+
+def _shared_words(phrases: list[str]) -> str:
+    """The longest run of characters (no mask) every phrase contains: 营收占比 of 营收占比为§ and 中国区营收占比均为§."""
+    pieces = [p for p in re.split(r"[#§\s，,。;；:：、()（）【】「」]+", phrases[0]) if p]
+    best = ""
+    for piece in pieces:
+        for i in range(len(piece)):
+            for j in range(len(piece), i + len(best), -1):
+                if all(piece[i:j] in p for p in phrases[1:]):
+                    best = piece[i:j]
+                    break
+    return best if len(best) >= 2 else phrases[0].strip("#§ ")
+
+
+@cache
+def _english_column(lexicon: str) -> dict[str, str]:
+    return {row[0]: row[2] for row in read_rows(lexicon) if len(row) > 2 and row[2]}
+
+
+def _english(word: str, lexicon: str) -> str:
+    if not word:
+        return ""
+    return _english_column(lexicon).get(word) or f"[{word}]"
+
+
+@cache
+def _english_entity(name: str) -> str:
+    """An entity's name in Latin letters when its lexicon line has one (阿斯麦 → ASML), else [阿斯麦]."""
+    if not name:
+        return ""
+    for row in read_rows("entities.tsv"):
+        if row[0] == name and len(row) > 2:
+            latin = [a for a in row[2].split("|") if re.fullmatch(r"[A-Za-z][A-Za-z .&'-]*", a)]
+            if latin:
+                return max(latin, key=len)
+    return f"[{name}]"
 
 
 def status_of(contradictions: int, differences: int) -> str:
@@ -514,31 +661,33 @@ def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) 
     for side, fig in (("a", a), ("b", b)):
         row.update({
             f"file_{side}": fig["file"], f"value_{side}": fig["value"], f"unit_{side}": fig["unit"],
-            f"period_{side}": fig.get("period") or "", f"modality_{side}": fig.get("modality") or "",
+            f"period_{side}": _period_of(fig), f"modality_{side}": _kind_of_claim(fig),
         })
     row.update({"verdict": verdict.verdict, "reason": verdict.reason, "overlap": verdict.overlap,
-                "explanation": zh, "explanation_en": en})
+                "explanation": zh, "explanation_en": en, "note": note_of(a, b, verdict),
+                "text_a": a.get("text", ""), "text_b": b.get("text", ""), "role_a": a.get("role", ""),
+                "role_b": b.get("role", ""), "attributed_to_a": a.get("attributed_to") or "",
+                "attributed_to_b": b.get("attributed_to") or ""})
     return row
 
 
-def _group_row(group_id: str, metric: str, subject: str, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
+def _group_row(group_id: str, label: GroupLabel, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
     reasons = [p["reason"] for p in pairs if p["verdict"] == "differ"]
     contradictions = reasons.count("unexplained")
     status = status_of(contradictions, len(reasons))
     values = " / ".join(dict.fromkeys(claims["text"].astype(str)))
-    label = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
     headline = {
-        "contradiction": f"{label}：{values}，同一时期说法矛盾",
-        "explained": f"{label}：{values}，差异可由时期或性质解释",
-        "agree": f"{label}：{values}，各方一致",
+        "contradiction": f"{label.zh}：{values}，同一时期说法矛盾",
+        "explained": f"{label.zh}：{values}，差异可由时期或性质解释",
+        "agree": f"{label.zh}：{values}，各方一致",
     }[status]
     headline_en = {
-        "contradiction": f"{label}: {values} — the figures contradict each other",
-        "explained": f"{label}: {values} — they differ, explained by period or modality",
-        "agree": f"{label}: {values} — the figures agree",
+        "contradiction": f"{label.en}: {values} — the figures contradict each other",
+        "explained": f"{label.en}: {values} — they differ, explained by period or modality",
+        "agree": f"{label.en}: {values} — the figures agree",
     }[status]
     return {
-        "group_id": group_id, "status": status, "metric": metric, "subject": subject, "unit": unit,
+        "group_id": group_id, "status": status, "metric": label.measure, "subject": label.subject, "unit": unit,
         "figures": len(claims), "articles": claims["article_id"].nunique(), "sources": claims["source"].nunique(),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
         "agreements": len(pairs) - len(reasons), "spread": spread(pd.concat([claims["value"], claims["value_high"]])),
@@ -562,21 +711,30 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
         return " ".join([_who(f, " ({})"), verb, qualifier + str(f["text"]), *bits])
 
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    if verdict.verdict == "agree" and note_of(a, b, verdict) == "same_source":
+        return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致，均引述{a['attributed_to']}。",
+                f"{what}: {side_en(a)}; {side_en(b)}: consistent, both quoting {a['attributed_to']}.")
     if verdict.verdict == "agree":
         edge = "，仅在边界处相合" if verdict.overlap == "boundary" else ""
         edge_en = ", meeting only at the boundary" if verdict.overlap == "boundary" else ""
-        if periods_differ(a.get("period", ""), b.get("period", "")):
+        if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
             edge += "，但时期不同，并非同一事实"
             edge_en += ", but for different periods: not the same fact"
         return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致{edge}。",
                 f"{what}: {side_en(a)}; {side_en(b)}: consistent{edge_en}.")
     source_note = ""
     source_note_en = ""
-    if (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
+    note = note_of(a, b, verdict)
+    if note == "same_source":
+        source_note = f"，两篇引述同一出处（{a['attributed_to']}）"
+        source_note_en = f"; both quote the same source ({a['attributed_to']})"
+    elif (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
         source_note, source_note_en = "，出处也不同", "; the sources differ too"
     reason = verdict.reason
-    if reason == "different_period" and _same_sentence(a, b):
+    if note == "before_after":
         reason_zh, reason_en = REASON_ZH["change"], "a change stated in one sentence (before and after)"
+    elif note == "self_contradiction":
+        reason_zh, reason_en = "同一篇文章前后说法矛盾", "the article contradicts itself"
     else:
         reason_zh = REASON_ZH[reason]
         reason_en = {

@@ -1,0 +1,426 @@
+"""A frame per figure: what a number measures, of whom, when, how stated — the input of claim matching.
+
+The figure extractor says where a number is and what it is worth; the frame says what it is
+*about*, from the clause around it, so that figures can be matched by how alike their frames are
+rather than by a lexicon hit::
+
+    美國商務部將２３家中國實體列入「實體清單」
+      → dimension count:家, measure "#家中国实体列入「实体清单」", entities (美国商务部,), role level
+
+Every text field is normalised (Simplified script, ASCII digits) with the numbers masked as
+``#``, so Taiwan, Hong Kong and mainland wording of one claim share their character n-grams and
+a value never makes two frames alike. Fields:
+
+- ``dimension``: what kind of quantity (share, money:USD, count:<classifier family>, duration:day …);
+  only figures of one dimension are ever compared.
+- ``measure``: the words governing the number — the masked clause cut to :data:`MEASURE_REACH`
+  characters each side of it; ``context``: the whole masked clause.
+- ``entities``: canonical names of the organisations, places and products named in the clause
+  (people and media are actors, not what is measured); ``sentence_entities`` those of the sentence.
+- ``period``: resolved from the clause (2023年全年 → 2023, 今年一季度 → 2025Q1 with the article's date,
+  R-1Q1 without one), else the figure's own period.
+- ``modality``: reported | projected | target (an estimate of a realised quantity counts as reported).
+- ``role``: ``level``, ``from`` (the X of 从X降至Y), or ``base`` (the X of 较X增长).
+- ``sentence_index``: the figure's sentence in its article.
+- ``direction``: ``actor>target`` when the sentence before the number says who does what to whom
+  (美国对中国商品加征关税 → 美国>中国): a tariff of the US on China is not China's on the US.
+
+A clause that only points back (这两个比例分别只有8%和17%) takes the entities and words of the
+figures it points at in the sentence before: the k-th figure of 分别 stands for the k-th figure of
+that sentence's unit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, fields, replace
+from functools import cache
+
+import pandas as pd
+
+from core.lexicon import read_rows
+from core.normalize import fold_width, to_simplified
+
+# How many characters each side of the number make its measure phrase.
+MEASURE_REACH = 10
+# Lines at least this long that end without punctuation are hard-wrapped text, not headings.
+WRAPPED_LINE = 24
+# Entity types that name the measured thing; people and media state figures, they are not measured.
+SUBJECT_TYPES = frozenset({"org", "place", "product"})
+
+_CLAUSE_END = "，,;；:：。!?！？"
+_SENTENCE_END = "。!?！？"
+_DIGITS = re.compile(r"[0-9０-９][0-9０-９.,，．]*")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What one figure measures (see the module docstring for each field)."""
+
+    dimension: str
+    measure: str
+    context: str
+    entities: tuple[str, ...]
+    sentence_entities: tuple[str, ...]
+    period: str
+    modality: str
+    attribution: str
+    role: str
+    sentence_index: int
+    direction: str = ""
+
+
+FRAME_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Frame))
+
+
+# --- dimensions ----------------------------------------------------------------------------------
+
+
+@cache
+def _unit_kinds() -> dict[str, str]:
+    return {row[1]: row[2] for row in read_rows("units.tsv") if len(row) > 2}
+
+
+@cache
+def _classifier_families() -> dict[str, str]:
+    """Classifier → family (家/间/所 count firms alike; ``core/data/classifiers.tsv``)."""
+    return {c: row[0] for row in read_rows("classifiers.tsv") for c in (row[0], *row[1].split("|")) if c}
+
+
+def dimension_of(unit: str, classifier: str = "") -> str:
+    """The kind of quantity a unit states: 24个百分点 and 24% are both ``share``; counts by classifier family."""
+    unit = unit or ""
+    if unit in ("%", "pp"):
+        return "share"
+    if unit == "count":
+        classifier = to_simplified(classifier or "")
+        return f"count:{_classifier_families().get(classifier, classifier)}"
+    kind = _unit_kinds().get(unit, "")
+    if kind == "currency" or kind == "prefix":
+        return f"money:{unit}"
+    if kind == "duration":
+        return f"duration:{unit}"
+    return f"{kind or 'other'}:{unit}"
+
+
+# --- clause and sentence spans -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """An article's clause and sentence boundaries (offsets into its original text), hard wraps joined."""
+
+    clause_starts: list[int]
+    sentence_starts: list[int]
+    length: int
+
+    def clause(self, offset: int) -> tuple[int, int]:
+        return _span(self.clause_starts, offset, self.length)
+
+    def sentence(self, offset: int) -> tuple[int, int]:
+        return _span(self.sentence_starts, offset, self.length)
+
+    def sentence_index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
+
+
+def _span(starts: list[int], offset: int, length: int) -> tuple[int, int]:
+    i = max(bisect.bisect_right(starts, offset) - 1, 0)
+    return starts[i], starts[i + 1] if i + 1 < len(starts) else length
+
+
+def layout(text: str) -> _Layout:
+    """Clause and sentence starts of ``text``.
+
+    A line break ends a sentence unless the line is hard-wrapped: long and ending in no
+    punctuation (a wire story wrapped at 40 characters continues on the next line).
+    """
+    clauses, sentences = [0], [0]
+
+    def cut(starts: list[int], at: int) -> None:
+        # A boundary right after another (。 then a line break) moves it rather than opening an empty span.
+        if text[starts[-1]:at].strip():
+            starts.append(at)
+        else:
+            starts[-1] = at
+
+    line_start = 0
+    for i, ch in enumerate(text):
+        if ch in _CLAUSE_END:
+            cut(clauses, i + 1)
+            if ch in _SENTENCE_END:
+                cut(sentences, i + 1)
+        elif ch == "\n":
+            line = text[line_start:i].strip()
+            line_start = i + 1
+            if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
+                continue
+            cut(clauses, i + 1)
+            cut(sentences, i + 1)
+    return _Layout(clauses, sentences, len(text))
+
+
+# --- masking and normalising ---------------------------------------------------------------------
+
+
+@cache
+def plain(text: str) -> str:
+    """Simplified script, ASCII width, spaces and line breaks dropped."""
+    return re.sub(r"\s+", "", to_simplified(fold_width(text)))
+
+
+@cache
+def normalised(text: str) -> str:
+    """:func:`plain`, with digits masked as ``#``: a value never makes two phrases alike."""
+    return _DIGITS.sub("#", plain(text))
+
+
+def _masked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` with every figure span inside it replaced by ``#``."""
+    out, at = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        out.append(text[at:max(s, at)])
+        out.append("#")
+        at = max(at, e)
+    out.append(text[at:end])
+    return "".join(out)
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR = r"(?:(?<!\d)(?P<year>(?:19|20)\d\d)(?!\d)年?度?|(?P<rel>今年|本年|去年|上年|前年|明年))"
+_PART = (r"(?:全年|年度|(?:第)?(?P<q>[一二三四1-4])(?:季度|季)|(?P<q1>[一二三四1-4])(?P<q2>[一二三四1-4])季度"
+         r"|(?P<h>上|下)半年|前(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})个月|(?P<mo>\d{1,2})月)")
+_PERIOD_RE = re.compile(f"(?:{_YEAR}(?:的)?)?{_PART}?")
+_RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+
+
+def resolve_period(clause: str, published_year: int | None) -> str:
+    """The period the clause names before its number, as ``2025``, ``2025Q1``, ``2025H1``, ``2025-03``,
+    ``2025-01..2025-10``; a relative year without a publication date stays relative (``R-1Q1``).
+
+    >>> resolve_period("2023年全年中国大陆营收占比为", None)
+    '2023'
+    >>> resolve_period("今年一二季度的中国区收入占比均为", 2025)
+    '2025H1'
+    """
+    best = None
+    for match in _PERIOD_RE.finditer(clause):
+        if match.group():
+            best = match
+    if best is None:
+        return ""
+    g = best.groupdict()
+    if g["year"]:
+        year = g["year"]
+    elif g["rel"]:
+        offset = _RELATIVE[g["rel"]]
+        year = str(published_year + offset) if published_year else f"R{offset:+d}".replace("+0", "0")
+    else:
+        year = str(published_year) if published_year else "R0"
+    if g["q"]:
+        return f"{year}Q{_CN_DIGIT[g['q']]}"
+    if g["q1"]:
+        first, last = _CN_DIGIT[g["q1"]], _CN_DIGIT[g["q2"]]
+        return f"{year}H1" if (first, last) == (1, 2) else f"{year}H2" if (first, last) == (3, 4) else f"{year}Q{first}"
+    if g["h"]:
+        return f"{year}H{1 if g['h'] == '上' else 2}"
+    if g["m"]:
+        months = int(g["m"]) if g["m"].isdigit() else _CN_NUMBER.get(g["m"], 12)
+        return f"{year}-01..{year}-{min(months, 12):02d}"
+    if g["mo"] and 1 <= int(g["mo"]) <= 12:
+        return f"{year}-{int(g['mo']):02d}"
+    if g["year"] or g["rel"]:
+        return year
+    return ""
+
+
+# --- modality and role ---------------------------------------------------------------------------
+
+_FUTURE = re.compile(r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)")
+_TARGET = re.compile(r"目标|力争|计划|规划")
+_FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
+# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
+_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对])比(?![例重率]))[^，#]{0,8}$")
+# A clause that only points back at figures named before it.
+_ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
+
+
+def modality_of(stated: str, before: str) -> str:
+    """``projected``/``target`` when the words before the number say so, else the extractor's; estimate → reported."""
+    if _TARGET.search(before):
+        return "target"
+    if _FUTURE.search(before):
+        return "projected"
+    return "reported" if stated in ("", "estimate") else stated
+
+
+def role_of(before: str) -> str:
+    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base, else ``level``."""
+    if _FROM.search(before):
+        return "from"
+    if _BASE.search(before):
+        return "base"
+    return "level"
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.DataFrame,
+                  published: dict[str, str] | None = None) -> list[Frame]:
+    """One :class:`Frame` per row of ``figures`` (in order), from the article texts and entity mentions.
+
+    An article whose text is not at hand is framed from the figure's sentence alone.
+    """
+    published = published or {}
+    by_article = _mentions_by_article(mentions)
+    frames: list[Frame | None] = [None] * len(figures)
+    rows = figures.reset_index(drop=True)
+    for article_id, part in rows.groupby("article_id", sort=False):
+        text = texts.get(article_id)
+        year = _year(published.get(article_id, ""))
+        frames_of = _article_frames(part, text, by_article.get(article_id, []), year)
+        for index, frame in zip(part.index, frames_of, strict=True):
+            frames[index] = frame
+    return [f for f in frames if f is not None]
+
+
+def _year(date: str) -> int | None:
+    match = re.match(r"((?:19|20)\d\d)", str(date or ""))
+    return int(match.group(1)) if match else None
+
+
+def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, str, str]]]:
+    if mentions is None or mentions.empty or "article_id" not in mentions:
+        return {}
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for article_id, start, entity, kind in zip(mentions["article_id"], mentions["start"], mentions["entity"],
+                                               mentions["type"], strict=True):
+        out.setdefault(str(article_id), []).append((int(start), str(entity), str(kind)))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
+def _article_frames(part: pd.DataFrame, text: str | None, mentions: list[tuple[int, str, str]],
+                    year: int | None) -> list[Frame]:
+    starts = [int(s) for s in part["start"]]
+    ends = [int(e) for e in part["end"]]
+    if text is None:
+        # No article text: each figure's sentence stands for its article, offsets made relative to it.
+        return [_sentence_frame(row, year) for row in part.to_dict("records")]
+    spans = sorted(zip(starts, ends, strict=True))
+    lay = layout(text)
+    mention_starts = [m[0] for m in mentions]
+    frames = []
+    for row, start, end in zip(part.to_dict("records"), starts, ends, strict=True):
+        c_start, c_end = lay.clause(start)
+        s_start, s_end = lay.sentence(start)
+        c_start, c_end = max(c_start, s_start), min(c_end, s_end)
+        before = normalised(_masked(text, c_start, start, spans))
+        after = normalised(_masked(text, end, c_end, spans))
+        dated = plain(_masked(text, s_start, start, spans))
+        frame = _frame(
+            row, before, after, dated, _named(mentions, mention_starts, c_start, c_end),
+            _named(mentions, mention_starts, s_start, s_end), lay.sentence_index(start), year)
+        direction = direction_of(text, s_start, start, mentions, mention_starts)
+        frames.append(replace(frame, direction=direction) if direction else frame)
+    return _resolve_anaphora(frames, part)
+
+
+def _sentence_frame(row: dict, year: int | None) -> Frame:
+    sentence = str(row.get("sentence") or "")
+    offset = int(row["start"]) - int(row["sentence_start"]) if not _blank(row.get("sentence_start")) else -1
+    if 0 <= offset <= len(sentence):
+        lay = layout(sentence)
+        c_start, c_end = lay.clause(offset)
+        end = offset + max(int(row["end"]) - int(row["start"]), 1)
+        before, after = normalised(sentence[c_start:offset]), normalised(sentence[end:c_end])
+        dated = plain(sentence[:offset])
+    else:
+        before, after, dated = "", normalised(sentence), ""
+    return _frame(row, before, after, dated, (), (), 0, year)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or isinstance(value, float) and value != value
+
+
+def _named(mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int) -> tuple[str, ...]:
+    i, j = bisect.bisect_left(starts, low), bisect.bisect_left(starts, high)
+    return tuple(dict.fromkeys(_stands_for(e) for _, e, kind in mentions[i:j] if kind in SUBJECT_TYPES))
+
+
+@cache
+def _metonyms() -> dict[str, str]:
+    """北京 → 中国: a capital standing for its country (``core/data/metonyms.tsv``)."""
+    return {row[0]: row[1] for row in read_rows("metonyms.tsv")}
+
+
+def _stands_for(entity: str) -> str:
+    return _metonyms().get(entity, entity)
+
+
+_TOWARDS = re.compile("[对對向]")
+
+
+def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
+    """``actor>target`` around the last 对/向 between ``low`` and ``at``, when entities stand on both sides."""
+    last = None
+    for last in _TOWARDS.finditer(text, low, at):
+        pass
+    if last is None:
+        return ""
+    before = _named(mentions, starts, low, last.start())
+    after = _named(mentions, starts, last.end(), at)
+    return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
+
+
+def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...], sentence_entities: tuple[str, ...],
+           sentence_index: int, year: int | None) -> Frame:
+    clause = f"{before}§{after}"
+    measure = f"{before[-MEASURE_REACH:]}§{after[:MEASURE_REACH]}"
+    stated_period = "" if _blank(row.get("period")) else str(row.get("period"))
+    period = resolve_period(dated, year) or _usable_period(stated_period)
+    attribution = "" if _blank(row.get("attributed_to")) else str(row.get("attributed_to"))
+    return Frame(
+        dimension=dimension_of(str(row.get("unit") or ""), "" if _blank(row.get("classifier")) else str(row["classifier"])),
+        measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
+        period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before),
+        attribution=attribution, role=role_of(before), sentence_index=sentence_index,
+    )
+
+
+def _usable_period(period: str) -> str:
+    """The extractor's period when it names a year (a bare day of month ---12 says nothing comparable)."""
+    return period if re.match(r"(?:19|20)\d\d", period) else ""
+
+
+def _resolve_anaphora(frames: list[Frame], part: pd.DataFrame) -> list[Frame]:
+    """这两个比例分别只有8%和17%: each figure takes the entities and words of the one it points back at."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        if frame.entities or not _ANAPHOR.search(frame.context):
+            continue
+        alike = [j for j, f in enumerate(frames) if f.dimension == frame.dimension]
+        mine = [j for j in alike if frames[j].sentence_index == frame.sentence_index]
+        # 这两个比例分别…: the sentence points at as many figures stated before it as it states itself.
+        earlier = [j for j in alike if frames[j].sentence_index < frame.sentence_index][-len(mine):]
+        if not earlier:
+            continue
+        k = mine.index(i) if "分别" in frame.context else 0
+        target = frames[earlier[min(k, len(earlier) - 1)]]
+        out[i] = replace(
+            frame, measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",
+            entities=target.entities,
+            sentence_entities=tuple(dict.fromkeys(frame.sentence_entities + target.sentence_entities)),
+            attribution=frame.attribution or target.attribution, direction=frame.direction or target.direction,
+        )
+    return out
