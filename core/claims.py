@@ -372,9 +372,10 @@ def compare(a: dict, b: dict) -> Verdict:
 
     Each figure stands for the interval its writing allows (:func:`figure_interval`). Intervals
     that meet agree — except two exact figures that only touch (46亿 against 45亿). A difference
-    is explained by a change (the from-level of 从145%降至30%, or two figures of one sentence),
-    then by a different period, then by modality (projected or target against reported; an
-    estimate of a realised quantity counts as a report); what remains is a contradiction.
+    is explained by a change (the from-level of 从145%降至30%, the base of 较去年的16%), then by
+    modality (projected or target against reported; an
+    estimate of a realised quantity counts as a report), then by a different period; what remains
+    is a contradiction.
     """
     ia, ib = figure_interval(a), figure_interval(b)
     kind = overlap_kind(ia, ib)
@@ -383,10 +384,10 @@ def compare(a: dict, b: dict) -> Verdict:
         return Verdict("agree", "", kind)
     if a.get("earlier") or b.get("earlier"):
         return Verdict("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level
-    if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
-        return Verdict("differ", "different_period", kind)
     if _kind_of_claim(a) != _kind_of_claim(b):
         return Verdict("differ", "different_modality", kind)
+    if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
+        return Verdict("differ", "different_period", kind)
     if _same_sentence(a, b):
         return Verdict("differ", "different_period", kind)
     return Verdict("differ", "unexplained", kind)
@@ -460,7 +461,7 @@ def _with_frames(extraction, figures: pd.DataFrame) -> pd.DataFrame:
         frame_period=[f.period for f in frames], frame_modality=[f.modality for f in frames],
         role=[f.role for f in frames], direction=[f.direction for f in frames],
         sentence_index=[f.sentence_index for f in frames],
-        earlier=[f.role == "from" for f in frames],
+        earlier=[f.role in ("from", "base") for f in frames],
         _frame=frames,
     )
 

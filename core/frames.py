@@ -327,12 +327,16 @@ def _article_frames(part: pd.DataFrame, text: str | None, mentions: list[tuple[i
         before = normalised(_masked(text, c_start, start, spans))
         after = normalised(_masked(text, end, c_end, spans))
         dated = plain(_masked(text, s_start, start, spans))
-        frame = _frame(
-            row, before, after, dated, _named(mentions, mention_starts, c_start, c_end),
-            _named(mentions, mention_starts, s_start, s_end), lay.sentence_index(start), year)
+        clause_entities = _named(mentions, mention_starts, c_start, c_end)
+        sentence_entities = _named(mentions, mention_starts, s_start, s_end)
+        if _HOME.search(text, s_start, s_end):
+            sentence_entities = tuple(dict.fromkeys((*sentence_entities, "中国")))
+            if _HOME.search(text, c_start, c_end):
+                clause_entities = tuple(dict.fromkeys((*clause_entities, "中国")))
+        frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(replace(frame, direction=direction) if direction else frame)
-    return _resolve_anaphora(frames, part)
+    return _resolve_bases(_resolve_anaphora(frames, part))
 
 
 def _sentence_frame(row: dict, year: int | None) -> Frame:
@@ -369,6 +373,8 @@ def _stands_for(entity: str) -> str:
 
 
 _TOWARDS = re.compile("[对對向]")
+# 我国 written in Simplified script is the mainland press's China (Taiwan's 我國 is left unresolved).
+_HOME = re.compile("我国")
 
 
 def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
@@ -401,6 +407,21 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
 def _usable_period(period: str) -> str:
     """The extractor's period when it names a year (a bare day of month ---12 says nothing comparable)."""
     return period if re.match(r"(?:19|20)\d\d", period) else ""
+
+
+def _resolve_bases(frames: list[Frame]) -> list[Frame]:
+    """较前一年的16%: a comparison base measures what the figure before it in its sentence measures."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        if frame.role != "base":
+            continue
+        before = [j for j in range(i) if frames[j].sentence_index == frame.sentence_index
+                  and frames[j].dimension == frame.dimension and frames[j].role != "base"]
+        if before:
+            target = frames[before[-1]]
+            out[i] = replace(frame, measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",
+                             entities=frame.entities or target.entities, direction=frame.direction or target.direction)
+    return out
 
 
 def _resolve_anaphora(frames: list[Frame], part: pd.DataFrame) -> list[Frame]:

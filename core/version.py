@@ -31,7 +31,8 @@ _TEMP_NAME = re.compile(r"\..+\.[0-9]+-[0-9a-f]{32}\.tmp")
 STALE_TEMP_SECONDS = 600
 # The modules whose code decides what extraction produces.
 EXTRACTION_MODULES = (
-    "corpus", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "pipeline",
+    "corpus", "lexicon", "normalize", "segment", "figures", "entities", "terms", "claims", "frames", "matching",
+    "pipeline",
 )
 
 
