@@ -22,6 +22,9 @@ a value never makes two frames alike. Fields:
 - ``modality``: reported | projected | target (an estimate of a realised quantity counts as reported).
 - ``role``: ``level``, ``from`` (the X of 从X降至Y), or ``base`` (the X of 较X增长).
 - ``sentence_index``: the figure's sentence in its article.
+- ``change``: the change word governing the number when it states by how much something moved
+  (同比增长§, 提高§个百分点, 暂停其中§的税率 → 增长, 提高, 暂停); "" for a level (降至§ is a level).
+  A change is never the same quantity as a level.
 - ``direction``: ``actor>target`` when the sentence before the number says who does what to whom
   (美国对中国商品加征关税 → 美国>中国): a tariff of the US on China is not China's on the US.
 
@@ -69,6 +72,7 @@ class Frame:
     role: str
     sentence_index: int
     direction: str = ""
+    change: str = ""
 
 
 FRAME_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Frame))
@@ -261,6 +265,30 @@ def modality_of(stated: str, before: str) -> str:
     return "reported" if stated in ("", "estimate") else stated
 
 
+# Verbs that state a change by an amount when they stand right before the number, besides measure_changes.tsv.
+_CHANGE_VERBS = ("提高", "提升", "上调", "调升", "下调", "调降", "降低", "削减", "暂停", "调高", "调低", "扩大", "缩小",
+                 "回落", "增", "降", "涨", "跌", "减")
+# Between the change word and the number: particles and qualifiers only (增长了约, 暂停实施其中).
+_CHANGE_GAP = re.compile(r"(?:了|约|近|逾|超过|超|达|实施|其中|的|再)*$")
+
+
+@cache
+def _change_words() -> tuple[tuple[str, str], ...]:
+    pairs = {(syn, row[0]) for row in read_rows("measure_changes.tsv") for syn in (row[0], *row[1].split("|")) if syn}
+    pairs |= {(verb, verb) for verb in _CHANGE_VERBS}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+def change_of(before: str) -> str:
+    """The change word right before the number (增长了约§ → 增长), unless it leads to a level (降至§ is a level)."""
+    tail = before[-10:]
+    for word, canonical in _change_words():
+        at = tail.rfind(word)
+        if at >= 0 and _CHANGE_GAP.fullmatch(tail[at + len(word):]) is not None:
+            return canonical
+    return ""
+
+
 def role_of(before: str) -> str:
     """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base, else ``level``."""
     if _FROM.search(before):
@@ -400,7 +428,7 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
         dimension=dimension_of(str(row.get("unit") or ""), "" if _blank(row.get("classifier")) else str(row["classifier"])),
         measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
         period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before),
-        attribution=attribution, role=role_of(before), sentence_index=sentence_index,
+        attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
     )
 
 

@@ -65,12 +65,13 @@ def cluster_frames(frames: Sequence[Frame]) -> list[list[int]]:
     vectors = _vectors([n.frame for n in nodes])
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
-        blocks[node.frame.dimension].append(i)
+        blocks[_block(node.frame)].append(i)
+    weights = _entity_weights(nodes)
     groups: list[list[int]] = []
     for members in blocks.values():
         edges = {pair: s for pair in _candidates(nodes, vectors, members)
                  if (s := similarity(nodes[pair[0]].frame, nodes[pair[1]].frame,
-                                     vectors[pair[0]], vectors[pair[1]])) > 0}
+                                     vectors[pair[0]], vectors[pair[1]], weights)) > 0}
         for cluster in _average_linkage(members, [len(nodes[i].members) for i in range(len(nodes))], edges):
             indexes = sorted(m for i in cluster for m in nodes[i].members)
             if len(indexes) >= 2:
@@ -78,10 +79,25 @@ def cluster_frames(frames: Sequence[Frame]) -> list[list[int]]:
     return sorted(groups)
 
 
+def _block(frame: Frame) -> str:
+    """Figures are compared only within a block: one dimension, and a change apart from a level."""
+    return f"{frame.dimension}|{'change' if frame.change else 'level'}"
+
+
+def _entity_weights(nodes: Sequence[_Node]) -> dict[str, float]:
+    """Inverse document frequency of each subject entity over the distinct frames: a corpus on US–China
+    trade names 中国 everywhere, so sharing it says less than sharing 阿斯麦."""
+    df: Counter = Counter()
+    for node in nodes:
+        df.update(subjects(node.frame) | set(node.frame.sentence_entities))
+    n = len(nodes)
+    return {e: math.log((1 + n) / (1 + c)) + 1 for e, c in df.items()}
+
+
 def _nodes(frames: Sequence[Frame]) -> list[_Node]:
     by_signature: dict[tuple, list[int]] = {}
     for i, frame in enumerate(frames):
-        key = (frame.dimension, frame.measure, frame.context, frame.entities, frame.sentence_entities,
+        key = (frame.dimension, frame.change, frame.measure, frame.context, frame.entities, frame.sentence_entities,
                frame.direction)
         by_signature.setdefault(key, []).append(i)
     return [_Node(frames[ix[0]], tuple(ix)) for ix in by_signature.values()]
@@ -177,22 +193,28 @@ def subjects(frame: Frame) -> frozenset[str]:
     return frozenset(frame.entities or frame.sentence_entities)
 
 
-def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float]) -> float:
-    """How alike two frames are, 0 … about 1.1 (see the module docstring); 0 across dimensions."""
-    if a.dimension != b.dimension or _opposed(a.direction, b.direction):
+def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
+               weights: dict[str, float] | None = None) -> float:
+    """How alike two frames are, 0 … about 1.1 (see the module docstring); 0 across blocks."""
+    if _block(a) != _block(b) or _opposed(a.direction, b.direction):
         return 0.0
     text = cosine(va, vb)
     lexicon = W_LEXICON if _lexicon_match(a, b) else 0.0
-    return W_TEXT * text + W_ENTITIES * entity_overlap(a, b) + lexicon
+    return W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights) + lexicon
 
 
-def entity_overlap(a: Frame, b: Frame) -> float:
-    """The share of each figure's subjects named around the other, averaged (1.0: all of them)."""
+def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None) -> float:
+    """The share of each figure's subjects named around the other, weighted by ``weights``, averaged (1.0: all)."""
     sa, sb = subjects(a), subjects(b)
     if not sa or not sb:
         return 0.0
     ea, eb = sa | set(a.sentence_entities), sb | set(b.sentence_entities)
-    return (len(sa & eb) / len(sa) + len(sb & ea) / len(sb)) / 2
+
+    def share(mine: frozenset[str], theirs: set[str]) -> float:
+        total = sum(weights.get(e, 1.0) for e in mine) if weights else len(mine)
+        return (sum(weights.get(e, 1.0) for e in mine & theirs) if weights else len(mine & theirs)) / total
+
+    return (share(sa, eb) + share(sb, ea)) / 2
 
 
 def _opposed(a: str, b: str) -> bool:
@@ -229,6 +251,10 @@ def lexicon_scope(phrase: str) -> str:
     return _nearest(phrase, "scopes.tsv")
 
 
+# A measure word followed by one of these names a policy, not a quantity (出口管制 is no export figure).
+_POLICY = re.compile("管制|限制|禁令|禁运|壁垒|清单|政策|许可")
+
+
 def _nearest(phrase: str, lexicon: str) -> str:
     at = phrase.find("§")
     best, distance = "", math.inf
@@ -236,7 +262,7 @@ def _nearest(phrase: str, lexicon: str) -> str:
         i = phrase.find(synonym)
         while i >= 0:
             d = min(abs(i - at), abs(i + len(synonym) - at)) if at >= 0 else i
-            if d < distance:
+            if d < distance and not _POLICY.match(phrase, i + len(synonym)):
                 best, distance = canonical, d
             i = phrase.find(synonym, i + 1)
     return best
