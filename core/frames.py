@@ -249,6 +249,8 @@ def resolve_period(clause: str, published_year: int | None) -> str:
 
 _FUTURE = re.compile(r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)")
 _TARGET = re.compile(r"目标|力争|计划|规划")
+# 其中2家, 包括两家: a part of a total just stated, never the total itself.
+_PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
 _FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
 _BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对])比(?![例重率]))[^，#]{0,8}$")
@@ -256,11 +258,16 @@ _BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对])比(?![例重�
 _ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
 
 
-def modality_of(stated: str, before: str) -> str:
-    """``projected``/``target`` when the words before the number say so, else the extractor's; estimate → reported."""
+# 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
+_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
+
+
+def modality_of(stated: str, before: str, sentence_before: str = "") -> str:
+    """``projected``/``target`` when the words before the number say so (a condition in the sentence
+    counts as projected), else the extractor's; an estimate is a report."""
     if _TARGET.search(before):
         return "target"
-    if _FUTURE.search(before):
+    if _FUTURE.search(before) or _CONDITION.search(sentence_before):
         return "projected"
     return "reported" if stated in ("", "estimate") else stated
 
@@ -290,7 +297,10 @@ def change_of(before: str) -> str:
 
 
 def role_of(before: str) -> str:
-    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base, else ``level``."""
+    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base,
+    ``part`` for a part of a total (其中2家), else ``level``."""
+    if _PART_OF.search(before):
+        return "part"
     if _FROM.search(before):
         return "from"
     if _BASE.search(before):
@@ -364,7 +374,7 @@ def _article_frames(part: pd.DataFrame, text: str | None, mentions: list[tuple[i
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(replace(frame, direction=direction) if direction else frame)
-    return _resolve_bases(_resolve_anaphora(frames, part))
+    return _carry_periods(_resolve_bases(_resolve_anaphora(frames, part)))
 
 
 def _sentence_frame(row: dict, year: int | None) -> Frame:
@@ -427,7 +437,7 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
     return Frame(
         dimension=dimension_of(str(row.get("unit") or ""), "" if _blank(row.get("classifier")) else str(row["classifier"])),
         measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
-        period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before),
+        period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated),
         attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
     )
 
@@ -435,6 +445,18 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
 def _usable_period(period: str) -> str:
     """The extractor's period when it names a year (a bare day of month ---12 says nothing comparable)."""
     return period if re.match(r"(?:19|20)\d\d", period) else ""
+
+
+def _carry_periods(frames: list[Frame]) -> list[Frame]:
+    """A sentence that names no period speaks of the one the sentence before it named (今年一季度…。如果…达到91%。)."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        if frame.period or i == 0:
+            continue
+        previous = out[i - 1]
+        if previous.period and previous.sentence_index == frame.sentence_index - 1 and previous.dimension == frame.dimension:
+            out[i] = replace(frame, period=previous.period)
+    return out
 
 
 def _resolve_bases(frames: list[Frame]) -> list[Frame]:
@@ -468,7 +490,7 @@ def _resolve_anaphora(frames: list[Frame], part: pd.DataFrame) -> list[Frame]:
         target = frames[earlier[min(k, len(earlier) - 1)]]
         out[i] = replace(
             frame, measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",
-            entities=target.entities,
+            entities=target.entities, modality=target.modality if frame.modality == "reported" else frame.modality,
             sentence_entities=tuple(dict.fromkeys(frame.sentence_entities + target.sentence_entities)),
             attribution=frame.attribution or target.attribution, direction=frame.direction or target.direction,
         )

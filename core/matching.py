@@ -42,6 +42,8 @@ THRESHOLD = 0.3
 STRONG_CONTEXT = 0.55
 # Weights of the similarity's parts.
 W_TEXT, W_ENTITIES, W_LEXICON = 0.7, 0.3, 0.15
+# Similarity kept when both clauses name their subjects and share none.
+DISJOINT = 0.5
 # An entity or n-gram shared by more distinct frames than this yields no candidate pairs by itself.
 ENTITY_CAP, GRAM_CAP = 300, 40
 GRAM_SIZES = (1, 2, 3)
@@ -80,8 +82,9 @@ def cluster_frames(frames: Sequence[Frame]) -> list[list[int]]:
 
 
 def _block(frame: Frame) -> str:
-    """Figures are compared only within a block: one dimension, and a change apart from a level."""
-    return f"{frame.dimension}|{'change' if frame.change else 'level'}"
+    """Figures are compared only within a block: one dimension; a change, a part of a total and a level apart."""
+    kind = "change" if frame.change else "part" if frame.role == "part" else "level"
+    return f"{frame.dimension}|{kind}"
 
 
 def _entity_weights(nodes: Sequence[_Node]) -> dict[str, float]:
@@ -111,13 +114,17 @@ _PUNCTUATION = re.compile(r"[\s，,。;；:：、!?！？()（）【】「」“
 NEAR = 4
 
 
+# Words that link clauses or mark a part, and say nothing of what is measured.
+_CONNECTIVES = re.compile("其中|包括|同时|并且|以及|此外|另外|但是|而且|分别|均为|均")
+
+
 def grams(text: str) -> Counter:
     """Character n-grams of a masked phrase, weighted by size and nearness to the number.
 
-    Punctuation splits the phrase; a gram that is all mask or particle says nothing.
+    Punctuation and connectives split the phrase; a gram that is all mask or particle says nothing.
     """
     out: Counter = Counter()
-    for piece in _PUNCTUATION.split(text):
+    for piece in _PUNCTUATION.split(_CONNECTIVES.sub(" ", text)):
         at = piece.find("§")
         for size in GRAM_SIZES:
             for i in range(len(piece) - size + 1):
@@ -200,7 +207,9 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
         return 0.0
     text = cosine(va, vb)
     lexicon = W_LEXICON if _lexicon_match(a, b) else 0.0
-    return W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights) + lexicon
+    alike = W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights) + lexicon
+    # Each clause names what it is about, and they name nothing in common: 土耳其三家 beside 其中二十三家位于中国.
+    return alike * DISJOINT if a.entities and b.entities and not set(a.entities) & set(b.entities) else alike
 
 
 def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None) -> float:
