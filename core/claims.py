@@ -380,7 +380,7 @@ def compare(a: dict, b: dict) -> Verdict:
     ia, ib = figure_interval(a), figure_interval(b)
     kind = overlap_kind(ia, ib)
     exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
-    if kind == "full" or kind == "boundary" and not exact:
+    if kind == "full" or kind == "boundary" and (not exact or ia == ib):
         return Verdict("agree", "", kind)
     if a.get("earlier") or b.get("earlier"):
         return Verdict("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level

@@ -42,7 +42,7 @@ THRESHOLD = 0.3
 STRONG_CONTEXT = 0.55
 # Weights of the similarity's parts.
 W_TEXT, W_ENTITIES, W_LEXICON = 0.7, 0.3, 0.15
-# Similarity kept when both clauses name their subjects and share none.
+# Similarity kept when both clauses name their subjects and share none, or name different lexicon measures.
 DISJOINT = 0.5
 # An entity or n-gram shared by more distinct frames than this yields no candidate pairs by itself.
 ENTITY_CAP, GRAM_CAP = 300, 40
@@ -209,7 +209,11 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
     lexicon = W_LEXICON if _lexicon_match(a, b) else 0.0
     alike = W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights) + lexicon
     # Each clause names what it is about, and they name nothing in common: 土耳其三家 beside 其中二十三家位于中国.
-    return alike * DISJOINT if a.entities and b.entities and not set(a.entities) & set(b.entities) else alike
+    if a.entities and b.entities and not set(a.entities) & set(b.entities):
+        alike *= DISJOINT
+    # Each names a lexicon measure, unrelated to the other: 产能利用率 is not 良率 (营收 and 营收占比 are related).
+    ma, mb = lexicon_measure(a.measure), lexicon_measure(b.measure)
+    return alike * DISJOINT if ma and mb and ma not in mb and mb not in ma else alike
 
 
 def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None) -> float:
