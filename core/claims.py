@@ -1,17 +1,19 @@
 """Figure consistency: group figures that measure the same thing, and say whether they agree.
 
-A *claim group* gathers figures that quantify the same measure (自给率, 市场份额,
-关税 … through the synonym lexicon ``core/data/measures.tsv``) of the same scope
-(芯片 = 半导体 = 晶片, ``core/data/scopes.tsv``) and subject (canonical entity
-names), in compatible units. A value alone never makes a group: a figure
-without a measure phrase is never grouped.
+A *claim group* gathers figures whose frames (:mod:`core.frames`: unit dimension, the words
+governing the number, subject entities, period, modality, role) are alike enough
+(:mod:`core.matching`: character n-gram TF-IDF within blocks, average linkage). The lexicons
+``measures.tsv`` and ``scopes.tsv`` are evidence there, never a gate, and a value alone never
+links two figures.
 
-Every pair of figures in a group is compared, within one article too. Each
-figure stands for an interval — its value widened by the tolerance its
-qualifier allows (:data:`TOLERANCE`) or its stated range — and two figures
-agree when their intervals meet. A difference is explained by a different
-period, then a different modality (reported vs projected or target); what
-remains is ``unexplained``: a real contradiction.
+Every pair of figures in a group is compared, within one article too. Each figure stands for
+an interval — what its writing allows (46亿 is 45.5亿–46.5亿, 九成 ±5 points), widened by its
+qualifier (:data:`TOLERANCE`), or its stated range — and two figures agree when their intervals
+meet. A difference is explained by a change (the from-level of 从145%降至30%), then a different
+modality (projected or target against reported; an estimate counts as a report), then a different
+period; what remains is ``unexplained``: a real contradiction. A pair's ``note`` adds what a
+reader should know: a before/after inside one sentence, an article contradicting itself, two
+articles quoting one original source.
 """
 
 from __future__ import annotations
@@ -25,11 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.entities import canonical_name, known_entities
 from core.frames import Frame, figure_frames
-from core.lexicon import read_rows, read_words
+from core.lexicon import read_rows
 from core.matching import cluster_frames, lexicon_measure, lexicon_scope
-from core.normalize import MappedText, fold_width, to_simplified
+from core.normalize import MappedText, fold_width
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
 # exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
@@ -61,13 +62,14 @@ GROUP_COLUMNS = [
 ]
 CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
 
-MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算"}
+MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算", "rule": "规定"}
 QUALIFIER_ZH = {"over": "超", "under": "不到", "about": "约", "at_least": "至少", "at_most": "至多"}
 QUALIFIER_EN = {"over": "over ", "under": "under ", "about": "about ", "at_least": "at least ", "at_most": "at most "}
-MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates"}
+MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates",
+               "rule": "states the rule of"}
 REASON_ZH = {
     "different_period": "时期不同",
-    "different_modality": "性质不同（实测与预测或目标）",
+    "different_modality": "性质不同（实测与预测、目标或规定）",
     "unexplained": "同一时期、同一性质，数字矛盾",
     "change": "同一句中的前后变化",
 }
@@ -105,77 +107,6 @@ def _lookup(text: str, lexicon: str) -> str:
         if synonym in text:
             return canonical
     return ""
-
-
-@cache
-def measure_of(metric: str) -> str:
-    """The canonical measure a metric phrase names (芯片自給率 → 自给率, 出口额同比增长 → 出口额增长).
-
-    A change word (增长, 下降 …) after a base measure makes a measure of its own: the growth of
-    exports is not the level of exports. A phrase that matches no lexicon line is its own measure.
-    """
-    metric = to_simplified(metric or "").strip()
-    change = _lookup(metric, "measure_changes.tsv")
-    rest = _strip_changes(metric).strip()
-    base = _lookup(rest, "measures.tsv") or (rest if change else "")
-    if change and base:
-        return base + change  # 产值同比增长 → 产值增长: an unlisted base still names what moves
-    return base or change or metric
-
-
-def _strip_changes(metric: str) -> str:
-    for synonym, _ in _synonyms("measure_changes.tsv"):
-        metric = metric.replace(synonym, " ")
-    return metric
-
-
-def is_vague(measure: str) -> bool:
-    """A bare change or share (增长, 占比) says too little to group without a subject or scope."""
-    return measure in {c for _, c in _synonyms("measure_changes.tsv")} or measure in _VAGUE
-
-
-_VAGUE = {"占比", "比例", "数量", "规模", "金额", "价值"}
-
-
-@cache
-def scope_of(metric: str, subject: str = "") -> str:
-    """What the measure is about when the phrase says (芯片/晶片/半导体 → 半导体), else ""."""
-    return _lookup(to_simplified(f"{metric or ''} {subject or ''}"), "scopes.tsv")
-
-
-@cache
-def subject_key(subject: str) -> str:
-    """The thing a figure is about, for matching across scripts and aliases.
-
-    The first named entity in the subject phrase (长江存储闪存 → 长江存储), else the phrase. People
-    are actors, not the measured thing (特朗普加征的关税 is a tariff on goods), so they are skipped.
-    """
-    subject = (subject or "").strip()
-    if not subject:
-        return ""
-    named = known_entities(subject)
-    for entity, kind in named:
-        if kind != "person":
-            return _metonyms().get(entity, entity)
-    return "" if named or _is_generic(subject) else canonical_name(subject)
-
-
-@cache
-def _metonyms() -> dict[str, str]:
-    """北京 → 中国: a capital standing for its country (``core/data/metonyms.tsv``)."""
-    return {row[0]: row[1] for row in read_rows("metonyms.tsv")}
-
-
-def _is_generic(subject: str) -> bool:
-    """集成电路产业, 芯片企业: a generic noun with scope words at most names no one (光刻机 still does)."""
-    rest = to_simplified(subject)
-    for word in sorted(read_words("generic_subjects.txt"), key=len, reverse=True):
-        rest = rest.replace(word, "")
-    if rest == to_simplified(subject):
-        return False
-    for word, _ in _synonyms("scopes.tsv"):
-        rest = rest.replace(word, "")
-    return not rest.strip(" 的、和与及")
 
 
 def qualitative_mentions(mapped: MappedText) -> list[dict]:
@@ -420,14 +351,6 @@ def note_of(a: dict, b: dict, verdict: Verdict) -> str:
     return ""
 
 
-def is_earlier_level(sentence: str, offset: int) -> bool:
-    """The figure at ``offset`` of its sentence opens a change (从约两成降至, 由2024年的25%): a former level."""
-    return bool(_FROM_RE.search(to_simplified(sentence[:max(offset, 0)])))
-
-
-_FROM_RE = re.compile(r"[从由](?:\d{4} ?年度?)?[^,，。;；\d%％]{0,8}$")
-
-
 def _same_sentence(a: dict, b: dict) -> bool:
     """Two figures of one sentence in one article: a change (从28%降至15%) or a before/after."""
     return a.get("article_id") == b.get("article_id") and a.get("sentence_start") == b.get("sentence_start") \
@@ -531,13 +454,14 @@ def group_label(frames: list[Frame]) -> GroupLabel:
     subjects = Counter(e for f in frames for e in dict.fromkeys(f.entities or f.sentence_entities))
     subject = subjects.most_common(1)[0][0] if subjects else ""
     zh = " · ".join(x for x in (subject, scope if scope and scope not in measure else "", measure) if x)
-    en = " · ".join(x for x in (_english_entity(subject), _english(scope, "scopes.tsv") if scope and scope not in measure
-                                else "", _english(measure, "measures.tsv")) if x)
+    scope_shown = scope if scope and scope not in measure else ""
+    en = " · ".join(x for x in (_english_entity(subject), _english(scope_shown, "scopes.tsv"),
+                                _english(measure, "measures.tsv")) if x)
     return GroupLabel(measure, subject, zh, en, lexical, scope)
 
 
 def _shared_words(phrases: list[str]) -> str:
-    """The longest run of characters (no mask) every phrase contains: 营收占比 of 营收占比为§ and 中国区营收占比均为§."""
+    """The longest run of characters (no mask) every phrase contains: 营收占比 of 营收占比为§, 中国区营收占比均为§."""
     pieces = [p for p in re.split(r"[#§\s，,。;；:：、()（）【】「」]+", phrases[0]) if p]
     best = ""
     for piece in pieces:

@@ -19,7 +19,8 @@ a value never makes two frames alike. Fields:
   (people and media are actors, not what is measured); ``sentence_entities`` those of the sentence.
 - ``period``: resolved from the clause (2023年全年 → 2023, 今年一季度 → 2025Q1 with the article's date,
   R-1Q1 without one), else the figure's own period.
-- ``modality``: reported | projected | target (an estimate of a realised quantity counts as reported).
+- ``modality``: reported | projected | target | rule (a threshold or cap a rule sets); an estimate of
+  a realised quantity counts as reported.
 - ``role``: ``level``, ``from`` (the X of 从X降至Y), or ``base`` (the X of 较X增长).
 - ``sentence_index``: the figure's sentence in its article.
 - ``change``: the change word governing the number when it states by how much something moved
@@ -247,24 +248,32 @@ def resolve_period(clause: str, published_year: int | None) -> str:
 
 # --- modality and role ---------------------------------------------------------------------------
 
-_FUTURE = re.compile(r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)")
+_FUTURE = re.compile(
+    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)"
+)
 _TARGET = re.compile(r"目标|力争|计划|规划")
 # 其中2家, 包括两家: a part of a total just stated, never the total itself.
 _PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
 _FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
-_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对])比(?![例重率]))[^，#]{0,8}$")
+_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
 # A clause that only points back at figures named before it.
 _ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
 
 
+# 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
+_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
+_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
 # 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
 _CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
 
 
-def modality_of(stated: str, before: str, sentence_before: str = "") -> str:
-    """``projected``/``target`` when the words before the number say so (a condition in the sentence
-    counts as projected), else the extractor's; an estimate is a report."""
+def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:
+    """``rule`` for a number a rule sets (a ban's threshold, a cap), ``projected``/``target`` when the words
+    before the number say so (a condition in the sentence counts as projected), else the extractor's;
+    an estimate is a report."""
+    if _RULE_BEFORE.search(before) or _RULE_AFTER.search(after):
+        return "rule"
     if _TARGET.search(before):
         return "target"
     if _FUTURE.search(before) or _CONDITION.search(sentence_before):
@@ -417,17 +426,17 @@ _HOME = re.compile("我国")
 
 def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
     """``actor>target`` around the last 对/向 between ``low`` and ``at``, when entities stand on both sides."""
-    last = None
-    for last in _TOWARDS.finditer(text, low, at):
-        pass
-    if last is None:
+    found = list(_TOWARDS.finditer(text, low, at))
+    if not found:
         return ""
+    last = found[-1]
     before = _named(mentions, starts, low, last.start())
     after = _named(mentions, starts, last.end(), at)
     return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
 
 
-def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...], sentence_entities: tuple[str, ...],
+def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...],
+           sentence_entities: tuple[str, ...],
            sentence_index: int, year: int | None) -> Frame:
     clause = f"{before}§{after}"
     measure = f"{before[-MEASURE_REACH:]}§{after[:MEASURE_REACH]}"
@@ -435,9 +444,10 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
     period = resolve_period(dated, year) or _usable_period(stated_period)
     attribution = "" if _blank(row.get("attributed_to")) else str(row.get("attributed_to"))
     return Frame(
-        dimension=dimension_of(str(row.get("unit") or ""), "" if _blank(row.get("classifier")) else str(row["classifier"])),
+        dimension=dimension_of(str(row.get("unit") or ""),
+                               "" if _blank(row.get("classifier")) else str(row["classifier"])),
         measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
-        period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated),
+        period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated, after),
         attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
     )
 
@@ -454,7 +464,8 @@ def _carry_periods(frames: list[Frame]) -> list[Frame]:
         if frame.period or i == 0:
             continue
         previous = out[i - 1]
-        if previous.period and previous.sentence_index == frame.sentence_index - 1 and previous.dimension == frame.dimension:
+        if previous.period and previous.sentence_index == frame.sentence_index - 1 \
+                and previous.dimension == frame.dimension:
             out[i] = replace(frame, period=previous.period)
     return out
 
@@ -469,8 +480,9 @@ def _resolve_bases(frames: list[Frame]) -> list[Frame]:
                   and frames[j].dimension == frame.dimension and frames[j].role != "base"]
         if before:
             target = frames[before[-1]]
-            out[i] = replace(frame, measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",
-                             entities=frame.entities or target.entities, direction=frame.direction or target.direction)
+            out[i] = replace(frame, measure=f"{frame.measure} {target.measure}",
+                             context=f"{frame.context} {target.context}", entities=frame.entities or target.entities,
+                             direction=frame.direction or target.direction)
     return out
 
 
