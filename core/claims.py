@@ -55,6 +55,7 @@ COMPARISON_COLUMNS = [
     "group_id", "metric", "subject", "file_a", "value_a", "unit_a", "period_a", "modality_a", "file_b",
     "value_b", "unit_b", "period_b", "modality_b", "verdict", "reason", "overlap", "explanation",
     "explanation_en", "note", "text_a", "text_b", "role_a", "role_b", "attributed_to_a", "attributed_to_b",
+    "qualifier_a", "qualifier_b", "source_a", "source_b", "article_id_a", "article_id_b",
 ]
 GROUP_COLUMNS = [
     "group_id", "rank", "status", "metric", "subject", "unit", "figures", "articles", "sources",
@@ -75,14 +76,29 @@ REASON_ZH = {
 }
 
 
-@dataclass
+@dataclass(init=False)
 class ClaimReport:
-    """Claim groups ranked for display, their figures, pairwise verdicts and qualitative context."""
+    """Claim groups ranked for display, their figures, pairwise verdicts and qualitative context.
+
+    The pairs' explanations are rendered when ``comparisons`` is first read (a corpus of 300
+    articles has some 10,000 pairs; grouping alone never builds their sentences).
+    """
 
     groups: pd.DataFrame
     claims: pd.DataFrame
-    comparisons: pd.DataFrame
     context: pd.DataFrame
+    _pairs: pd.DataFrame
+
+    def __init__(self, groups: pd.DataFrame, claims: pd.DataFrame, comparisons: pd.DataFrame,
+                 context: pd.DataFrame) -> None:
+        self.groups, self.claims, self.context, self._pairs = groups, claims, context, comparisons
+
+    @property
+    def comparisons(self) -> pd.DataFrame:
+        """Every compared pair, its explanation columns filled (rendered once, on first reading)."""
+        if "explanation" in self._pairs and self._pairs["explanation"].isna().any():
+            self._pairs = with_explanations(self._pairs)
+        return self._pairs
 
 
 @dataclass(frozen=True)
@@ -580,8 +596,8 @@ def _statement(record: dict) -> tuple:
 
 
 def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) -> dict:
+    """A pair's verdict as codes and the fields its explanation is rendered from (see :func:`with_explanations`)."""
     verdict = compare(a, b)
-    zh, en = explain(metric, subject, a, b, verdict)
     row = {"group_id": group_id, "metric": metric, "subject": subject}
     for side, fig in (("a", a), ("b", b)):
         row.update({
@@ -589,11 +605,41 @@ def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) 
             f"period_{side}": _period_of(fig), f"modality_{side}": _kind_of_claim(fig),
         })
     row.update({"verdict": verdict.verdict, "reason": verdict.reason, "overlap": verdict.overlap,
-                "explanation": zh, "explanation_en": en, "note": note_of(a, b, verdict),
-                "text_a": a.get("text", ""), "text_b": b.get("text", ""), "role_a": a.get("role", ""),
-                "role_b": b.get("role", ""), "attributed_to_a": a.get("attributed_to") or "",
-                "attributed_to_b": b.get("attributed_to") or ""})
+                "explanation": None, "explanation_en": None, "note": note_of(a, b, verdict)})
+    for side, fig in (("a", a), ("b", b)):
+        row.update({f"{field}_{side}": _text(fig.get(field)) for field in _SIDE_FIELDS})
     return row
+
+
+# Fields of each figure a comparison row keeps (as ``text_a``, ``text_b`` …) to render its explanation.
+_SIDE_FIELDS = ("text", "role", "attributed_to", "qualifier", "source", "article_id")
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """``comparisons`` with the explanation columns of the rows that lack them rendered (中文 and English)."""
+    missing = comparisons["explanation"].isna()
+    if not missing.any():
+        return comparisons
+    rendered = [_render(row) for row in comparisons[missing].to_dict("records")]
+    out = comparisons.copy()
+    out.loc[missing, "explanation"] = [zh for zh, _ in rendered]
+    out.loc[missing, "explanation_en"] = [en for _, en in rendered]
+    return out
+
+
+def _render(row: dict) -> tuple[str, str]:
+    sides = []
+    for side in ("a", "b"):
+        figure = {field: row.get(f"{field}_{side}", "") for field in _SIDE_FIELDS}
+        figure.update(file=row[f"file_{side}"], period=row[f"period_{side}"], modality=row[f"modality_{side}"],
+                      frame_period=row[f"period_{side}"], frame_modality=row[f"modality_{side}"])
+        sides.append(figure)
+    verdict = Verdict(row["verdict"], _text(row["reason"]), row["overlap"])
+    return explain(_text(row["metric"]), _text(row["subject"]), sides[0], sides[1], verdict, _text(row.get("note")))
 
 
 def _group_row(group_id: str, label: GroupLabel, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
@@ -620,23 +666,28 @@ def _group_row(group_id: str, label: GroupLabel, unit: str, claims: pd.DataFrame
     }
 
 
-def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tuple[str, str]:
-    """One readable sentence in Chinese and one in English on why two figures agree or differ."""
+def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note: str | None = None) -> tuple[str, str]:
+    """One readable sentence in Chinese and one in English on why two figures agree or differ.
+
+    ``note`` is the pair's :func:`note_of` when already known.
+    """
+    note = note_of(a, b, verdict) if note is None else note
     def side_zh(f: dict) -> str:
-        bits = [x for x in (f.get("period"), f.get("attributed_to") and f"据{f['attributed_to']}") if x]
+        bits = [x for x in (period_words(_period_of(f), "zh"), f.get("attributed_to") and f"据{f['attributed_to']}")
+                if x]
         extra = f"（{'，'.join(bits)}）" if bits else ""
-        verb = MODALITY_ZH.get(f.get("modality") or "reported", "报告")
+        verb = MODALITY_ZH.get(_kind_of_claim(f), "报告")
         return f"{_who(f, '（{}）')}{verb}{QUALIFIER_ZH.get(f.get('qualifier'), '')}{f['text']}{extra}"
 
     def side_en(f: dict) -> str:
-        bits = [x for x in (f.get("period") and f"for {f['period']}",
-                            f.get("attributed_to") and f"({f['attributed_to']})") if x]
-        verb = MODALITY_EN.get(f.get("modality") or "reported", "reports")
+        period = period_words(_period_of(f), "en")
+        bits = [x for x in (period and f"for {period}", f.get("attributed_to") and f"({f['attributed_to']})") if x]
+        verb = MODALITY_EN.get(_kind_of_claim(f), "reports")
         qualifier = QUALIFIER_EN.get(f.get("qualifier"), "")
         return " ".join([_who(f, " ({})"), verb, qualifier + str(f["text"]), *bits])
 
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
-    if verdict.verdict == "agree" and note_of(a, b, verdict) == "same_source":
+    if verdict.verdict == "agree" and note == "same_source":
         return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致，均引述{a['attributed_to']}。",
                 f"{what}: {side_en(a)}; {side_en(b)}: consistent, both quoting {a['attributed_to']}.")
     if verdict.verdict == "agree":
@@ -649,7 +700,6 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
                 f"{what}: {side_en(a)}; {side_en(b)}: consistent{edge_en}.")
     source_note = ""
     source_note_en = ""
-    note = note_of(a, b, verdict)
     if note == "same_source":
         source_note = f"，两篇引述同一出处（{a['attributed_to']}）"
         source_note_en = f"; both quote the same source ({a['attributed_to']})"
@@ -669,6 +719,23 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
         }[reason]
     return (f"{what}：{side_zh(a)}；{side_zh(b)}：{reason_zh}{source_note}。",
             f"{what}: {side_en(a)}; {side_en(b)}: {reason_en}{source_note_en}.")
+
+
+_RELATIVE_YEAR = re.compile(r"^R(-?\d+)")
+_RELATIVE_WORDS = {"zh": {0: "当年", -1: "上一年", -2: "前两年", 1: "下一年"},
+                   "en": {0: "the year of the article", -1: "the year before", -2: "two years before",
+                          1: "the year after"}}
+
+
+def period_words(period: str, lang: str) -> str:
+    """A period for a reader: a year relative to an undated article in words (R-1Q1 → 上一年Q1)."""
+    match = _RELATIVE_YEAR.match(period or "")
+    if not match:
+        return period or ""
+    offset = int(match.group(1))
+    words = _RELATIVE_WORDS[lang].get(offset, f"{offset:+d}")
+    rest = period[match.end():]
+    return f"{words}{rest}" if lang == "zh" else f"{rest} of {words}".strip().removeprefix("of ")
 
 
 def _who(figure: dict, brackets: str) -> str:

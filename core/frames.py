@@ -447,7 +447,8 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
         dimension=dimension_of(str(row.get("unit") or ""),
                                "" if _blank(row.get("classifier")) else str(row["classifier"])),
         measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
-        period=period, modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated, after),
+        period=period,
+        modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated, after),
         attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
     )
 

@@ -185,7 +185,8 @@ def test_frame_rules():
 
 
 def test_hard_wrapped_lines_stay_one_sentence_and_headings_do_not():
-    text = "美國商務部１２日宣布將２３家中國實體列入出口管制「實體清單」，其中２家\n\n中國公司遭美方處罰。\n短標題\n正文。"
+    text = ("美國商務部１２日宣布將２３家中國實體列入出口管制「實體清單」，其中２家\n\n"
+            "中國公司遭美方處罰。\n短標題\n正文。")
     lay = layout(text)
     assert lay.sentence(text.index("２家")) == lay.sentence(text.index("中國公司"))
     assert lay.sentence(text.index("短標題")) != lay.sentence(text.index("正文"))
