@@ -324,7 +324,7 @@ def compare(a: dict, b: dict) -> Verdict:
     estimate of a realised quantity counts as a report), then by a different period; what remains
     is a contradiction.
     """
-    ia, ib = figure_interval(a), figure_interval(b)
+    ia, ib = a.get("_interval") or figure_interval(a), b.get("_interval") or figure_interval(b)
     kind = overlap_kind(ia, ib)
     exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
     if kind == "full" or kind == "boundary" and (not exact or ia == ib):
@@ -340,13 +340,25 @@ def compare(a: dict, b: dict) -> Verdict:
     return Verdict("differ", "unexplained", kind)
 
 
+def _prepare(figure: dict) -> None:
+    """Work out once per figure what every comparison of it needs (a group of n figures has up to n² pairs)."""
+    figure["_interval"] = figure_interval(figure)
+    figure["_period"] = _period_of(figure)
+    figure["_kind"] = _kind_of_claim(figure)
+    figure["_sides"] = {field: _text(figure.get(field)) for field in _SIDE_FIELDS}
+
+
 def _period_of(figure: dict) -> str:
+    if "_period" in figure:
+        return figure["_period"]
     period = figure.get("frame_period")
     return period if isinstance(period, str) and period else str(figure.get("period") or "")
 
 
 def _kind_of_claim(figure: dict) -> str:
-    """reported | projected | target: an estimate of what happened is a report of it."""
+    """reported | projected | target | rule: an estimate of what happened is a report of it."""
+    if "_kind" in figure:
+        return figure["_kind"]
     modality = figure.get("frame_modality")
     if not isinstance(modality, str) or not modality:
         modality = figure.get("modality") or "reported"
@@ -411,30 +423,38 @@ def group_claims(extraction) -> ClaimReport:
     if figures.empty:
         return _empty_report()
     figures = _with_frames(extraction, figures)
-    clusters = [figures.loc[ix] for ix in cluster_frames(list(figures["_frame"]))]
+    frames = list(figures["_frame"])
+    clusters = cluster_frames(frames)
     if not clusters:
         return _empty_report()
-    claim_frames, comparison_rows, group_rows, context_rows = [], [], [], []
-    for number, members in enumerate(clusters, start=1):
+    labels = [group_label([frames[i] for i in members]) for members in clusters]
+    order = [i for members in clusters for i in members]
+    group_ids = [f"G{n:03d}" for n, members in enumerate(clusters, start=1) for _ in members]
+    grouped = figures.iloc[order].drop(columns="_frame").assign(
+        group_id=group_ids,
+        metric=[label.measure for label, members in zip(labels, clusters, strict=True) for _ in members],
+        label=[label.zh for label, members in zip(labels, clusters, strict=True) for _ in members],
+        label_en=[label.en for label, members in zip(labels, clusters, strict=True) for _ in members],
+    )
+    records = grouped.to_dict("records")
+    for record in records:
+        _prepare(record)
+    comparison_rows, group_rows, context_rows = [], [], []
+    at = 0
+    for number, (members, label) in enumerate(zip(clusters, labels, strict=True), start=1):
         group_id = f"G{number:03d}"
-        label = group_label(list(members["_frame"]))
-        claims = members.assign(group_id=group_id, metric_label=label.measure, label=label.zh, label_en=label.en)
-        claim_frames.append(claims)
-        records = claims.to_dict("records")
-        pairs = [_comparison_row(group_id, label.measure, label.subject, a, b) for a, b in pairs_to_compare(records)]
+        part = records[at:at + len(members)]
+        at += len(members)
+        pairs = [_comparison_row(group_id, label.measure, label.subject, a, b) for a, b in pairs_to_compare(part)]
         comparison_rows.extend(pairs)
-        unit = "|".join(dict.fromkeys(str(u) for u in members["unit"]))
-        group_rows.append(_group_row(group_id, label, unit, claims, pairs))
+        group_rows.append(_group_row(group_id, label, part, pairs))
         context_rows.extend(_context(group_id, label.lexicon_measure, label.scope, extraction))
 
     groups = rank_groups(pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"]))
-    order = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
-
-    claims = pd.concat(claim_frames, ignore_index=True)
-    claims["metric"] = claims["metric_label"]
-    claims = claims.sort_values(["group_id", "file", "start"], key=_by_rank(order), kind="stable")
+    rank = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
+    claims = grouped.sort_values(["group_id", "file", "start"], key=_by_rank(rank), kind="stable")
     comparisons = pd.DataFrame(comparison_rows, columns=COMPARISON_COLUMNS)
-    comparisons = comparisons.sort_values("group_id", key=_by_rank(order), kind="stable")
+    comparisons = comparisons.sort_values("group_id", key=_by_rank(rank), kind="stable")
     return ClaimReport(
         groups=groups,
         claims=claims[CLAIM_COLUMNS + ["sentence_start", "sentence_end"] + FRAME_COLUMNS].reset_index(drop=True),
@@ -607,7 +627,8 @@ def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) 
     row.update({"verdict": verdict.verdict, "reason": verdict.reason, "overlap": verdict.overlap,
                 "explanation": None, "explanation_en": None, "note": note_of(a, b, verdict)})
     for side, fig in (("a", a), ("b", b)):
-        row.update({f"{field}_{side}": _text(fig.get(field)) for field in _SIDE_FIELDS})
+        sides = fig.get("_sides") or {field: _text(fig.get(field)) for field in _SIDE_FIELDS}
+        row.update({f"{field}_{side}": value for field, value in sides.items()})
     return row
 
 
@@ -642,11 +663,13 @@ def _render(row: dict) -> tuple[str, str]:
     return explain(_text(row["metric"]), _text(row["subject"]), sides[0], sides[1], verdict, _text(row.get("note")))
 
 
-def _group_row(group_id: str, label: GroupLabel, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
+def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[dict]) -> dict:
     reasons = [p["reason"] for p in pairs if p["verdict"] == "differ"]
     contradictions = reasons.count("unexplained")
     status = status_of(contradictions, len(reasons))
-    values = " / ".join(dict.fromkeys(claims["text"].astype(str)))
+    values = " / ".join(dict.fromkeys(str(m["text"]) for m in members))
+    unit = "|".join(dict.fromkeys(str(m["unit"]) for m in members))
+    numbers = [m[key] for m in members for key in ("value", "value_high") if not _missing(m.get(key))]
     headline = {
         "contradiction": f"{label.zh}：{values}，同一时期说法矛盾",
         "explained": f"{label.zh}：{values}，差异可由时期或性质解释",
@@ -659,9 +682,10 @@ def _group_row(group_id: str, label: GroupLabel, unit: str, claims: pd.DataFrame
     }[status]
     return {
         "group_id": group_id, "status": status, "metric": label.measure, "subject": label.subject, "unit": unit,
-        "figures": len(claims), "articles": claims["article_id"].nunique(), "sources": claims["source"].nunique(),
+        "figures": len(members), "articles": len({m["article_id"] for m in members}),
+        "sources": len({m["source"] for m in members if not _missing(m.get("source"))}),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
-        "agreements": len(pairs) - len(reasons), "spread": spread(pd.concat([claims["value"], claims["value_high"]])),
+        "agreements": len(pairs) - len(reasons), "spread": spread(pd.Series(numbers, dtype=float)),
         "headline": headline, "headline_en": headline_en,
     }
 

@@ -151,19 +151,23 @@ def layout(text: str) -> _Layout:
             starts[-1] = at
 
     line_start = 0
-    for i, ch in enumerate(text):
-        if ch in _CLAUSE_END:
+    for match in _BOUNDARY.finditer(text):
+        i, ch = match.start(), match.group()
+        if ch != "\n":
             cut(clauses, i + 1)
             if ch in _SENTENCE_END:
                 cut(sentences, i + 1)
-        elif ch == "\n":
-            line = text[line_start:i].strip()
-            line_start = i + 1
-            if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
-                continue
-            cut(clauses, i + 1)
-            cut(sentences, i + 1)
+            continue
+        line = text[line_start:i].strip()
+        line_start = i + 1
+        if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
+            continue
+        cut(clauses, i + 1)
+        cut(sentences, i + 1)
     return _Layout(clauses, sentences, len(text))
+
+
+_BOUNDARY = re.compile(f"[{re.escape(_CLAUSE_END)}\n]")
 
 
 # --- masking and normalising ---------------------------------------------------------------------
@@ -328,15 +332,24 @@ def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.Dat
     """
     published = published or {}
     by_article = _mentions_by_article(mentions)
-    frames: list[Frame | None] = [None] * len(figures)
-    rows = figures.reset_index(drop=True)
-    for article_id, part in rows.groupby("article_id", sort=False):
-        text = texts.get(article_id)
+    columns = [c for c in _FRAME_INPUTS if c in figures.columns]
+    records = figures[columns].to_dict("records")
+    parts: dict[str, list[int]] = {}
+    for i, row in enumerate(records):
+        parts.setdefault(str(row["article_id"]), []).append(i)
+    frames: list[Frame | None] = [None] * len(records)
+    for article_id, indexes in parts.items():
         year = _year(published.get(article_id, ""))
-        frames_of = _article_frames(part, text, by_article.get(article_id, []), year)
-        for index, frame in zip(part.index, frames_of, strict=True):
+        framed = _article_frames([records[i] for i in indexes], texts.get(article_id),
+                                 by_article.get(article_id, []), year)
+        for index, frame in zip(indexes, framed, strict=True):
             frames[index] = frame
     return [f for f in frames if f is not None]
+
+
+# The figure fields a frame is built from.
+_FRAME_INPUTS = ("article_id", "start", "end", "sentence", "sentence_start", "unit", "classifier", "period",
+                 "modality", "attributed_to")
 
 
 def _year(date: str) -> int | None:
@@ -356,18 +369,18 @@ def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, st
     return out
 
 
-def _article_frames(part: pd.DataFrame, text: str | None, mentions: list[tuple[int, str, str]],
+def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int, str, str]],
                     year: int | None) -> list[Frame]:
-    starts = [int(s) for s in part["start"]]
-    ends = [int(e) for e in part["end"]]
+    starts = [int(row["start"]) for row in part]
+    ends = [int(row["end"]) for row in part]
     if text is None:
         # No article text: each figure's sentence stands for its article, offsets made relative to it.
-        return [_sentence_frame(row, year) for row in part.to_dict("records")]
+        return [_sentence_frame(row, year) for row in part]
     spans = sorted(zip(starts, ends, strict=True))
     lay = layout(text)
     mention_starts = [m[0] for m in mentions]
     frames = []
-    for row, start, end in zip(part.to_dict("records"), starts, ends, strict=True):
+    for row, start, end in zip(part, starts, ends, strict=True):
         c_start, c_end = lay.clause(start)
         s_start, s_end = lay.sentence(start)
         c_start, c_end = max(c_start, s_start), min(c_end, s_end)
@@ -383,7 +396,7 @@ def _article_frames(part: pd.DataFrame, text: str | None, mentions: list[tuple[i
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(replace(frame, direction=direction) if direction else frame)
-    return _carry_periods(_resolve_bases(_resolve_anaphora(frames, part)))
+    return _carry_periods(_resolve_bases(_resolve_anaphora(frames)))
 
 
 def _sentence_frame(row: dict, year: int | None) -> Frame:
@@ -487,7 +500,7 @@ def _resolve_bases(frames: list[Frame]) -> list[Frame]:
     return out
 
 
-def _resolve_anaphora(frames: list[Frame], part: pd.DataFrame) -> list[Frame]:
+def _resolve_anaphora(frames: list[Frame]) -> list[Frame]:
     """这两个比例分别只有8%和17%: each figure takes the entities and words of the one it points back at."""
     out = list(frames)
     for i, frame in enumerate(frames):
