@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.frames import Frame, figure_frames
+from core.frames import FRAME_COLUMNS as FRAME_TABLE_COLUMNS_BY_FIELD
+from core.frames import Frame, figure_frames, frames_of_table
 from core.lexicon import read_rows
 from core.matching import cluster_frames, lexicon_measure, lexicon_scope
 from core.normalize import MappedText, fold_width
@@ -398,6 +399,9 @@ FRAME_COLUMNS = [
 ]
 
 
+FRAME_TABLE_COLUMNS = tuple(FRAME_TABLE_COLUMNS_BY_FIELD.values())
+
+
 def _with_frames(extraction, figures: pd.DataFrame) -> pd.DataFrame:
     """The figures with their frames' fields as columns (see :mod:`core.frames`)."""
     articles = getattr(extraction, "articles", None)
@@ -405,7 +409,9 @@ def _with_frames(extraction, figures: pd.DataFrame) -> pd.DataFrame:
     if articles is not None and "published" in getattr(articles, "columns", ()):
         published = {a: p for a, p in zip(articles["article_id"], articles["published"], strict=True)
                      if isinstance(p, str)}
-    frames = figure_frames(figures, getattr(extraction, "texts", None) or {}, extraction.mentions, published)
+    frames = frames_of_table(figures) or figure_frames(
+        figures, getattr(extraction, "texts", None) or {}, extraction.mentions, published)
+    figures = figures.drop(columns=[c for c in FRAME_TABLE_COLUMNS if c in figures.columns])
     return figures.assign(
         dimension=[f.dimension for f in frames], measure_phrase=[f.measure for f in frames],
         entities=["|".join(f.entities or f.sentence_entities) for f in frames],

@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, fields, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -114,60 +114,59 @@ def dimension_of(unit: str, classifier: str = "") -> str:
 
 @dataclass(frozen=True)
 class _Layout:
-    """An article's clause and sentence boundaries (offsets into its original text), hard wraps joined."""
+    """An article's sentence boundaries (offsets into its original text, hard wraps joined); clauses
+    are found within a sentence when asked for, around the figures only."""
 
-    clause_starts: list[int]
+    text: str
     sentence_starts: list[int]
-    length: int
-
-    def clause(self, offset: int) -> tuple[int, int]:
-        return _span(self.clause_starts, offset, self.length)
 
     def sentence(self, offset: int) -> tuple[int, int]:
-        return _span(self.sentence_starts, offset, self.length)
+        i = self.sentence_index(offset)
+        starts = self.sentence_starts
+        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
+
+    def clause(self, offset: int) -> tuple[int, int]:
+        low, high = self.sentence(offset)
+        start = max((self.text.rfind(ch, low, offset) + 1 for ch in _CLAUSE_ONLY), default=low)
+        end = _CLAUSE_MARK.search(self.text, offset, high)
+        return max(start, low), end.end() if end else high
 
     def sentence_index(self, offset: int) -> int:
         return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
 
 
-def _span(starts: list[int], offset: int, length: int) -> tuple[int, int]:
-    i = max(bisect.bisect_right(starts, offset) - 1, 0)
-    return starts[i], starts[i + 1] if i + 1 < len(starts) else length
-
-
 def layout(text: str) -> _Layout:
-    """Clause and sentence starts of ``text``.
+    """Sentence starts of ``text``.
 
     A line break ends a sentence unless the line is hard-wrapped: long and ending in no
     punctuation (a wire story wrapped at 40 characters continues on the next line).
     """
-    clauses, sentences = [0], [0]
+    sentences = [0]
 
-    def cut(starts: list[int], at: int) -> None:
+    def cut(at: int) -> None:
         # A boundary right after another (。 then a line break) moves it rather than opening an empty span.
-        if text[starts[-1]:at].strip():
-            starts.append(at)
+        if text[sentences[-1]:at].strip():
+            sentences.append(at)
         else:
-            starts[-1] = at
+            sentences[-1] = at
 
     line_start = 0
-    for match in _BOUNDARY.finditer(text):
-        i, ch = match.start(), match.group()
-        if ch != "\n":
-            cut(clauses, i + 1)
-            if ch in _SENTENCE_END:
-                cut(sentences, i + 1)
+    for match in _SENTENCE_MARK.finditer(text):
+        i = match.start()
+        if match.group() != "\n":
+            cut(i + 1)
             continue
         line = text[line_start:i].strip()
         line_start = i + 1
         if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
             continue
-        cut(clauses, i + 1)
-        cut(sentences, i + 1)
-    return _Layout(clauses, sentences, len(text))
+        cut(i + 1)
+    return _Layout(text, sentences)
 
 
-_BOUNDARY = re.compile(f"[{re.escape(_CLAUSE_END)}\n]")
+_CLAUSE_ONLY = tuple(ch for ch in _CLAUSE_END if ch not in _SENTENCE_END)
+_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+_SENTENCE_MARK = re.compile(f"[{re.escape(_SENTENCE_END)}\n]")
 
 
 # --- masking and normalising ---------------------------------------------------------------------
@@ -204,12 +203,13 @@ _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "
 _YEAR = r"(?:(?<!\d)(?P<year>(?:19|20)\d\d)(?!\d)年?度?|(?P<rel>今年|本年|去年|上年|前年|明年))"
 _PART = (r"(?:全年|年度|(?:第)?(?P<q>[一二三四1-4])(?:季度|季)|(?P<q1>[一二三四1-4])(?P<q2>[一二三四1-4])季度"
          r"|(?P<h>上|下)半年|前(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})个月|(?P<mo>\d{1,2})月)")
-_PERIOD_RE = re.compile(f"(?:{_YEAR}(?:的)?)?{_PART}?")
+_PERIOD_RE = re.compile(f"(?=[0-9今本去上下前明全第一二三四])(?:{_YEAR}(?:的)?)?{_PART}?")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 _CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
 
 
+@lru_cache(maxsize=65536)
 def resolve_period(clause: str, published_year: int | None) -> str:
     """The period the clause names before its number, as ``2025``, ``2025Q1``, ``2025H1``, ``2025-03``,
     ``2025-01..2025-10``; a relative year without a publication date stays relative (``R-1Q1``).
@@ -299,13 +299,21 @@ def _change_words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
 
 
+@cache
+def _change_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    words = _change_words()
+    alternatives = "|".join(re.escape(w) for w, _ in words)
+    return re.compile(f"({alternatives}){_CHANGE_GAP.pattern}"), dict(words)
+
+
 def change_of(before: str) -> str:
     """The change word right before the number (增长了约§ → 增长), unless it leads to a level (降至§ is a level)."""
+    pattern, canonical = _change_pattern()
     tail = before[-10:]
-    for word, canonical in _change_words():
-        at = tail.rfind(word)
-        if at >= 0 and _CHANGE_GAP.fullmatch(tail[at + len(word):]) is not None:
-            return canonical
+    for at in range(len(tail)):
+        match = pattern.match(tail, at)
+        if match and match.end() == len(tail):
+            return canonical[match.group(1)]
     return ""
 
 
@@ -333,7 +341,8 @@ def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.Dat
     published = published or {}
     by_article = _mentions_by_article(mentions)
     columns = [c for c in _FRAME_INPUTS if c in figures.columns]
-    records = figures[columns].to_dict("records")
+    values = [figures[c].astype(object).tolist() for c in columns]
+    records = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
     parts: dict[str, list[int]] = {}
     for i, row in enumerate(records):
         parts.setdefault(str(row["article_id"]), []).append(i)
@@ -352,6 +361,45 @@ _FRAME_INPUTS = ("article_id", "start", "end", "sentence", "sentence_start", "un
                  "modality", "attributed_to")
 
 
+# Frame fields as figure-table columns (computed once per article at extraction, cached with the figures).
+FRAME_COLUMNS = {
+    "dimension": "dimension", "measure": "measure_phrase", "context": "context_phrase", "entities": "entities",
+    "sentence_entities": "sentence_entities", "period": "frame_period", "modality": "frame_modality",
+    "attribution": "frame_attribution", "role": "role", "sentence_index": "sentence_index",
+    "direction": "direction", "change": "change",
+}
+_JOINED = ("entities", "sentence_entities")
+
+
+def article_frame_rows(figures: list[dict], text: str, mentions: list, published: str = "") -> list[dict]:
+    """The frame of each figure of one article as column values (``FRAME_COLUMNS``), for its figure rows.
+
+    ``mentions`` are the article's entity mentions (with ``start``, ``entity`` and ``type``).
+    """
+    named = sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions)
+    order = sorted(range(len(figures)), key=lambda i: int(figures[i]["start"]))
+    framed = _article_frames([figures[i] for i in order], text, named, _year(published))
+    rows: list[dict] = [{}] * len(figures)
+    for i, frame in zip(order, framed, strict=True):
+        rows[i] = {column: "|".join(getattr(frame, field)) if field in _JOINED else getattr(frame, field)
+                   for field, column in FRAME_COLUMNS.items()}
+    return rows
+
+
+def frames_of_table(figures: pd.DataFrame) -> list[Frame] | None:
+    """The frames stored in a figure table's columns, or None when the table has none (made without the pipeline)."""
+    if any(column not in figures.columns for column in FRAME_COLUMNS.values()) \
+            or figures["dimension"].isna().any():
+        return None
+    values = {field: figures[column].astype(object).tolist() for field, column in FRAME_COLUMNS.items()}
+    for field in _JOINED:
+        values[field] = [tuple(v.split("|")) if isinstance(v, str) and v else () for v in values[field]]
+    for field in ("measure", "context", "period", "modality", "attribution", "role", "direction", "change"):
+        values[field] = ["" if _blank(v) else str(v) for v in values[field]]
+    values["sentence_index"] = [int(v) for v in values["sentence_index"]]
+    return [Frame(**dict(zip(values, row, strict=True))) for row in zip(*values.values(), strict=True)]
+
+
 def _year(date: str) -> int | None:
     match = re.match(r"((?:19|20)\d\d)", str(date or ""))
     return int(match.group(1)) if match else None
@@ -361,8 +409,8 @@ def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, st
     if mentions is None or mentions.empty or "article_id" not in mentions:
         return {}
     out: dict[str, list[tuple[int, str, str]]] = {}
-    for article_id, start, entity, kind in zip(mentions["article_id"], mentions["start"], mentions["entity"],
-                                               mentions["type"], strict=True):
+    columns = [mentions[c].astype(object).tolist() for c in ("article_id", "start", "entity", "type")]
+    for article_id, start, entity, kind in zip(*columns, strict=True):
         out.setdefault(str(article_id), []).append((int(start), str(entity), str(kind)))
     for rows in out.values():
         rows.sort()

@@ -129,16 +129,19 @@ class Extraction:
 
 def extract_article(article: Article) -> ArticleResult:
     """Extract one article's figures, dates, entity mentions, term counts and measure context."""
-    from core import claims, entities, figures, terms
+    from core import claims, entities, figures, frames, terms
     from core.normalize import normalize
 
     body = article.body()
     mapped = body.then(normalize(body.text))
     found, dates = figures.extract_figures_and_dates_mapped(mapped, article.published or None)
+    mentions = entities.extract_entities_mapped(mapped)
+    figure_rows = [dict(vars(f)) for f in found]
+    frame_rows = frames.article_frame_rows(figure_rows, mapped.original, mentions, article.published or "")
     return ArticleResult(
-        figures=[dict(vars(f)) for f in found],
+        figures=[{**f, **frame} for f, frame in zip(figure_rows, frame_rows, strict=True)],
         dates=[dict(vars(d)) for d in dates],
-        mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
+        mentions=[dict(vars(m)) for m in mentions],
         term_counts=dict(terms.term_counts(mapped.text)),
         context=claims.qualitative_mentions(mapped),
     )
