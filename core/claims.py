@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -671,7 +671,7 @@ def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
     missing = comparisons["explanation"].isna()
     if not missing.any():
         return comparisons
-    rendered = [_render(row) for row in comparisons[missing].to_dict("records")]
+    rendered = [_render(row) for row in _records(comparisons[missing], tuple(COMPARISON_COLUMNS))]
     out = comparisons.copy()
     out.loc[missing, "explanation"] = [zh for zh, _ in rendered]
     out.loc[missing, "explanation_en"] = [en for _, en in rendered]
@@ -790,10 +790,15 @@ def period_words(period: str, lang: str) -> str:
 
 def _who(figure: dict, brackets: str) -> str:
     """The source that states a figure, with its article in ``brackets``: 網易號（000）."""
-    file = str(figure.get("file", ""))
-    short = file.split("_", 1)[0] if re.match(r"\d+_", file) else Path(file).stem
+    short = _short_name(str(figure.get("file", "")))
     source = figure.get("source")
     return source + brackets.format(short) if isinstance(source, str) and source else short
+
+
+@lru_cache(maxsize=65536)
+def _short_name(file: str) -> str:
+    """An article's short name: the number before ``_`` (000_239f….txt → 000), else the file's stem."""
+    return file.split("_", 1)[0] if re.match(r"\d+_", file) else Path(file).stem
 
 
 def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:
