@@ -1,32 +1,37 @@
 """Figure consistency: group figures that measure the same thing, and say whether they agree.
 
-A *claim group* gathers figures that quantify the same measure (自给率, 市场份额,
-关税 … through the synonym lexicon ``core/data/measures.tsv``) of the same scope
-(芯片 = 半导体 = 晶片, ``core/data/scopes.tsv``) and subject (canonical entity
-names), in compatible units. A value alone never makes a group: a figure
-without a measure phrase is never grouped.
+A *claim group* gathers figures whose frames (:mod:`core.frames`: unit dimension, the words
+governing the number, subject entities, period, modality, role) are alike enough
+(:mod:`core.matching`: character n-gram TF-IDF within blocks, average linkage). The lexicons
+``measures.tsv`` and ``scopes.tsv`` are evidence there, never a gate, and a value alone never
+links two figures.
 
-Every pair of figures in a group is compared, within one article too. Each
-figure stands for an interval — its value widened by the tolerance its
-qualifier allows (:data:`TOLERANCE`) or its stated range — and two figures
-agree when their intervals meet. A difference is explained by a different
-period, then a different modality (reported vs projected or target); what
-remains is ``unexplained``: a real contradiction.
+Every pair of figures in a group is compared, within one article too. Each figure stands for
+an interval — what its writing allows (46亿 is 45.5亿–46.5亿, 九成 ±5 points), widened by its
+qualifier (:data:`TOLERANCE`), or its stated range — and two figures agree when their intervals
+meet. A difference is explained by a change (the from-level of 从145%降至30%), then a different
+modality (projected or target against reported; an estimate counts as a report), then a different
+period; what remains is ``unexplained``: a real contradiction. A pair's ``note`` adds what a
+reader should know: a before/after inside one sentence, an article contradicting itself, two
+articles quoting one original source.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from core.entities import canonical_name, known_entities
-from core.lexicon import read_rows, read_words
-from core.normalize import MappedText, to_simplified
+from core.frames import FRAME_COLUMNS as FRAME_TABLE_COLUMNS_BY_FIELD
+from core.frames import Frame, figure_frames, frames_of_table
+from core.lexicon import read_rows
+from core.matching import cluster_frames, lexicon_measure, lexicon_scope
+from core.normalize import MappedText, fold_width
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
 # exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
@@ -50,7 +55,8 @@ CLAIM_COLUMNS = [
 COMPARISON_COLUMNS = [
     "group_id", "metric", "subject", "file_a", "value_a", "unit_a", "period_a", "modality_a", "file_b",
     "value_b", "unit_b", "period_b", "modality_b", "verdict", "reason", "overlap", "explanation",
-    "explanation_en",
+    "explanation_en", "note", "text_a", "text_b", "role_a", "role_b", "attributed_to_a", "attributed_to_b",
+    "qualifier_a", "qualifier_b", "source_a", "source_b", "article_id_a", "article_id_b",
 ]
 GROUP_COLUMNS = [
     "group_id", "rank", "status", "metric", "subject", "unit", "figures", "articles", "sources",
@@ -58,26 +64,42 @@ GROUP_COLUMNS = [
 ]
 CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
 
-MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算"}
+MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算", "rule": "规定"}
 QUALIFIER_ZH = {"over": "超", "under": "不到", "about": "约", "at_least": "至少", "at_most": "至多"}
 QUALIFIER_EN = {"over": "over ", "under": "under ", "about": "about ", "at_least": "at least ", "at_most": "at most "}
-MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates"}
+MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates",
+               "rule": "states the rule of"}
 REASON_ZH = {
     "different_period": "时期不同",
-    "different_modality": "性质不同（实测与预测或目标）",
+    "different_modality": "性质不同（实测与预测、目标或规定）",
     "unexplained": "同一时期、同一性质，数字矛盾",
     "change": "同一句中的前后变化",
 }
 
 
-@dataclass
+@dataclass(init=False)
 class ClaimReport:
-    """Claim groups ranked for display, their figures, pairwise verdicts and qualitative context."""
+    """Claim groups ranked for display, their figures, pairwise verdicts and qualitative context.
+
+    The pairs' explanations are rendered when ``comparisons`` is first read (a corpus of 300
+    articles has some 10,000 pairs; grouping alone never builds their sentences).
+    """
 
     groups: pd.DataFrame
     claims: pd.DataFrame
-    comparisons: pd.DataFrame
     context: pd.DataFrame
+    _pairs: pd.DataFrame
+
+    def __init__(self, groups: pd.DataFrame, claims: pd.DataFrame, comparisons: pd.DataFrame,
+                 context: pd.DataFrame) -> None:
+        self.groups, self.claims, self.context, self._pairs = groups, claims, context, comparisons
+
+    @property
+    def comparisons(self) -> pd.DataFrame:
+        """Every compared pair, its explanation columns filled (rendered once, on first reading)."""
+        if "explanation" in self._pairs and self._pairs["explanation"].isna().any():
+            self._pairs = with_explanations(self._pairs)
+        return self._pairs
 
 
 @dataclass(frozen=True)
@@ -102,77 +124,6 @@ def _lookup(text: str, lexicon: str) -> str:
         if synonym in text:
             return canonical
     return ""
-
-
-@cache
-def measure_of(metric: str) -> str:
-    """The canonical measure a metric phrase names (芯片自給率 → 自给率, 出口额同比增长 → 出口额增长).
-
-    A change word (增长, 下降 …) after a base measure makes a measure of its own: the growth of
-    exports is not the level of exports. A phrase that matches no lexicon line is its own measure.
-    """
-    metric = to_simplified(metric or "").strip()
-    change = _lookup(metric, "measure_changes.tsv")
-    rest = _strip_changes(metric).strip()
-    base = _lookup(rest, "measures.tsv") or (rest if change else "")
-    if change and base:
-        return base + change  # 产值同比增长 → 产值增长: an unlisted base still names what moves
-    return base or change or metric
-
-
-def _strip_changes(metric: str) -> str:
-    for synonym, _ in _synonyms("measure_changes.tsv"):
-        metric = metric.replace(synonym, " ")
-    return metric
-
-
-def is_vague(measure: str) -> bool:
-    """A bare change or share (增长, 占比) says too little to group without a subject or scope."""
-    return measure in {c for _, c in _synonyms("measure_changes.tsv")} or measure in _VAGUE
-
-
-_VAGUE = {"占比", "比例", "数量", "规模", "金额", "价值"}
-
-
-@cache
-def scope_of(metric: str, subject: str = "") -> str:
-    """What the measure is about when the phrase says (芯片/晶片/半导体 → 半导体), else ""."""
-    return _lookup(to_simplified(f"{metric or ''} {subject or ''}"), "scopes.tsv")
-
-
-@cache
-def subject_key(subject: str) -> str:
-    """The thing a figure is about, for matching across scripts and aliases.
-
-    The first named entity in the subject phrase (长江存储闪存 → 长江存储), else the phrase. People
-    are actors, not the measured thing (特朗普加征的关税 is a tariff on goods), so they are skipped.
-    """
-    subject = (subject or "").strip()
-    if not subject:
-        return ""
-    named = known_entities(subject)
-    for entity, kind in named:
-        if kind != "person":
-            return _metonyms().get(entity, entity)
-    return "" if named or _is_generic(subject) else canonical_name(subject)
-
-
-@cache
-def _metonyms() -> dict[str, str]:
-    """北京 → 中国: a capital standing for its country (``core/data/metonyms.tsv``)."""
-    return {row[0]: row[1] for row in read_rows("metonyms.tsv")}
-
-
-def _is_generic(subject: str) -> bool:
-    """集成电路产业, 芯片企业: a generic noun with scope words at most names no one (光刻机 still does)."""
-    rest = to_simplified(subject)
-    for word in sorted(read_words("generic_subjects.txt"), key=len, reverse=True):
-        rest = rest.replace(word, "")
-    if rest == to_simplified(subject):
-        return False
-    for word, _ in _synonyms("scopes.tsv"):
-        rest = rest.replace(word, "")
-    return not rest.strip(" 的、和与及")
 
 
 def qualitative_mentions(mapped: MappedText) -> list[dict]:
@@ -234,6 +185,55 @@ def interval(value: float, value_high: float | None = None, qualifier: str = "ex
     return value - abs(value) * below, value + abs(value) * above
 
 
+def figure_interval(figure: dict) -> tuple[float, float]:
+    """The values a figure as written is consistent with: its precision, widened by its qualifier.
+
+    An exact figure reaches half a unit of its last written digit (46亿: 45.5亿–46.5亿; 5890亿 with three
+    significant digits before its zero: 5885亿–5895亿, so 5888.62亿 agrees). A figure in tenths (九成,
+    约九成) reaches ±5 points. ``about`` widens a digit figure by :data:`TOLERANCE` but never below its
+    precision; the other qualifiers as :func:`interval`.
+    """
+    value, high = figure["value"], figure.get("value_high")
+    qualifier = figure.get("qualifier") or "exact"
+    half = written_precision(str(figure.get("text") or ""), value)
+    if half is None or high is not None and not _missing(high) or qualifier not in ("exact", "about"):
+        return interval(value, high, qualifier)
+    if qualifier == "about" and not _in_tenths(str(figure.get("text") or "")):
+        half = max(half, abs(value) * TOLERANCE["about"][0])
+    return value - half, value + half
+
+
+_WRITTEN = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _in_tenths(text: str) -> bool:
+    return "成" in text and not re.search(r"\d", fold_width(text))
+
+
+def written_precision(text: str, value: float) -> float | None:
+    """Half the unit of a figure's last written digit, in the figure's value (None when not written in digits)."""
+    if _in_tenths(text):
+        return 5.0
+    match = _WRITTEN.search(fold_width(text))
+    if not match:
+        return None
+    digits = match.group().replace(",", "")
+    try:
+        written = float(digits)
+    except ValueError:
+        return None
+    if not written:
+        return None
+    if "." in digits:
+        unit = 10.0 ** -len(digits.split(".")[1])
+    else:
+        stripped = digits.rstrip("0")
+        zeros = len(digits) - len(stripped)
+        # Trailing zeros are rounding only after three significant digits (5890); 500 and 30 are as stated.
+        unit = 10.0 ** zeros if zeros and len(stripped) >= 3 else 1.0
+    return 0.5 * unit * abs(value / written)
+
+
 def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
     """``full`` when two intervals share more than a point, ``boundary`` when they only touch, else ``none``."""
     low, high = max(a[0], b[0]), min(a[1], b[1])
@@ -244,12 +244,51 @@ def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
     return "none"
 
 
-def periods_differ(a: str, b: str) -> bool:
-    """Two periods differ when both are known and do not overlap in time (2025 overlaps 2025Q1)."""
-    span_a, span_b = period_span(a), period_span(b)
-    if span_a is None or span_b is None:
-        return False
-    return span_a[1] < span_b[0] or span_b[1] < span_a[0]
+def periods_differ(a: str, b: str, same_article: bool = False) -> bool:
+    """Two periods differ when both are known and are not the same span of time.
+
+    A quarter is not its year (ASML's Q1 share is not its full-year share), so parts of a year
+    differ by their months even when the year is unknown (今年一季度 in an undated article is
+    ``R0Q1``). Relative years compare only within one article.
+    """
+    pa, pb = _period_parts(a), _period_parts(b)
+    if pa is None or pb is None:
+        span_a, span_b = period_span(a), period_span(b)
+        return span_a is not None and span_b is not None and span_a != span_b
+    (year_a, months_a), (year_b, months_b) = pa, pb
+    if months_a != months_b:
+        return True
+    if isinstance(year_a, int) and isinstance(year_b, int):
+        return year_a != year_b
+    if isinstance(year_a, str) and isinstance(year_b, str):
+        return same_article and year_a != year_b
+    return False
+
+
+_PART_OF_YEAR = re.compile(r"^(\d{4}|R[-+]?\d+)(?:Q([1-4])|H([12])|-(\d{2})(?:-\d{2})?)?$")
+
+
+def _period_parts(period: str) -> tuple[int | str, tuple[int, int]] | None:
+    """(year, first and last month) of a period within one year: 2025Q1 → (2025, (1, 3)); R-1 → ("R-1", (1, 12))."""
+    period = (period or "").strip()
+    if ".." in period:
+        first, _, last = period.partition("..")
+        pf, pl = _period_parts(first), _period_parts(last)
+        if pf and pl and pf[0] == pl[0]:
+            return pf[0], (pf[1][0], pl[1][1])
+        return None
+    match = _PART_OF_YEAR.match(period)
+    if not match:
+        return None
+    year_text, quarter, half, month = match.groups()
+    year: int | str = int(year_text) if year_text.isdigit() else year_text.replace("+", "")
+    if quarter:
+        return year, (3 * int(quarter) - 2, 3 * int(quarter))
+    if half:
+        return year, (6 * int(half) - 5, 6 * int(half))
+    if month:
+        return year, (int(month), int(month))
+    return year, (1, 12)
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-\d{2})?|Q([1-4])|H([12]))?$")
@@ -277,29 +316,68 @@ def period_span(period: str) -> tuple[int, int] | None:
 
 
 def compare(a: dict, b: dict) -> Verdict:
-    """Verdict on two figures of one group; symmetric, and a figure always agrees with itself."""
-    ia = interval(a["value"], a.get("value_high"), a.get("qualifier", "exact"))
-    ib = interval(b["value"], b.get("value_high"), b.get("qualifier", "exact"))
+    """Verdict on two figures of one group; symmetric, and a figure always agrees with itself.
+
+    Each figure stands for the interval its writing allows (:func:`figure_interval`). Intervals
+    that meet agree — except two exact figures that only touch (46亿 against 45亿). A difference
+    is explained by a change (the from-level of 从145%降至30%, the base of 较去年的16%), then by
+    modality (projected or target against reported; an
+    estimate of a realised quantity counts as a report), then by a different period; what remains
+    is a contradiction.
+    """
+    ia, ib = a.get("_interval") or figure_interval(a), b.get("_interval") or figure_interval(b)
     kind = overlap_kind(ia, ib)
-    if kind != "none":
+    exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
+    if kind == "full" or kind == "boundary" and (not exact or ia == ib):
         return Verdict("agree", "", kind)
-    if periods_differ(a.get("period", ""), b.get("period", "")):
-        return Verdict("differ", "different_period", kind)
     if a.get("earlier") or b.get("earlier"):
         return Verdict("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level
-    if (a.get("modality") or "reported") != (b.get("modality") or "reported"):
+    if _kind_of_claim(a) != _kind_of_claim(b):
         return Verdict("differ", "different_modality", kind)
+    if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
+        return Verdict("differ", "different_period", kind)
     if _same_sentence(a, b):
         return Verdict("differ", "different_period", kind)
     return Verdict("differ", "unexplained", kind)
 
 
-def is_earlier_level(sentence: str, offset: int) -> bool:
-    """The figure at ``offset`` of its sentence opens a change (从约两成降至, 由2024年的25%): a former level."""
-    return bool(_FROM_RE.search(to_simplified(sentence[:max(offset, 0)])))
+def _prepare(figure: dict) -> None:
+    """Work out once per figure what every comparison of it needs (a group of n figures has up to n² pairs)."""
+    figure["_interval"] = figure_interval(figure)
+    figure["_period"] = _period_of(figure)
+    figure["_kind"] = _kind_of_claim(figure)
+    figure["_sides"] = {field: _text(figure.get(field)) for field in _SIDE_FIELDS}
 
 
-_FROM_RE = re.compile(r"[从由](?:\d{4} ?年度?)?[^,，。;；\d%％]{0,8}$")
+def _period_of(figure: dict) -> str:
+    if "_period" in figure:
+        return figure["_period"]
+    period = figure.get("frame_period")
+    return period if isinstance(period, str) and period else str(figure.get("period") or "")
+
+
+def _kind_of_claim(figure: dict) -> str:
+    """reported | projected | target | rule: an estimate of what happened is a report of it."""
+    if "_kind" in figure:
+        return figure["_kind"]
+    modality = figure.get("frame_modality")
+    if not isinstance(modality, str) or not modality:
+        modality = figure.get("modality") or "reported"
+    return "reported" if modality == "estimate" else str(modality)
+
+
+def note_of(a: dict, b: dict, verdict: Verdict) -> str:
+    """What else a reader should know of a pair: ``before_after`` (a change stated in one sentence),
+    ``self_contradiction`` (one article disagreeing with itself), ``same_source`` (two articles
+    quoting one original source, 路透 or 彭博), else ""."""
+    if verdict.verdict == "differ" and _same_sentence(a, b):
+        return "before_after"
+    if verdict.reason == "unexplained" and a.get("article_id") == b.get("article_id"):
+        return "self_contradiction"
+    source_a, source_b = str(a.get("attributed_to") or ""), str(b.get("attributed_to") or "")
+    if source_a and source_a == source_b and a.get("article_id") != b.get("article_id"):
+        return "same_source"
+    return ""
 
 
 def _same_sentence(a: dict, b: dict) -> bool:
@@ -314,115 +392,163 @@ def _missing(value: object) -> bool:
 
 # --- grouping ------------------------------------------------------------------------------------
 
-
-def _group_keys(figures: pd.DataFrame) -> pd.Series:
-    """A grouping key per figure, or None for figures that name no measure (or too vague a one)."""
-    keys = []
-    for row in figures.itertuples(index=False):
-        metric = row.metric if isinstance(row.metric, str) else ""
-        subject = row.subject if isinstance(row.subject, str) else ""
-        measure = measure_of(metric) if metric.strip() else ""
-        scope = scope_of(metric, subject) if measure else ""
-        if not measure or is_vague(measure) and not scope and not subject_key(subject):
-            keys.append(None)
-        else:
-            keys.append((measure, scope, row.unit))
-    return pd.Series(keys, index=figures.index, dtype=object)
+# Frame fields written to claims.csv beside the figure's own, and the group label in both languages.
+FRAME_COLUMNS = [
+    "dimension", "measure_phrase", "entities", "frame_period", "frame_modality", "role", "direction",
+    "sentence_index", "label", "label_en",
+]
 
 
-def _split_by_subject(members: pd.DataFrame, scope: str, named_in: dict) -> list[pd.DataFrame]:
-    """Figures of one measure, split by subject.
-
-    A figure that names no subject joins a subject's cluster when its sentence names that subject
-    (the 30% tariff sentence names 美国), or, for a scoped measure (半导体自给率), when only one
-    subject is named for that measure at all (我国芯片自给率 beside 中国芯片自给率); otherwise it
-    stays out. Figures with no subject at all group together only when their measure has a scope,
-    never on a bare measure.
-    """
-    subjects = members["subject"].fillna("").map(subject_key)
-    named = sorted(s for s in subjects.unique() if s)
-    if not named:
-        return [members] if scope else []
-    clusters = {s: list(members.index[subjects == s]) for s in named}
-    for index in members.index[subjects == ""]:
-        row = members.loc[index]
-        mentioned = named_in(row["article_id"], row["sentence_start"], row["sentence_end"]) & set(named)
-        if len(mentioned) == 1:
-            clusters[mentioned.pop()].append(index)
-        elif scope and not mentioned and len(named) == 1 and not is_vague(members["_key"].iloc[0][0]):
-            clusters[named[0]].append(index)
-    return [members.loc[sorted(ix)] for ix in clusters.values()]
+FRAME_TABLE_COLUMNS = tuple(FRAME_TABLE_COLUMNS_BY_FIELD.values())
 
 
-def _sentence_entities(mentions: pd.DataFrame):
-    """A lookup of the entities named between two offsets of an article, from its mentions.
-
-    The per-article index is built once (numpy positions by article); a lookup touches only
-    that article's mentions.
-    """
-    if mentions.empty:
-        return lambda *_: set()
-    positions = mentions.groupby("article_id", sort=False, observed=True).indices
-    starts = mentions["start"].to_numpy()
-    entities = mentions["entity"].astype(str).to_numpy()
-
-    def named_in(article_id: str, start: object, end: object) -> set[str]:
-        where = positions.get(article_id)
-        if where is None or _missing(start) or _missing(end):
-            return set()
-        offsets = starts[where]
-        return set(entities[where[(offsets >= start) & (offsets < end)]])
-
-    return named_in
+def _with_frames(extraction, figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures with their frames' fields as columns (see :mod:`core.frames`)."""
+    articles = getattr(extraction, "articles", None)
+    published = {}
+    if articles is not None and "published" in getattr(articles, "columns", ()):
+        published = {a: p for a, p in zip(articles["article_id"], articles["published"], strict=True)
+                     if isinstance(p, str)}
+    frames = frames_of_table(figures) or figure_frames(
+        figures, getattr(extraction, "texts", None) or {}, extraction.mentions, published)
+    figures = figures.drop(columns=[c for c in FRAME_TABLE_COLUMNS if c in figures.columns])
+    return figures.assign(
+        dimension=[f.dimension for f in frames], measure_phrase=[f.measure for f in frames],
+        entities=["|".join(f.entities or f.sentence_entities) for f in frames],
+        frame_period=[f.period for f in frames], frame_modality=[f.modality for f in frames],
+        role=[f.role for f in frames], direction=[f.direction for f in frames],
+        sentence_index=[f.sentence_index for f in frames],
+        earlier=[f.role in ("from", "base") for f in frames],
+        _frame=frames,
+    )
 
 
 def group_claims(extraction) -> ClaimReport:
-    """Claim groups over an :class:`~core.pipeline.Extraction` (uses its ``figures`` and ``texts``)."""
-    figures = extraction.figures.copy()
+    """Claim groups over an :class:`~core.pipeline.Extraction` (uses its figures, mentions and texts)."""
+    figures = extraction.figures.reset_index(drop=True)
     if figures.empty:
         return _empty_report()
-    figures["_key"] = _group_keys(figures)
-    figures["earlier"] = [
-        isinstance(sentence, str) and not _missing(start) and not _missing(first)
-        and is_earlier_level(sentence, int(start) - int(first))
-        for sentence, start, first in zip(figures["sentence"], figures["start"], figures["sentence_start"], strict=True)
-    ]
-    clusters: list[pd.DataFrame] = []
-    named_in = _sentence_entities(extraction.mentions)
-    for _, members in figures[figures["_key"].notna()].groupby("_key", sort=True):
-        scope = members["_key"].iloc[0][1]
-        clusters.extend(c for c in _split_by_subject(members, scope, named_in) if len(c) >= 2)
-
+    figures = _with_frames(extraction, figures)
+    frames = list(figures["_frame"])
+    clusters = cluster_frames(frames)
     if not clusters:
         return _empty_report()
-    claim_frames, comparison_rows, group_rows, context_rows = [], [], [], []
-    for number, members in enumerate(clusters, start=1):
+    labels = [group_label([frames[i] for i in members]) for members in clusters]
+    order = [i for members in clusters for i in members]
+    group_ids = [f"G{n:03d}" for n, members in enumerate(clusters, start=1) for _ in members]
+    grouped = figures.iloc[order].drop(columns="_frame").assign(
+        group_id=group_ids,
+        metric=[label.measure for label, members in zip(labels, clusters, strict=True) for _ in members],
+        label=[label.zh for label, members in zip(labels, clusters, strict=True) for _ in members],
+        label_en=[label.en for label, members in zip(labels, clusters, strict=True) for _ in members],
+    )
+    records = _records(grouped, _COMPARED)
+    for record in records:
+        _prepare(record)
+    comparison_rows, group_rows, context_rows = [], [], []
+    at = 0
+    for number, (members, label) in enumerate(zip(clusters, labels, strict=True), start=1):
         group_id = f"G{number:03d}"
-        measure, scope, unit = members["_key"].iloc[0]
-        metric = scope + measure if scope and not measure.startswith(scope) else measure
-        subject = next((s for s in members["subject"].fillna("").map(subject_key) if s), "")
-        claims = members.assign(group_id=group_id, metric_label=metric)
-        claim_frames.append(claims)
-        records = claims.to_dict("records")
-        pairs = [_comparison_row(group_id, metric, subject, a, b) for a, b in pairs_to_compare(records)]
+        part = records[at:at + len(members)]
+        at += len(members)
+        pairs = [(group_id, label, a, b, compare(a, b)) for a, b in pairs_to_compare(part)]
         comparison_rows.extend(pairs)
-        group_rows.append(_group_row(group_id, metric, subject, unit, claims, pairs))
-        context_rows.extend(_context(group_id, measure, scope, extraction))
+        group_rows.append(_group_row(group_id, label, part, [verdict for *_, verdict in pairs]))
+        context_rows.extend(_context(group_id, label.lexicon_measure, label.scope, extraction))
 
     groups = rank_groups(pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"]))
-    order = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
-
-    claims = pd.concat(claim_frames, ignore_index=True)
-    claims["metric"] = claims.get("metric_label", claims["metric"])
-    claims = claims.sort_values(["group_id", "file", "start"], key=_by_rank(order), kind="stable")
-    comparisons = pd.DataFrame(comparison_rows, columns=COMPARISON_COLUMNS)
-    comparisons = comparisons.sort_values("group_id", key=_by_rank(order), kind="stable")
+    rank = {g: r for g, r in zip(groups["group_id"], groups["rank"], strict=True)}
+    claims = grouped.sort_values(["group_id", "file", "start"], key=_by_rank(rank), kind="stable")
+    comparisons = _comparison_table(comparison_rows)
+    comparisons = comparisons.sort_values("group_id", key=_by_rank(rank), kind="stable")
     return ClaimReport(
         groups=groups,
-        claims=claims[CLAIM_COLUMNS + ["sentence_start", "sentence_end"]].reset_index(drop=True),
+        claims=claims[CLAIM_COLUMNS + ["sentence_start", "sentence_end"] + FRAME_COLUMNS].reset_index(drop=True),
         comparisons=comparisons.reset_index(drop=True),
-        context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS),
+        context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS).drop_duplicates(ignore_index=True),
     )
+
+
+# The fields of a figure its comparisons and its group's row read.
+_COMPARED = ("file", "article_id", "source", "text", "value", "value_high", "unit", "qualifier", "period", "modality",
+             "frame_period", "frame_modality", "role", "attributed_to", "sentence_start", "earlier")
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
+    """Rows as dicts of ``columns`` (those present), built column-wise: far cheaper than ``to_dict("records")``."""
+    present = [c for c in columns if c in frame.columns]
+    values = [frame[c].to_numpy(dtype=object).tolist() for c in present]
+    return [dict(zip(present, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+@dataclass(frozen=True)
+class GroupLabel:
+    """What a group measures, for people: ``zh`` 阿斯麦 · 营收占比, ``en`` ASML · revenue share."""
+
+    measure: str
+    subject: str
+    zh: str
+    en: str
+    lexicon_measure: str
+    scope: str
+
+
+def group_label(frames: list[Frame]) -> GroupLabel:
+    """The shared measure words and subject of a group's frames, in Chinese and English.
+
+    The measure is the lexicon measure most members name, else the longest run of words every
+    member's measure phrase shares; the subject the entity most members name. English comes from
+    the lexicons' English column, else the Chinese stands in brackets.
+    """
+    measures = Counter(m for m in (lexicon_measure(f.measure) for f in frames) if m)
+    scopes = Counter(s for s in (lexicon_scope(f.context) for f in frames) if s)
+    lexical = measures.most_common(1)[0][0] if measures else ""
+    scope = scopes.most_common(1)[0][0] if scopes else ""
+    measure = lexical or _shared_words([f.measure for f in frames])
+    subjects = Counter(e for f in frames for e in dict.fromkeys(f.entities or f.sentence_entities))
+    subject = subjects.most_common(1)[0][0] if subjects else ""
+    zh = " · ".join(x for x in (subject, scope if scope and scope not in measure else "", measure) if x)
+    scope_shown = scope if scope and scope not in measure else ""
+    en = " · ".join(x for x in (_english_entity(subject), _english(scope_shown, "scopes.tsv"),
+                                _english(measure, "measures.tsv")) if x)
+    return GroupLabel(measure, subject, zh, en, lexical, scope)
+
+
+def _shared_words(phrases: list[str]) -> str:
+    """The longest run of characters (no mask) every phrase contains: 营收占比 of 营收占比为§, 中国区营收占比均为§."""
+    pieces = [p for p in re.split(r"[#§\s，,。;；:：、()（）【】「」]+", phrases[0]) if p]
+    best = ""
+    for piece in pieces:
+        for i in range(len(piece)):
+            for j in range(len(piece), i + len(best), -1):
+                if all(piece[i:j] in p for p in phrases[1:]):
+                    best = piece[i:j]
+                    break
+    return best if len(best) >= 2 else phrases[0].strip("#§ ")
+
+
+@cache
+def _english_column(lexicon: str) -> dict[str, str]:
+    return {row[0]: row[2] for row in read_rows(lexicon) if len(row) > 2 and row[2]}
+
+
+def _english(word: str, lexicon: str) -> str:
+    if not word:
+        return ""
+    return _english_column(lexicon).get(word) or f"[{word}]"
+
+
+@cache
+def _english_entity(name: str) -> str:
+    """An entity's name in Latin letters when its lexicon line has one (阿斯麦 → ASML), else [阿斯麦]."""
+    if not name:
+        return ""
+    for row in read_rows("entities.tsv"):
+        if row[0] == name and len(row) > 2:
+            latin = [a for a in row[2].split("|") if re.fullmatch(r"[A-Za-z][A-Za-z .&'-]*", a)]
+            if latin:
+                return max(latin, key=len)
+    return f"[{name}]"
 
 
 def status_of(contradictions: int, differences: int) -> str:
@@ -507,76 +633,133 @@ def _statement(record: dict) -> tuple:
             record.get("period") or "", record.get("modality") or "")
 
 
-def _comparison_row(group_id: str, metric: str, subject: str, a: dict, b: dict) -> dict:
-    verdict = compare(a, b)
-    zh, en = explain(metric, subject, a, b, verdict)
-    row = {"group_id": group_id, "metric": metric, "subject": subject}
-    for side, fig in (("a", a), ("b", b)):
-        row.update({
-            f"file_{side}": fig["file"], f"value_{side}": fig["value"], f"unit_{side}": fig["unit"],
-            f"period_{side}": fig.get("period") or "", f"modality_{side}": fig.get("modality") or "",
-        })
-    row.update({"verdict": verdict.verdict, "reason": verdict.reason, "overlap": verdict.overlap,
-                "explanation": zh, "explanation_en": en})
-    return row
+def _comparison_table(pairs: list[tuple[str, GroupLabel, dict, dict, Verdict]]) -> pd.DataFrame:
+    """The compared pairs as codes and the fields their explanations are rendered from, built column by column
+    (see :func:`with_explanations`)."""
+    columns: dict[str, list] = {
+        "group_id": [p[0] for p in pairs], "metric": [p[1].measure for p in pairs],
+        "subject": [p[1].subject for p in pairs],
+    }
+    for side, at in (("a", 2), ("b", 3)):
+        columns[f"file_{side}"] = [p[at]["file"] for p in pairs]
+        columns[f"value_{side}"] = [p[at]["value"] for p in pairs]
+        columns[f"unit_{side}"] = [p[at]["unit"] for p in pairs]
+        columns[f"period_{side}"] = [_period_of(p[at]) for p in pairs]
+        columns[f"modality_{side}"] = [_kind_of_claim(p[at]) for p in pairs]
+        for field in _SIDE_FIELDS:
+            columns[f"{field}_{side}"] = [p[at]["_sides"][field] if "_sides" in p[at] else _text(p[at].get(field))
+                                          for p in pairs]
+    columns["verdict"] = [p[4].verdict for p in pairs]
+    columns["reason"] = [p[4].reason for p in pairs]
+    columns["overlap"] = [p[4].overlap for p in pairs]
+    columns["explanation"] = [None] * len(pairs)
+    columns["explanation_en"] = [None] * len(pairs)
+    columns["note"] = [note_of(p[2], p[3], p[4]) for p in pairs]
+    return pd.DataFrame({c: columns[c] for c in COMPARISON_COLUMNS}, columns=COMPARISON_COLUMNS)
 
 
-def _group_row(group_id: str, metric: str, subject: str, unit: str, claims: pd.DataFrame, pairs: list[dict]) -> dict:
-    reasons = [p["reason"] for p in pairs if p["verdict"] == "differ"]
+# Fields of each figure a comparison row keeps (as ``text_a``, ``text_b`` …) to render its explanation.
+_SIDE_FIELDS = ("text", "role", "attributed_to", "qualifier", "source", "article_id")
+
+
+def _text(value: object) -> str:
+    return "" if _missing(value) else str(value)
+
+
+def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """``comparisons`` with the explanation columns of the rows that lack them rendered (中文 and English)."""
+    missing = comparisons["explanation"].isna()
+    if not missing.any():
+        return comparisons
+    rendered = [_render(row) for row in _records(comparisons[missing], tuple(COMPARISON_COLUMNS))]
+    out = comparisons.copy()
+    out.loc[missing, "explanation"] = [zh for zh, _ in rendered]
+    out.loc[missing, "explanation_en"] = [en for _, en in rendered]
+    return out
+
+
+def _render(row: dict) -> tuple[str, str]:
+    sides = []
+    for side in ("a", "b"):
+        figure = {field: row.get(f"{field}_{side}", "") for field in _SIDE_FIELDS}
+        figure.update(file=row[f"file_{side}"], period=row[f"period_{side}"], modality=row[f"modality_{side}"],
+                      frame_period=row[f"period_{side}"], frame_modality=row[f"modality_{side}"])
+        sides.append(figure)
+    verdict = Verdict(row["verdict"], _text(row["reason"]), row["overlap"])
+    return explain(_text(row["metric"]), _text(row["subject"]), sides[0], sides[1], verdict, _text(row.get("note")))
+
+
+def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[Verdict]) -> dict:
+    reasons = [p.reason for p in pairs if p.verdict == "differ"]
     contradictions = reasons.count("unexplained")
     status = status_of(contradictions, len(reasons))
-    values = " / ".join(dict.fromkeys(claims["text"].astype(str)))
-    label = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    values = " / ".join(dict.fromkeys(str(m["text"]) for m in members))
+    unit = "|".join(dict.fromkeys(str(m["unit"]) for m in members))
+    numbers = [m[key] for m in members for key in ("value", "value_high") if not _missing(m.get(key))]
     headline = {
-        "contradiction": f"{label}：{values}，同一时期说法矛盾",
-        "explained": f"{label}：{values}，差异可由时期或性质解释",
-        "agree": f"{label}：{values}，各方一致",
+        "contradiction": f"{label.zh}：{values}，同一时期说法矛盾",
+        "explained": f"{label.zh}：{values}，差异可由时期或性质解释",
+        "agree": f"{label.zh}：{values}，各方一致",
     }[status]
     headline_en = {
-        "contradiction": f"{label}: {values} — the figures contradict each other",
-        "explained": f"{label}: {values} — they differ, explained by period or modality",
-        "agree": f"{label}: {values} — the figures agree",
+        "contradiction": f"{label.en}: {values} — the figures contradict each other",
+        "explained": f"{label.en}: {values} — they differ, explained by period or modality",
+        "agree": f"{label.en}: {values} — the figures agree",
     }[status]
     return {
-        "group_id": group_id, "status": status, "metric": metric, "subject": subject, "unit": unit,
-        "figures": len(claims), "articles": claims["article_id"].nunique(), "sources": claims["source"].nunique(),
+        "group_id": group_id, "status": status, "metric": label.measure, "subject": label.subject, "unit": unit,
+        "figures": len(members), "articles": len({m["article_id"] for m in members}),
+        "sources": len({m["source"] for m in members if not _missing(m.get("source"))}),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
-        "agreements": len(pairs) - len(reasons), "spread": spread(pd.concat([claims["value"], claims["value_high"]])),
+        "agreements": len(pairs) - len(reasons), "spread": spread(pd.Series(numbers, dtype=float)),
         "headline": headline, "headline_en": headline_en,
     }
 
 
-def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tuple[str, str]:
-    """One readable sentence in Chinese and one in English on why two figures agree or differ."""
+def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note: str | None = None) -> tuple[str, str]:
+    """One readable sentence in Chinese and one in English on why two figures agree or differ.
+
+    ``note`` is the pair's :func:`note_of` when already known.
+    """
+    note = note_of(a, b, verdict) if note is None else note
     def side_zh(f: dict) -> str:
-        bits = [x for x in (f.get("period"), f.get("attributed_to") and f"据{f['attributed_to']}") if x]
+        bits = [x for x in (period_words(_period_of(f), "zh"), f.get("attributed_to") and f"据{f['attributed_to']}")
+                if x]
         extra = f"（{'，'.join(bits)}）" if bits else ""
-        verb = MODALITY_ZH.get(f.get("modality") or "reported", "报告")
+        verb = MODALITY_ZH.get(_kind_of_claim(f), "报告")
         return f"{_who(f, '（{}）')}{verb}{QUALIFIER_ZH.get(f.get('qualifier'), '')}{f['text']}{extra}"
 
     def side_en(f: dict) -> str:
-        bits = [x for x in (f.get("period") and f"for {f['period']}",
-                            f.get("attributed_to") and f"({f['attributed_to']})") if x]
-        verb = MODALITY_EN.get(f.get("modality") or "reported", "reports")
+        period = period_words(_period_of(f), "en")
+        bits = [x for x in (period and f"for {period}", f.get("attributed_to") and f"({f['attributed_to']})") if x]
+        verb = MODALITY_EN.get(_kind_of_claim(f), "reports")
         qualifier = QUALIFIER_EN.get(f.get("qualifier"), "")
         return " ".join([_who(f, " ({})"), verb, qualifier + str(f["text"]), *bits])
 
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    if verdict.verdict == "agree" and note == "same_source":
+        return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致，均引述{a['attributed_to']}。",
+                f"{what}: {side_en(a)}; {side_en(b)}: consistent, both quoting {a['attributed_to']}.")
     if verdict.verdict == "agree":
         edge = "，仅在边界处相合" if verdict.overlap == "boundary" else ""
         edge_en = ", meeting only at the boundary" if verdict.overlap == "boundary" else ""
-        if periods_differ(a.get("period", ""), b.get("period", "")):
+        if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
             edge += "，但时期不同，并非同一事实"
             edge_en += ", but for different periods: not the same fact"
         return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致{edge}。",
                 f"{what}: {side_en(a)}; {side_en(b)}: consistent{edge_en}.")
     source_note = ""
     source_note_en = ""
-    if (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
+    if note == "same_source":
+        source_note = f"，两篇引述同一出处（{a['attributed_to']}）"
+        source_note_en = f"; both quote the same source ({a['attributed_to']})"
+    elif (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
         source_note, source_note_en = "，出处也不同", "; the sources differ too"
     reason = verdict.reason
-    if reason == "different_period" and _same_sentence(a, b):
+    if note == "before_after":
         reason_zh, reason_en = REASON_ZH["change"], "a change stated in one sentence (before and after)"
+    elif note == "self_contradiction":
+        reason_zh, reason_en = "同一篇文章前后说法矛盾", "the article contradicts itself"
     else:
         reason_zh = REASON_ZH[reason]
         reason_en = {
@@ -588,12 +771,34 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict) -> tu
             f"{what}: {side_en(a)}; {side_en(b)}: {reason_en}{source_note_en}.")
 
 
+_RELATIVE_YEAR = re.compile(r"^R(-?\d+)")
+_RELATIVE_WORDS = {"zh": {0: "当年", -1: "上一年", -2: "前两年", 1: "下一年"},
+                   "en": {0: "the year of the article", -1: "the year before", -2: "two years before",
+                          1: "the year after"}}
+
+
+def period_words(period: str, lang: str) -> str:
+    """A period for a reader: a year relative to an undated article in words (R-1Q1 → 上一年Q1)."""
+    match = _RELATIVE_YEAR.match(period or "")
+    if not match:
+        return period or ""
+    offset = int(match.group(1))
+    words = _RELATIVE_WORDS[lang].get(offset, f"{offset:+d}")
+    rest = period[match.end():]
+    return f"{words}{rest}" if lang == "zh" else f"{rest} of {words}".strip().removeprefix("of ")
+
+
 def _who(figure: dict, brackets: str) -> str:
     """The source that states a figure, with its article in ``brackets``: 網易號（000）."""
-    file = str(figure.get("file", ""))
-    short = file.split("_", 1)[0] if re.match(r"\d+_", file) else Path(file).stem
+    short = _short_name(str(figure.get("file", "")))
     source = figure.get("source")
     return source + brackets.format(short) if isinstance(source, str) and source else short
+
+
+@lru_cache(maxsize=65536)
+def _short_name(file: str) -> str:
+    """An article's short name: the number before ``_`` (000_239f….txt → 000), else the file's stem."""
+    return file.split("_", 1)[0] if re.match(r"\d+_", file) else Path(file).stem
 
 
 def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:

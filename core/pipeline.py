@@ -29,6 +29,7 @@ another version fails these checks, is deleted and rebuilt: it is never served.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -156,17 +157,20 @@ class ArticleRefused(Exception):
 
 def extract_article(article: Article) -> ArticleResult:
     """Extract one article's figures, dates, entity mentions, term counts and measure context."""
-    from core import claims, entities, figures, terms
+    from core import claims, entities, figures, frames, terms
     from core.normalize import normalize
 
     body = article.body()
     mapped = body.then(normalize(body.text))
     cap = figures.FigureCap(FIGURE_CAP_PER_ARTICLE, FIGURE_CAP_PER_SENTENCE)
     found, dates, count = figures.extract_figures_and_dates_capped(mapped, article.published or None, cap)
+    mentions = entities.extract_entities_mapped(mapped)
+    figure_rows = [dict(vars(f)) for f in found]
+    frame_rows = frames.article_frame_rows(figure_rows, mapped.original, mentions, article.published or "")
     return ArticleResult(
-        figures=[dict(vars(f)) for f in found],
+        figures=[{**f, **frame} for f, frame in zip(figure_rows, frame_rows, strict=True)],
         dates=[dict(vars(d)) for d in dates],
-        mentions=[dict(vars(m)) for m in entities.extract_entities_mapped(mapped)],
+        mentions=[dict(vars(m)) for m in mentions],
         term_counts=dict(terms.term_counts(mapped.text)),
         context=claims.qualitative_mentions(mapped),
         caps=[dict(vars(count))] if count.unread_in_sentences or count.unread_in_article else [],
@@ -555,12 +559,26 @@ def _read_memo(path: Path, expected: dict) -> object:
                 values[name] = _read_parquet_bytes(data).to_pandas()
         for name, item in body["fields"].items():
             values[name] = [LoadProblem(*x) for x in item["problems"]] if "problems" in item else item["value"]
-        return kind(**values)
+        return _restored(kind, values)
     except FileNotFoundError:
         return _MISSING
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         _discard(path)
         return _MISSING
+
+
+def _restored(kind: type, values: dict[str, object]) -> object:
+    """A ``kind`` with exactly the stored state ``values`` (as ``vars()`` gave it), its ``__init__`` not run.
+
+    The state is what was written, so a class whose constructor takes other names (``ClaimReport``
+    keeps its pairs unrendered under ``_pairs``) comes back as it was. Any other set of fields is refused.
+    """
+    if set(values) != {f.name for f in dataclasses.fields(kind)}:
+        raise CacheEntryInvalid(f"memo fields differ from {kind.__name__}'s")
+    value = object.__new__(kind)
+    for name, item in values.items():
+        object.__setattr__(value, name, item)
+    return value
 
 
 def extract_corpus(

@@ -1,0 +1,571 @@
+"""A frame per figure: what a number measures, of whom, when, how stated — the input of claim matching.
+
+The figure extractor says where a number is and what it is worth; the frame says what it is
+*about*, from the clause around it, so that figures can be matched by how alike their frames are
+rather than by a lexicon hit::
+
+    美國商務部將２３家中國實體列入「實體清單」
+      → dimension count:家, measure "#家中国实体列入「实体清单」", entities (美国商务部,), role level
+
+Every text field is normalised (Simplified script, ASCII digits) with the numbers masked as
+``#``, so Taiwan, Hong Kong and mainland wording of one claim share their character n-grams and
+a value never makes two frames alike. Fields:
+
+- ``dimension``: what kind of quantity (share, money:USD, count:<classifier family>, duration:day …);
+  only figures of one dimension are ever compared.
+- ``measure``: the words governing the number — the masked clause cut to :data:`MEASURE_REACH`
+  characters each side of it; ``context``: the whole masked clause.
+- ``entities``: canonical names of the organisations, places and products named in the clause
+  (people and media are actors, not what is measured); ``sentence_entities`` those of the sentence.
+- ``period``: resolved from the clause (2023年全年 → 2023, 今年一季度 → 2025Q1 with the article's date,
+  R-1Q1 without one), else the figure's own period.
+- ``modality``: reported | projected | target | rule (a threshold or cap a rule sets); an estimate of
+  a realised quantity counts as reported.
+- ``role``: ``level``, ``from`` (the X of 从X降至Y), or ``base`` (the X of 较X增长).
+- ``sentence_index``: the figure's sentence in its article.
+- ``change``: the change word governing the number when it states by how much something moved
+  (同比增长§, 提高§个百分点, 暂停其中§的税率 → 增长, 提高, 暂停); "" for a level (降至§ is a level).
+  A change is never the same quantity as a level.
+- ``direction``: ``actor>target`` when the sentence before the number says who does what to whom
+  (美国对中国商品加征关税 → 美国>中国): a tariff of the US on China is not China's on the US.
+
+A clause that only points back (这两个比例分别只有8%和17%) takes the entities and words of the
+figures it points at in the sentence before: the k-th figure of 分别 stands for the k-th figure of
+that sentence's unit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, fields, replace
+from functools import cache, lru_cache
+
+import pandas as pd
+
+from core.lexicon import read_rows
+from core.normalize import fold_width, to_simplified
+
+# How many characters each side of the number make its measure phrase.
+MEASURE_REACH = 10
+# Lines at least this long that end without punctuation are hard-wrapped text, not headings.
+WRAPPED_LINE = 24
+# Entity types that name the measured thing; people and media state figures, they are not measured.
+SUBJECT_TYPES = frozenset({"org", "place", "product"})
+
+_CLAUSE_END = "，,;；:：。!?！？"
+_SENTENCE_END = "。!?！？"
+_DIGITS = re.compile(r"[0-9０-９][0-9０-９.,，．]*")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What one figure measures (see the module docstring for each field)."""
+
+    dimension: str
+    measure: str
+    context: str
+    entities: tuple[str, ...]
+    sentence_entities: tuple[str, ...]
+    period: str
+    modality: str
+    attribution: str
+    role: str
+    sentence_index: int
+    direction: str = ""
+    change: str = ""
+
+
+FRAME_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Frame))
+
+
+# --- dimensions ----------------------------------------------------------------------------------
+
+
+@cache
+def _unit_kinds() -> dict[str, str]:
+    return {row[1]: row[2] for row in read_rows("units.tsv") if len(row) > 2}
+
+
+@cache
+def _classifier_families() -> dict[str, str]:
+    """Classifier → family (家/间/所 count firms alike; ``core/data/classifiers.tsv``)."""
+    return {c: row[0] for row in read_rows("classifiers.tsv") for c in (row[0], *row[1].split("|")) if c}
+
+
+def dimension_of(unit: str, classifier: str = "") -> str:
+    """The kind of quantity a unit states: 24个百分点 and 24% are both ``share``; counts by classifier family."""
+    unit = unit or ""
+    if unit in ("%", "pp"):
+        return "share"
+    if unit == "count":
+        classifier = to_simplified(classifier or "")
+        return f"count:{_classifier_families().get(classifier, classifier)}"
+    kind = _unit_kinds().get(unit, "")
+    if kind == "currency" or kind == "prefix":
+        return f"money:{unit}"
+    if kind == "duration":
+        return f"duration:{unit}"
+    return f"{kind or 'other'}:{unit}"
+
+
+# --- clause and sentence spans -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """An article's sentence boundaries (offsets into its original text, hard wraps joined); clauses
+    are found within a sentence when asked for, around the figures only."""
+
+    text: str
+    sentence_starts: list[int]
+
+    def sentence(self, offset: int) -> tuple[int, int]:
+        i = self.sentence_index(offset)
+        starts = self.sentence_starts
+        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
+
+    def clause(self, offset: int) -> tuple[int, int]:
+        low, high = self.sentence(offset)
+        start = max((self.text.rfind(ch, low, offset) + 1 for ch in _CLAUSE_ONLY), default=low)
+        end = _CLAUSE_MARK.search(self.text, offset, high)
+        return max(start, low), end.end() if end else high
+
+    def sentence_index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
+
+
+def layout(text: str) -> _Layout:
+    """Sentence starts of ``text``.
+
+    A line break ends a sentence unless the line is hard-wrapped: long and ending in no
+    punctuation (a wire story wrapped at 40 characters continues on the next line).
+    """
+    sentences = [0]
+
+    def cut(at: int) -> None:
+        # A boundary right after another (。 then a line break) moves it rather than opening an empty span.
+        if text[sentences[-1]:at].strip():
+            sentences.append(at)
+        else:
+            sentences[-1] = at
+
+    line_start = 0
+    for match in _SENTENCE_MARK.finditer(text):
+        i = match.start()
+        if match.group() != "\n":
+            cut(i + 1)
+            continue
+        line = text[line_start:i].strip()
+        line_start = i + 1
+        if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
+            continue
+        cut(i + 1)
+    return _Layout(text, sentences)
+
+
+_CLAUSE_ONLY = tuple(ch for ch in _CLAUSE_END if ch not in _SENTENCE_END)
+_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+_SENTENCE_MARK = re.compile(f"[{re.escape(_SENTENCE_END)}\n]")
+
+
+# --- masking and normalising ---------------------------------------------------------------------
+
+
+@cache
+def plain(text: str) -> str:
+    """Simplified script, ASCII width, spaces and line breaks dropped."""
+    return re.sub(r"\s+", "", to_simplified(fold_width(text)))
+
+
+@cache
+def normalised(text: str) -> str:
+    """:func:`plain`, with digits masked as ``#``: a value never makes two phrases alike."""
+    return _DIGITS.sub("#", plain(text))
+
+
+def _masked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` with every figure span inside it replaced by ``#``."""
+    out, at = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        out.append(text[at:max(s, at)])
+        out.append("#")
+        at = max(at, e)
+    out.append(text[at:end])
+    return "".join(out)
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR = r"(?:(?<!\d)(?P<year>(?:19|20)\d\d)(?!\d)年?度?|(?P<rel>今年|本年|去年|上年|前年|明年))"
+_PART = (r"(?:全年|年度|(?:第)?(?P<q>[一二三四1-4])(?:季度|季)|(?P<q1>[一二三四1-4])(?P<q2>[一二三四1-4])季度"
+         r"|(?P<h>上|下)半年|前(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})个月|(?P<mo>\d{1,2})月)")
+_PERIOD_RE = re.compile(f"(?=[0-9今本去上下前明全第一二三四])(?:{_YEAR}(?:的)?)?{_PART}?")
+_RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
+_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+
+
+@lru_cache(maxsize=65536)
+def resolve_period(clause: str, published_year: int | None) -> str:
+    """The period the clause names before its number, as ``2025``, ``2025Q1``, ``2025H1``, ``2025-03``,
+    ``2025-01..2025-10``; a relative year without a publication date stays relative (``R-1Q1``).
+
+    >>> resolve_period("2023年全年中国大陆营收占比为", None)
+    '2023'
+    >>> resolve_period("今年一二季度的中国区收入占比均为", 2025)
+    '2025H1'
+    """
+    best = None
+    for match in _PERIOD_RE.finditer(clause):
+        if match.group():
+            best = match
+    if best is None:
+        return ""
+    g = best.groupdict()
+    if g["year"]:
+        year = g["year"]
+    elif g["rel"]:
+        offset = _RELATIVE[g["rel"]]
+        year = str(published_year + offset) if published_year else f"R{offset:+d}".replace("+0", "0")
+    else:
+        year = str(published_year) if published_year else "R0"
+    if g["q"]:
+        return f"{year}Q{_CN_DIGIT[g['q']]}"
+    if g["q1"]:
+        first, last = _CN_DIGIT[g["q1"]], _CN_DIGIT[g["q2"]]
+        return f"{year}H1" if (first, last) == (1, 2) else f"{year}H2" if (first, last) == (3, 4) else f"{year}Q{first}"
+    if g["h"]:
+        return f"{year}H{1 if g['h'] == '上' else 2}"
+    if g["m"]:
+        months = int(g["m"]) if g["m"].isdigit() else _CN_NUMBER.get(g["m"], 12)
+        return f"{year}-01..{year}-{min(months, 12):02d}"
+    if g["mo"] and 1 <= int(g["mo"]) <= 12:
+        return f"{year}-{int(g['mo']):02d}"
+    if g["year"] or g["rel"]:
+        return year
+    return ""
+
+
+# --- modality and role ---------------------------------------------------------------------------
+
+_FUTURE = re.compile(
+    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)"
+)
+_TARGET = re.compile(r"目标|力争|计划|规划")
+# 其中2家, 包括两家: a part of a total just stated, never the total itself.
+_PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
+_FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
+# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
+_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
+# A clause that only points back at figures named before it.
+_ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
+
+
+# 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
+_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
+_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
+# 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
+_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
+
+
+def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:
+    """``rule`` for a number a rule sets (a ban's threshold, a cap), ``projected``/``target`` when the words
+    before the number say so (a condition in the sentence counts as projected), else the extractor's;
+    an estimate is a report."""
+    if _RULE_BEFORE.search(before) or _RULE_AFTER.search(after):
+        return "rule"
+    if _TARGET.search(before):
+        return "target"
+    if _FUTURE.search(before) or _CONDITION.search(sentence_before):
+        return "projected"
+    return "reported" if stated in ("", "estimate") else stated
+
+
+# Verbs that state a change by an amount when they stand right before the number, besides measure_changes.tsv.
+_CHANGE_VERBS = ("提高", "提升", "上调", "调升", "下调", "调降", "降低", "削减", "暂停", "调高", "调低", "扩大", "缩小",
+                 "回落", "增", "降", "涨", "跌", "减")
+# Between the change word and the number: particles and qualifiers only (增长了约, 暂停实施其中).
+_CHANGE_GAP = re.compile(r"(?:了|约|近|逾|超过|超|达|实施|其中|的|再)*$")
+
+
+@cache
+def _change_words() -> tuple[tuple[str, str], ...]:
+    pairs = {(syn, row[0]) for row in read_rows("measure_changes.tsv") for syn in (row[0], *row[1].split("|")) if syn}
+    pairs |= {(verb, verb) for verb in _CHANGE_VERBS}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+@cache
+def _change_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    words = _change_words()
+    alternatives = "|".join(re.escape(w) for w, _ in words)
+    return re.compile(f"({alternatives}){_CHANGE_GAP.pattern}"), dict(words)
+
+
+def change_of(before: str) -> str:
+    """The change word right before the number (增长了约§ → 增长), unless it leads to a level (降至§ is a level)."""
+    pattern, canonical = _change_pattern()
+    tail = before[-10:]
+    for at in range(len(tail)):
+        match = pattern.match(tail, at)
+        if match and match.end() == len(tail):
+            return canonical[match.group(1)]
+    return ""
+
+
+def role_of(before: str) -> str:
+    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base,
+    ``part`` for a part of a total (其中2家), else ``level``."""
+    if _PART_OF.search(before):
+        return "part"
+    if _FROM.search(before):
+        return "from"
+    if _BASE.search(before):
+        return "base"
+    return "level"
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.DataFrame,
+                  published: dict[str, str] | None = None) -> list[Frame]:
+    """One :class:`Frame` per row of ``figures`` (in order), from the article texts and entity mentions.
+
+    An article whose text is not at hand is framed from the figure's sentence alone.
+    """
+    published = published or {}
+    by_article = _mentions_by_article(mentions)
+    columns = [c for c in _FRAME_INPUTS if c in figures.columns]
+    values = [figures[c].astype(object).tolist() for c in columns]
+    records = [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+    parts: dict[str, list[int]] = {}
+    for i, row in enumerate(records):
+        parts.setdefault(str(row["article_id"]), []).append(i)
+    frames: list[Frame | None] = [None] * len(records)
+    for article_id, indexes in parts.items():
+        year = _year(published.get(article_id, ""))
+        framed = _article_frames([records[i] for i in indexes], texts.get(article_id),
+                                 by_article.get(article_id, []), year)
+        for index, frame in zip(indexes, framed, strict=True):
+            frames[index] = frame
+    return [f for f in frames if f is not None]
+
+
+# The figure fields a frame is built from.
+_FRAME_INPUTS = ("article_id", "start", "end", "sentence", "sentence_start", "unit", "classifier", "period",
+                 "modality", "attributed_to")
+
+
+# Frame fields as figure-table columns (computed once per article at extraction, cached with the figures).
+FRAME_COLUMNS = {
+    "dimension": "dimension", "measure": "measure_phrase", "context": "context_phrase", "entities": "entities",
+    "sentence_entities": "sentence_entities", "period": "frame_period", "modality": "frame_modality",
+    "attribution": "frame_attribution", "role": "role", "sentence_index": "sentence_index",
+    "direction": "direction", "change": "change",
+}
+_JOINED = ("entities", "sentence_entities")
+
+
+def article_frame_rows(figures: list[dict], text: str, mentions: list, published: str = "") -> list[dict]:
+    """The frame of each figure of one article as column values (``FRAME_COLUMNS``), for its figure rows.
+
+    ``mentions`` are the article's entity mentions (with ``start``, ``entity`` and ``type``).
+    """
+    named = sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions)
+    order = sorted(range(len(figures)), key=lambda i: int(figures[i]["start"]))
+    framed = _article_frames([figures[i] for i in order], text, named, _year(published))
+    rows: list[dict] = [{}] * len(figures)
+    for i, frame in zip(order, framed, strict=True):
+        rows[i] = {column: "|".join(getattr(frame, field)) if field in _JOINED else getattr(frame, field)
+                   for field, column in FRAME_COLUMNS.items()}
+    return rows
+
+
+def frames_of_table(figures: pd.DataFrame) -> list[Frame] | None:
+    """The frames stored in a figure table's columns, or None when the table has none (made without the pipeline)."""
+    if any(column not in figures.columns for column in FRAME_COLUMNS.values()) \
+            or figures["dimension"].isna().any():
+        return None
+    values = {field: figures[column].astype(object).tolist() for field, column in FRAME_COLUMNS.items()}
+    for field in _JOINED:
+        values[field] = [tuple(v.split("|")) if isinstance(v, str) and v else () for v in values[field]]
+    for field in ("measure", "context", "period", "modality", "attribution", "role", "direction", "change"):
+        values[field] = ["" if _blank(v) else str(v) for v in values[field]]
+    values["sentence_index"] = [int(v) for v in values["sentence_index"]]
+    return [Frame(**dict(zip(values, row, strict=True))) for row in zip(*values.values(), strict=True)]
+
+
+def _year(date: str) -> int | None:
+    match = re.match(r"((?:19|20)\d\d)", str(date or ""))
+    return int(match.group(1)) if match else None
+
+
+def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, str, str]]]:
+    if mentions is None or mentions.empty or "article_id" not in mentions:
+        return {}
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    columns = [mentions[c].astype(object).tolist() for c in ("article_id", "start", "entity", "type")]
+    for article_id, start, entity, kind in zip(*columns, strict=True):
+        out.setdefault(str(article_id), []).append((int(start), str(entity), str(kind)))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
+def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int, str, str]],
+                    year: int | None) -> list[Frame]:
+    starts = [int(row["start"]) for row in part]
+    ends = [int(row["end"]) for row in part]
+    if text is None:
+        # No article text: each figure's sentence stands for its article, offsets made relative to it.
+        return [_sentence_frame(row, year) for row in part]
+    spans = sorted(zip(starts, ends, strict=True))
+    lay = layout(text)
+    mention_starts = [m[0] for m in mentions]
+    frames = []
+    for row, start, end in zip(part, starts, ends, strict=True):
+        c_start, c_end = lay.clause(start)
+        s_start, s_end = lay.sentence(start)
+        c_start, c_end = max(c_start, s_start), min(c_end, s_end)
+        before = normalised(_masked(text, c_start, start, spans))
+        after = normalised(_masked(text, end, c_end, spans))
+        dated = plain(_masked(text, s_start, start, spans))
+        clause_entities = _named(mentions, mention_starts, c_start, c_end)
+        sentence_entities = _named(mentions, mention_starts, s_start, s_end)
+        if _HOME.search(text, s_start, s_end):
+            sentence_entities = tuple(dict.fromkeys((*sentence_entities, "中国")))
+            if _HOME.search(text, c_start, c_end):
+                clause_entities = tuple(dict.fromkeys((*clause_entities, "中国")))
+        frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year)
+        direction = direction_of(text, s_start, start, mentions, mention_starts)
+        frames.append(replace(frame, direction=direction) if direction else frame)
+    return _carry_periods(_resolve_bases(_resolve_anaphora(frames)))
+
+
+def _sentence_frame(row: dict, year: int | None) -> Frame:
+    sentence = str(row.get("sentence") or "")
+    offset = int(row["start"]) - int(row["sentence_start"]) if not _blank(row.get("sentence_start")) else -1
+    if 0 <= offset <= len(sentence):
+        lay = layout(sentence)
+        c_start, c_end = lay.clause(offset)
+        end = offset + max(int(row["end"]) - int(row["start"]), 1)
+        before, after = normalised(sentence[c_start:offset]), normalised(sentence[end:c_end])
+        dated = plain(sentence[:offset])
+    else:
+        before, after, dated = "", normalised(sentence), ""
+    return _frame(row, before, after, dated, (), (), 0, year)
+
+
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or isinstance(value, float) and value != value
+
+
+def _named(mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int) -> tuple[str, ...]:
+    i, j = bisect.bisect_left(starts, low), bisect.bisect_left(starts, high)
+    return tuple(dict.fromkeys(_stands_for(e) for _, e, kind in mentions[i:j] if kind in SUBJECT_TYPES))
+
+
+@cache
+def _metonyms() -> dict[str, str]:
+    """北京 → 中国: a capital standing for its country (``core/data/metonyms.tsv``)."""
+    return {row[0]: row[1] for row in read_rows("metonyms.tsv")}
+
+
+def _stands_for(entity: str) -> str:
+    return _metonyms().get(entity, entity)
+
+
+_TOWARDS = re.compile("[对對向]")
+# 我国 written in Simplified script is the mainland press's China (Taiwan's 我國 is left unresolved).
+_HOME = re.compile("我国")
+
+
+def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
+    """``actor>target`` around the last 对/向 between ``low`` and ``at``, when entities stand on both sides."""
+    found = list(_TOWARDS.finditer(text, low, at))
+    if not found:
+        return ""
+    last = found[-1]
+    before = _named(mentions, starts, low, last.start())
+    after = _named(mentions, starts, last.end(), at)
+    return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
+
+
+def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...],
+           sentence_entities: tuple[str, ...],
+           sentence_index: int, year: int | None) -> Frame:
+    clause = f"{before}§{after}"
+    measure = f"{before[-MEASURE_REACH:]}§{after[:MEASURE_REACH]}"
+    stated_period = "" if _blank(row.get("period")) else str(row.get("period"))
+    period = resolve_period(dated, year) or _usable_period(stated_period)
+    attribution = "" if _blank(row.get("attributed_to")) else str(row.get("attributed_to"))
+    return Frame(
+        dimension=dimension_of(str(row.get("unit") or ""),
+                               "" if _blank(row.get("classifier")) else str(row["classifier"])),
+        measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
+        period=period,
+        modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated, after),
+        attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
+    )
+
+
+def _usable_period(period: str) -> str:
+    """The extractor's period when it names a year (a bare day of month ---12 says nothing comparable)."""
+    return period if re.match(r"(?:19|20)\d\d", period) else ""
+
+
+def _carry_periods(frames: list[Frame]) -> list[Frame]:
+    """A sentence that names no period speaks of the one the sentence before it named (今年一季度…。如果…达到91%。)."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        if frame.period or i == 0:
+            continue
+        previous = out[i - 1]
+        if previous.period and previous.sentence_index == frame.sentence_index - 1 \
+                and previous.dimension == frame.dimension:
+            out[i] = replace(frame, period=previous.period)
+    return out
+
+
+def _resolve_bases(frames: list[Frame]) -> list[Frame]:
+    """较前一年的16%: a comparison base measures what the figure before it in its sentence measures."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        if frame.role != "base":
+            continue
+        before = [j for j in range(i) if frames[j].sentence_index == frame.sentence_index
+                  and frames[j].dimension == frame.dimension and frames[j].role != "base"]
+        if before:
+            target = frames[before[-1]]
+            out[i] = replace(frame, measure=f"{frame.measure} {target.measure}",
+                             context=f"{frame.context} {target.context}", entities=frame.entities or target.entities,
+                             direction=frame.direction or target.direction)
+    return out
+
+
+def _resolve_anaphora(frames: list[Frame]) -> list[Frame]:
+    """这两个比例分别只有8%和17%: each figure takes the entities and words of the one it points back at."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        if frame.entities or not _ANAPHOR.search(frame.context):
+            continue
+        alike = [j for j, f in enumerate(frames) if f.dimension == frame.dimension]
+        mine = [j for j in alike if frames[j].sentence_index == frame.sentence_index]
+        # 这两个比例分别…: the sentence points at as many figures stated before it as it states itself.
+        earlier = [j for j in alike if frames[j].sentence_index < frame.sentence_index][-len(mine):]
+        if not earlier:
+            continue
+        k = mine.index(i) if "分别" in frame.context else 0
+        target = frames[earlier[min(k, len(earlier) - 1)]]
+        out[i] = replace(
+            frame, measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",
+            entities=target.entities, modality=target.modality if frame.modality == "reported" else frame.modality,
+            sentence_entities=tuple(dict.fromkeys(frame.sentence_entities + target.sentence_entities)),
+            attribution=frame.attribution or target.attribution, direction=frame.direction or target.direction,
+        )
+    return out

@@ -1,0 +1,200 @@
+"""Claim matching on sentences written for these tests: frames, similarity, clusters and verdicts.
+
+Each case runs the whole pipeline (extraction without cache, then :func:`group_claims`) on a few
+short articles, so the frames come from real figure and entity extraction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.claims import compare, figure_interval, group_claims, note_of
+from core.frames import change_of, dimension_of, layout, resolve_period, role_of
+from core.matching import cluster_frames
+from core.pipeline import extract_corpus
+
+ARTICLES = {
+    # One claim in Traditional (Hong Kong wire, full-width digits) and Simplified script.
+    "a_hk.txt": "美國商務部１６日宣布將１７家中國實體列入出口管制「實體清單」，涉及人工智能晶片研發。\n",
+    "b_cn.txt": "美国商务部16日宣布，将十七家中国实体列入实体清单，涉及人工智能芯片研发。\n"
+                "华为今年智能手机出货量增长17%。\n",
+    # A change in one sentence, and the same tariff level stated elsewhere.
+    "c_tw.txt": "美國對越南商品的關稅將從46%降至20%，為期90天。\n",
+    "d_cn.txt": "目前，美国对越南商品的关税维持在20%。\n",
+    # One article that disagrees with itself, and an estimate beside a report.
+    "e_cn.txt": "2024年，长江存储在全球闪存市场的份额为8%。\n"
+                "分析师称，2024年长江存储在全球闪存市场的份额达到12%。\n",
+    "f_cn.txt": "据估计，2024年长江存储在全球闪存市场的份额约为8%。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def extraction(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("matching")
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return extract_corpus([folder], cache_dir=None)
+
+
+@pytest.fixture(scope="module")
+def report(extraction):
+    return group_claims(extraction)
+
+
+def groups_of(report, file: str, value: float) -> set[str]:
+    claims = report.claims
+    rows = claims[(claims["file"].map(lambda f: Path(f).name) == file) & (claims["value"] == value)]
+    return set(rows["group_id"])
+
+
+def pairs(report, a: tuple[str, float], b: tuple[str, float]) -> list[dict]:
+    out = []
+    for row in report.comparisons.to_dict("records"):
+        sides = {(Path(row["file_a"]).name, row["value_a"]), (Path(row["file_b"]).name, row["value_b"])}
+        if sides == {a, b}:
+            out.append(row)
+    return out
+
+
+def test_traditional_and_simplified_forms_of_one_claim_group_and_agree(report):
+    assert groups_of(report, "a_hk.txt", 17) & groups_of(report, "b_cn.txt", 17)
+    rows = pairs(report, ("a_hk.txt", 17), ("b_cn.txt", 17))
+    assert rows and all(r["verdict"] == "agree" for r in rows)
+
+
+def test_same_value_of_another_measure_stays_apart(report):
+    # 17% growth of Huawei's shipments is no count of listed entities, nor anything else here.
+    assert not groups_of(report, "b_cn.txt", 17) & groups_of(report, "a_hk.txt", 17) - \
+        set(report.claims.loc[report.claims["unit"] == "count", "group_id"])
+    shares = report.claims[(report.claims["unit"] == "%") & (report.claims["value"] == 17)]
+    assert shares.empty
+
+
+def test_a_change_in_one_sentence_is_a_before_and_after(report):
+    rows = pairs(report, ("c_tw.txt", 46), ("c_tw.txt", 20))
+    assert rows
+    assert all((r["verdict"], r["reason"], r["note"]) == ("differ", "different_period", "before_after") for r in rows)
+
+
+def test_the_level_after_a_change_agrees_with_the_same_level_elsewhere(report):
+    rows = pairs(report, ("c_tw.txt", 20), ("d_cn.txt", 20))
+    assert rows and all(r["verdict"] == "agree" for r in rows)
+    # The former level is a different period, not a contradiction of the level today.
+    earlier = pairs(report, ("c_tw.txt", 46), ("d_cn.txt", 20))
+    assert earlier and all(r["reason"] == "different_period" for r in earlier)
+
+
+def test_an_article_contradicting_itself_says_so(report):
+    rows = pairs(report, ("e_cn.txt", 8), ("e_cn.txt", 12))
+    assert rows
+    assert all((r["verdict"], r["reason"], r["note"]) == ("differ", "unexplained", "self_contradiction")
+               for r in rows)
+    assert "同一篇文章" in rows[0]["explanation"] and "contradicts itself" in rows[0]["explanation_en"]
+
+
+def test_an_estimate_and_a_report_of_the_same_quantity_are_the_same_kind(report):
+    agree = pairs(report, ("e_cn.txt", 8), ("f_cn.txt", 8))
+    assert agree and all(r["verdict"] == "agree" for r in agree)
+    differ = pairs(report, ("e_cn.txt", 12), ("f_cn.txt", 8))
+    assert differ and all(r["reason"] == "unexplained" for r in differ)
+
+
+def test_group_labels_read_in_both_languages(report):
+    claims = report.claims
+    label = claims.loc[claims["file"].map(lambda f: Path(f).name) == "e_cn.txt", ["label", "label_en"]].iloc[0]
+    assert "份额" in label["label"]
+    assert "share" in label["label_en"].lower()
+
+
+# --- order invariance ------------------------------------------------------------------------------
+
+
+def partition(report) -> set[frozenset[tuple[str, int]]]:
+    return {frozenset(zip(part["file"], part["start"], strict=True)) for _, part in report.claims.groupby("group_id")}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.permutations(sorted(ARTICLES)))
+def test_grouping_does_not_depend_on_article_order(extraction, order):
+    rank = {Path(f).name: i for i, f in enumerate(order)}
+
+    def reordered(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty or "file" not in frame:
+            return frame
+        key = frame["file"].map(lambda f: rank[Path(f).name])
+        return frame.assign(_order=key).sort_values(["_order"], kind="stable").drop(columns="_order")
+
+    shuffled = type(extraction)(**{
+        **vars(extraction),
+        "figures": reordered(extraction.figures).reset_index(drop=True),
+        "mentions": reordered(extraction.mentions).reset_index(drop=True),
+        "articles": reordered(extraction.articles).reset_index(drop=True),
+    })
+    assert partition(group_claims(shuffled)) == partition(group_claims(extraction))
+
+
+# --- the rules, one by one ------------------------------------------------------------------------
+
+
+def fig(text: str, value: float, **fields) -> dict:
+    return {"text": text, "value": value, "value_high": None, "qualifier": "exact", "article_id": "a",
+            "modality": "reported", "period": "", **fields}
+
+
+def test_rounding_follows_how_a_figure_is_written():
+    assert compare(fig("5888.62亿", 5888.62e8), fig("5890亿", 5890e8)).verdict == "agree"
+    assert compare(fig("46亿", 46e8), fig("45億", 45e8, article_id="b")).verdict == "differ"
+    assert figure_interval(fig("九成", 90)) == (85, 95)
+    assert figure_interval(fig("约九成", 90, qualifier="about")) == (85, 95)
+    assert compare(fig("约九成", 90, qualifier="about"), fig("84%", 84, article_id="b")).verdict == "differ"
+
+
+def test_projection_against_report_is_a_modality_difference_but_estimate_is_not():
+    projected = compare(fig("40%", 40, modality="projected"), fig("30%", 30, article_id="b"))
+    assert projected.reason == "different_modality"
+    estimate = compare(fig("40%", 40, modality="estimate"), fig("30%", 30, article_id="b"))
+    assert estimate.reason == "unexplained"
+
+
+def test_same_source_quoted_by_two_articles_is_noted():
+    a = fig("30%", 30, attributed_to="路透")
+    b = fig("30%", 30, attributed_to="路透", article_id="b")
+    assert note_of(a, b, compare(a, b)) == "same_source"
+
+
+def test_frame_rules():
+    assert dimension_of("pp") == dimension_of("%") == "share"
+    assert dimension_of("count", "間") == dimension_of("count", "家")
+    assert dimension_of("count", "种") != dimension_of("count", "家")
+    assert role_of("关税将从") == "from"
+    assert role_of("较去年的") == "base"
+    assert role_of("营收占比为") == "level"
+    assert role_of("其中") == "part"
+    assert change_of("同比增长") == "增长"
+    assert change_of("暂停其中") == "暂停"
+    assert change_of("关税降至") == ""
+    assert resolve_period("今年一季度,阿斯麦", None) == "R0Q1"
+    assert resolve_period("去年一季度,这两个比例", 2024) == "2023Q1"
+    assert resolve_period("2024全年营收占比为", None) == "2024"
+    assert resolve_period("今年前10个月", 2024) == "2024-01..2024-10"
+
+
+def test_hard_wrapped_lines_stay_one_sentence_and_headings_do_not():
+    text = ("美國商務部１２日宣布將２３家中國實體列入出口管制「實體清單」，其中２家\n\n"
+            "中國公司遭美方處罰。\n短標題\n正文。")
+    lay = layout(text)
+    assert lay.sentence(text.index("２家")) == lay.sentence(text.index("中國公司"))
+    assert lay.sentence(text.index("短標題")) != lay.sentence(text.index("正文"))
+
+
+def test_a_value_alone_never_links_two_figures(extraction):
+    frames_only_value_alike = group_claims(extraction).claims
+    # 8% of a flash market and 8 anything else of another dimension never share a group.
+    by_group = frames_only_value_alike.groupby("group_id")["dimension"].nunique()
+    assert (by_group == 1).all()
+    assert cluster_frames([]) == []
