@@ -232,6 +232,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "term": ("词", "Term"),
     "count": ("次数", "Count"),
     "entity": ("实体", "Entity"),
+    "surface_forms": ("写法", "Surface forms"),
+    "articles": ("文章数", "Articles"),
     "type": ("类型", "Type"),
 }
 
@@ -310,7 +312,8 @@ STRINGS.update({
     "how_to_read_text": (
         "每个点是一篇文章给出的一个数字，一行一个来源（时期不同时注明时期）。"
         "● 实测　◆ 预测　■ 目标　✚ 估算。箭头 → 表示“超/至少”：实际数值可能更大；← 表示“不到/至多”。"
-        "原因一栏：**预测 vs 实测**、**时期不同** 可以解释差异；**真正矛盾** 是同一时期、同一性质的数字不一致，需要核对。"
+        "原因一栏：**预测 vs 实测**、**时期不同** 可以解释差异；"
+        "**真正矛盾** 是同一时期、同一性质的数字不一致，需要核对。"
         "原句中标亮的是该数字。",
         "Each dot is one figure one article gives, one row per source (with its period when periods differ). "
         "● reported　◆ projected　■ target　✚ estimate. An arrow → means “over / at least”: the value may be "
@@ -359,7 +362,8 @@ STRINGS.update({
     ),
     "timeline": ("时间线：一个指标各时期的数字", "Timeline: a measure's figures by period"),
     "timeline_caption": (
-        "所选指标带有时期的数字，按时期排列。", "The selected measure's figures that state a period, in order of period.",
+        "所选指标带有时期的数字，按时期排列。",
+        "The selected measure's figures that state a period, in order of period.",
     ),
     "timeline_none": ("该指标的数字都没有时期。", "None of this measure's figures states a period."),
     "contrast_caption_cloud": (
@@ -450,3 +454,10 @@ STRINGS.update({
 
 QUALIFIER = {"exact": ("", ""), "about": ("约", "about"), "over": ("超过", "over"), "at_least": ("至少", "at least"),
              "under": ("不到", "under"), "at_most": ("至多", "at most")}
+
+STRINGS.update({
+    "search_these": ("点一个词，在所选文章中检索它", "Pick a word to search the selected articles for it"),
+})
+
+ENTITY_TYPE = {"person": ("人物", "person"), "org": ("机构", "organisation"), "place": ("地点", "place"),
+               "product": ("产品", "product"), "media": ("媒体", "media")}

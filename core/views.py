@@ -238,7 +238,7 @@ def by_sentence(evidence: Iterable[Evidence]) -> list[list[Evidence]]:
 
 
 def group_label(subject: str, metric: str, lang: str) -> str:
-    """A group's name in ``lang``: its subject and measure (中国 半导体自给率 / China semiconductor self-sufficiency)."""
+    """A group's name in ``lang``: subject and measure (中国 半导体自给率 / China semiconductor self-sufficiency)."""
     if subject and metric.startswith(subject):
         metric = metric[len(subject):]
     parts = [i18n.entity_label(subject, lang) if subject else "", i18n.measure_label(metric, lang)]
@@ -468,7 +468,8 @@ def _claims_columns(claims: pd.DataFrame, columns: list[str], lang: str) -> pd.D
     if "subject" in table:
         table["subject"] = table["subject"].fillna("").astype(str).map(lambda m: i18n.entity_label(m, lang))
     if "qualifier" in table:
-        table["qualifier"] = table["qualifier"].fillna("").map(lambda q: i18n.label(i18n.QUALIFIER, q, lang) if q else "")
+        table["qualifier"] = table["qualifier"].fillna("").map(
+            lambda q: i18n.label(i18n.QUALIFIER, q, lang) if q else "")
     table["modality"] = table["modality"].fillna("reported").map(
         {code: i18n.label(i18n.MODALITY, code, lang) for code in i18n.MODALITY}).fillna(table["modality"])
     text_columns = [c for c in columns if c not in ("value", "value_high")]
@@ -849,6 +850,118 @@ def weights_table(freqs: dict[str, float], lang: str, weight: str = "count") -> 
     term_col, weight_col = i18n.label(i18n.COLUMNS, "term", lang), i18n.t(weight, lang)
     table = pd.DataFrame(list(freqs.items()), columns=[term_col, weight_col])
     return table.sort_values(weight_col, ascending=False, kind="stable").reset_index(drop=True)
+
+
+# --- analyst tools: search, entities, timeline ------------------------------------------------------
+
+ENTITY_COLUMNS = ["type", "entity", "surface_forms", "articles", "count"]
+
+
+def entity_table(entities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per entity across the given articles: type, canonical name, every surface form as written
+    (中芯國際 | 中芯国际), how many articles name it and how often; most articles first."""
+    if entities.empty:
+        return pd.DataFrame(columns=list(i18n.column_labels(ENTITY_COLUMNS, lang).values()))
+    forms = entities.groupby(["type", "entity"], sort=False)["surface_forms"].agg(
+        lambda values: " | ".join(dict.fromkeys(f for v in values for f in str(v).split("|") if f)))
+    stats = entities.groupby(["type", "entity"], sort=False).agg(articles=("article_id", "nunique"),
+                                                                 count=("count", "sum"))
+    table = stats.join(forms).reset_index()
+    table["type"] = table["type"].map(lambda c: i18n.label(i18n.ENTITY_TYPE, str(c), lang))
+    table = table.sort_values(["articles", "count", "entity"], ascending=[False, False, True], kind="stable")
+    table = table[ENTITY_COLUMNS].reset_index(drop=True)
+    table["entity"] = table["entity"].map(display_text)
+    table["surface_forms"] = table["surface_forms"].map(display_text)
+    return table.rename(columns=i18n.column_labels(ENTITY_COLUMNS, lang))
+
+
+def search_forms(query: str, entities: pd.DataFrame) -> list[str]:
+    """What to look for when searching ``query``: the query, and when it names an entity (by its canonical
+    name or any surface form) every surface form of that entity, longest first (中芯国际 → 中芯國際, 中芯)."""
+    query = query.strip()
+    if not query:
+        return []
+    forms = {query}
+    if not entities.empty:
+        surface = entities["surface_forms"].fillna("").astype(str)
+        hit = (entities["entity"].astype(str) == query) | surface.map(lambda v: query in v.split("|"))
+        for row in entities[hit].itertuples(index=False):
+            forms.add(str(row.entity))
+            forms.update(f for f in str(row.surface_forms).split("|") if f)
+    return sorted(forms, key=lambda f: (-len(f), f))
+
+
+KWIC_COLUMNS = ["article_id", "source", "title", "before", "match", "after", "start"]
+
+
+def keyword_in_context(texts: dict[str, str], articles: pd.DataFrame, forms: Sequence[str], width: int = 30,
+                       limit: int = 500) -> pd.DataFrame:
+    """Every place one of ``forms`` occurs in the ``articles`` (their ``texts`` as written), with ``width``
+    characters each side on its line; at most ``limit`` rows, articles in the given order."""
+    forms = [f for f in forms if f]
+    rows: list[dict] = []
+    if not forms:
+        return pd.DataFrame(columns=KWIC_COLUMNS)
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    for article in articles.itertuples(index=False):
+        text = texts.get(article.article_id, "")
+        for match in pattern.finditer(text):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
+            line_end = len(text) if line_end < 0 else line_end
+            rows.append({
+                "article_id": article.article_id, "source": article.source, "title": article.title,
+                "before": text[max(line_start, match.start() - width):match.start()], "match": match.group(),
+                "after": text[match.end():min(line_end, match.end() + width)], "start": match.start(),
+            })
+            if len(rows) >= limit:
+                return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def kwic_markdown(row) -> str:
+    """A keyword-in-context row as safe markdown: …before **match** after…"""
+    return (f"…{escape_markdown(row.before)}:red-background[**{escape_markdown(row.match)}**]"
+            f"{escape_markdown(row.after)}…")
+
+
+def period_start(period: object) -> float | None:
+    """Where a period begins, in years (2025 → 2025.0, 2025Q2 → 2025.25, 2024-04..2025-03 → 2024.25), or None."""
+    text = str(period or "").split("..")[0]
+    parts = _period_parts(text) if text else None
+    if not parts or not (parts["year"] or parts["decade"]):
+        return None
+    year = float(parts["year"] or parts["decade"])
+    if parts["month"]:
+        return year + (int(parts["month"]) - 1) / 12
+    if parts["quarter"]:
+        return year + (int(parts["quarter"]) - 1) / 4
+    if parts["half"]:
+        return year + (int(parts["half"]) - 1) / 2
+    return year
+
+
+def timeline_metrics(claims: pd.DataFrame) -> list[str]:
+    """Measures with figures of at least two different periods, most figures first: those a timeline can show."""
+    dated = claims[claims["period"].map(period_start).notna()]
+    periods = dated.groupby("metric")["period"].nunique()
+    counts = dated.groupby("metric").size()
+    return [m for m in counts.sort_values(ascending=False, kind="stable").index if periods.get(m, 0) >= 2]
+
+
+def timeline_frame(claims: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
+    """A measure's figures that state a period, ordered by when the period starts: x (years), value, the
+    figure as ``lang`` writes it, period in words, source, modality; strings ready for Plotly."""
+    rows = claims[claims["metric"] == metric].drop_duplicates(["file", "text", "start"])
+    frame = pd.DataFrame({
+        "x": rows["period"].map(period_start), "value": rows["value"].astype(float),
+        "figure": figure_column(rows, lang).map(plot_label),
+        "period": rows["period"].map(lambda p: format_period(p, lang)),
+        "source": rows["source"].map(lambda s: plot_label(display_source(s, lang))),
+        "modality": rows["modality"].fillna("reported").map(lambda m: i18n.label(i18n.MODALITY, m, lang)),
+        "unit": rows["unit"].astype(str),
+    })
+    return frame.dropna(subset=["x"]).sort_values("x", kind="stable").reset_index(drop=True)
 
 
 # --- uploads --------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from core import i18n, views
+from core import views
 from ui import shared
 
 board = shared.current()
@@ -70,7 +70,8 @@ if marks:
 
 st.subheader(t("overlap"))
 overlap = views.overlap_table(entities, terms, chosen, numbers, board.lang)
-chart = px.bar(views.plot_labels(overlap, t("pair")), y=t("pair"), x=[t("shared_entities"), t("shared_terms")], orientation="h", barmode="group",
+chart = px.bar(views.plot_labels(overlap, t("pair")), y=t("pair"), x=[t("shared_entities"), t("shared_terms")],
+               orientation="h", barmode="group",
                labels={t("pair"): "", "value": t("count"), "variable": ""}, height=140 + 50 * len(overlap))
 chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
 left, right = st.columns([3, 2])

@@ -70,7 +70,7 @@ pair_rows = board.remember("pair_rows", lambda: report.comparisons.groupby("grou
 context_rows = board.remember("context_rows", lambda: report.context.groupby("group_id").indices)
 evidence_columns = shared.claim_columns(board.lang)
 
-for position, group_id in enumerate(on_page["group_id"]):
+for group_id in on_page["group_id"]:
     card = shared.card_for(board, group_id)
     shared.group_card(board, group_id)
     claims = report.claims.iloc[claim_rows[group_id]]
@@ -92,6 +92,16 @@ for position, group_id in enumerate(on_page["group_id"]):
             st.markdown(f"**{t('comparisons')}**")
             shared.table_with_download(views.comparison_table(pairs, board.lang), f"comparisons_{group_id}.csv",
                                        board.lang, key=f"download_pairs_{group_id}")
+
+timeline_metrics = board.remember("timeline_metrics", lambda: views.timeline_metrics(report.claims))
+if timeline_metrics:
+    st.subheader(t("timeline"))
+    st.caption(t("timeline_caption"))
+    shared.url_choice("timeline", timeline_metrics, timeline_metrics[0])
+    metric = st.selectbox(t("measure_filter"), timeline_metrics, key="timeline", persist_state="session", width=420,
+                          format_func=lambda m: i18n.measure_label(m, board.lang))
+    shared.to_url("timeline", metric, timeline_metrics[0])
+    shared.timeline_chart(board, metric)
 
 if not groups.empty:
     filters = (tuple(statuses or ()), tuple(measures or ()))

@@ -483,9 +483,10 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cloud_png(freqs: tuple[tuple[str, float], ...], width: int, height: int) -> bytes:
-    """The word cloud of ``freqs`` (term, weight) as PNG bytes, drawn once per distinct word list and size."""
-    return clouds.cloud_png(dict(freqs), width=width, height=height)
+def cloud_png(freqs: tuple[tuple[str, float], ...], width: int, height: int, title: str = "") -> bytes:
+    """The word cloud of ``freqs`` (term, weight) as PNG bytes with its scope as ``title``, drawn once per
+    distinct word list, size and title."""
+    return clouds.cloud_png(dict(freqs), width=width, height=height, title=title)
 
 
 def source_term_totals(board: Dashboard, source: str | None = None) -> pd.Series:
@@ -745,3 +746,37 @@ function go(tries) {{
 }}
 go(25);
 </script>""", height=0)
+
+
+def search_links(board: Dashboard, words: list[str], key: str) -> None:
+    """Words as pills; picking one opens the search page for it (``?q=<word>``)."""
+    picked = st.pills(board.t("search_these"), words, key=key, format_func=views.display_text)
+    if picked:
+        st.session_state.pop(key, None)
+        st.session_state.pop("q", None)
+        st.switch_page(PAGES["search"], query_params={"q": picked})
+
+
+def timeline_chart(board: Dashboard, metric: str) -> None:
+    """A measure's figures by period: x the start of each figure's period, one colour per source, the figure
+    as written in ``lang`` next to its dot; numbers on the value axis as the language writes them."""
+    import plotly.express as px
+
+    frame = board.remember(("timeline", metric, board.lang),
+                           lambda: views.timeline_frame(board.report.claims, metric, board.lang))
+    if frame.empty:
+        st.info(board.t("timeline_none"))
+        return
+    chart = px.scatter(frame, x="x", y="value", color="source", symbol="modality", text="figure",
+                       labels={"x": board.t("period"), "value": board.t("value"), "source": "", "modality": ""},
+                       height=360)
+    ticks, labels = views.axis_ticks(min(0.0, float(frame["value"].min())), float(frame["value"].max()) * 1.15,
+                                     frame["unit"].iloc[0], board.lang)
+    years = sorted({int(x) for x in frame["x"]})
+    chart.update_traces(marker={"size": 13}, textposition="top center", hoverinfo="skip", hovertemplate=None)
+    chart.update_layout(margin={"l": 8, "r": 16, "t": 16, "b": 8}, dragmode=False,
+                        legend={"orientation": "h", "y": -0.3},
+                        xaxis={"tickvals": years, "ticktext": [str(y) for y in years], "fixedrange": True},
+                        yaxis={"tickvals": ticks, "ticktext": labels, "range": [ticks[0], ticks[-1]],
+                               "fixedrange": True})
+    st.plotly_chart(chart, width="stretch", config=CHART_CONFIG, key="timeline_chart")
