@@ -885,7 +885,8 @@ def search_forms(query: str, entities: pd.DataFrame) -> list[str]:
     if not entities.empty:
         surface = entities["surface_forms"].fillna("").astype(str)
         hit = (entities["entity"].astype(str) == query) | surface.map(lambda v: query in v.split("|"))
-        for row in entities[hit].itertuples(index=False):
+        named = set(entities.loc[hit, "entity"].astype(str))
+        for row in entities[entities["entity"].astype(str).isin(named)].itertuples(index=False):
             forms.add(str(row.entity))
             forms.update(f for f in str(row.surface_forms).split("|") if f)
     return sorted(forms, key=lambda f: (-len(f), f))
