@@ -409,7 +409,9 @@ def axis_ticks(low: float, high: float, unit: str, lang: str, count: int = 5) ->
     magnitude = 10 ** math.floor(math.log10(step))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= step)
     first = math.floor(low / step) * step
-    values = [first + i * step for i in range(count + 2) if first + i * step <= high + step / 2]
+    values = [first]
+    while values[-1] < high - step * 1e-9:
+        values.append(values[-1] + step)
     percent = unit in ("%", "%")
     return values, [format_number(v, lang) + ("%" if percent else "") for v in values]
 
@@ -452,8 +454,8 @@ def evidence_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
     return _claims_columns(claims, EVIDENCE_COLUMNS, lang)
 
 
-CLAIMS_COLUMNS = ["metric", "subject", "source", "figure", "text", "sentence", "value", "value_high", "unit",
-                  "qualifier", "period", "modality", "attributed_to"]
+CLAIMS_COLUMNS = ["metric", "subject", "source", "figure", "text", "sentence", "value", "unit", "qualifier",
+                  "period", "modality", "attributed_to"]
 
 
 def claims_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:

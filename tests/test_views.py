@@ -204,8 +204,8 @@ def test_evidence_table_has_labelled_reader_columns_and_no_file():
 def test_claims_table_leaves_out_ids_and_offsets():
     claims = report().claims.assign(period=["2025", None, "2025Q1"])
     table = views.claims_table(claims, "zh")
-    assert list(table.columns) == ["指标", "对象", "来源", "数字", "原文数字", "原句", "数值", "上限", "单位", "限定",
-                                   "时期", "性质", "出处"]
+    assert list(table.columns) == ["指标", "对象", "来源", "数字", "原文数字", "原句", "数值", "单位", "限定", "时期",
+                                   "性质", "出处"]
     assert table["限定"].tolist() == ["超过", "", "约"]
     assert table["时期"].tolist() == ["2025", "", "2025Q1"], "the table keeps the codes; display_values words them"
     assert "None" not in table.astype(str).to_numpy()

@@ -602,7 +602,7 @@ def group_card(board: Dashboard, group_id: str, *, link: bool = False, chart: bo
             st.markdown(f"##### :material/trending_flat: {views.escape_markdown(card.reason)}")
         else:
             st.markdown(f"##### {STATUS_ICON[card.status]} {views.escape_markdown(card.reason)}")
-        if chart:
+        if chart and card.kind != "before_after":
             dot_plot(board, card)
         for items in views.by_sentence(card.evidence):
             evidence_block(items, lang)
@@ -645,7 +645,7 @@ def dot_plot(board: Dashboard, card: views.GroupCard) -> None:
         return
     highs = frame["value_high"].fillna(frame["value"])
     low, high = float(frame["value"].min()), float(highs.max())
-    pad = (high - low) * 0.25 or abs(high) * 0.25 or 1.0
+    pad = max((high - low) * 0.15, abs(high) * 0.08) or 1.0
     low_end = min(0.0, low - pad) if low >= 0 else low - pad
     ticks, labels = views.axis_ticks(low_end, high + pad, frame["unit"].iloc[0], lang)
     figure = go.Figure()
@@ -728,7 +728,8 @@ def article_facts(board: Dashboard, article: pd.Series) -> str:
 
 
 def scroll_to_focus(container_key: str) -> None:
-    """Scroll the page to the first red-marked span inside the keyed container (the linked figure).
+    """Scroll the page to the linked figure inside the keyed container: the marked span in the rarest colour
+    (the focus is marked in red, the other figures in orange).
 
     A zero-height component of the app's own script; it reads the page it is in and fetches nothing.
     """
@@ -738,11 +739,14 @@ def scroll_to_focus(container_key: str) -> None:
 const root = window.parent.document;
 function go(tries) {{
   const box = root.querySelector('.st-key-{container_key}');
-  const marks = box ? Array.from(box.querySelectorAll('span')).filter(
-      s => getComputedStyle(s).backgroundColor.match(/rgba?\\((2[0-9][0-9]|1[5-9][0-9]), ([0-9]{{1,2}}|1[0-4][0-9]),/))
-      : [];
-  if (marks.length) {{ marks[0].scrollIntoView({{block: 'center'}}); }}
-  else if (tries > 0) {{ setTimeout(() => go(tries - 1), 200); }}
+  const marks = box ? Array.from(box.querySelectorAll('.stMarkdownColoredBackground')) : [];
+  if (!marks.length) {{ if (tries > 0) setTimeout(() => go(tries - 1), 200); return; }}
+  const counts = new Map();
+  marks.forEach(m => {{ const c = getComputedStyle(m).backgroundColor; counts.set(c, (counts.get(c) || 0) + 1); }});
+  // Ties go to the redder colour (the lower green channel).
+  const green = c => Number((c.match(/\\d+/g) || [0, 0])[1]);
+  const rare = [...counts.entries()].sort((a, b) => a[1] - b[1] || green(a[0]) - green(b[0]))[0][0];
+  marks.find(m => getComputedStyle(m).backgroundColor === rare).scrollIntoView({{block: 'center'}});
 }}
 go(25);
 </script>""", height=0)

@@ -217,7 +217,7 @@ def test_figure_check_claims_table_shows_reader_columns():
     at = open_app("pages/figure_check.py", lang="English")
     table = at.dataframe[-1].value
     assert list(table.columns) == ["Measure", "Subject", "Source", "Figure", "Figure as written", "Sentence", "Value",
-                                   "Upper value", "Unit", "Qualifier", "Period", "Modality", "Attributed to"]
+                                   "Unit", "Qualifier", "Period", "Modality", "Attributed to"]
     assert ">38%" in set(table["Figure"]), "the qualifier stays with the figure"
     assert not any("自给率" in m for m in table["Measure"]), "measures read in English"
     assert "None" not in table.astype(str).to_numpy()
