@@ -427,16 +427,15 @@ def figure_column(rows: pd.DataFrame, lang: str) -> pd.Series:
     ], index=rows.index, dtype=object)
 
 
-FIGURE_LIST_COLUMNS = ["figure", "text", "metric", "period", "modality"]
+FIGURE_LIST_COLUMNS = ["figure", "metric", "period"]
 
 
 def figure_list(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """An article's figures for a narrow column: the figure in ``lang``, as written, its measure and period."""
+    """An article's figures for a narrow column: the figure in ``lang`` (qualifier kept), its measure and period."""
     table = pd.DataFrame({
-        "figure": figure_column(figures, lang), "text": figures["text"].map(display_text),
+        "figure": figure_column(figures, lang),
         "metric": figures["metric"].fillna("").astype(str).map(lambda m: i18n.measure_label(m, lang)),
         "period": figures["period"].fillna("").astype(str),
-        "modality": figures["modality"].fillna("reported").map(lambda m: i18n.label(i18n.MODALITY, m, lang)),
     })
     return table.reset_index(drop=True).rename(columns=i18n.column_labels(FIGURE_LIST_COLUMNS, lang))
 
@@ -901,25 +900,36 @@ def keyword_in_context(texts: dict[str, str], articles: pd.DataFrame, forms: Seq
                        limit: int = 500) -> pd.DataFrame:
     """Every place one of ``forms`` occurs in the ``articles`` (their ``texts`` as written), with ``width``
     characters each side on its line; at most ``limit`` rows, articles in the given order."""
-    forms = [f for f in forms if f]
+    forms = {f for f in forms if f} | {_simplified_chars(f) for f in forms if f}
     rows: list[dict] = []
     if not forms:
         return pd.DataFrame(columns=KWIC_COLUMNS)
     pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
     for article in articles.itertuples(index=False):
         text = texts.get(article.article_id, "")
-        for match in pattern.finditer(text):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            line_end = text.find("\n", match.end())
+        # Matched in Simplified characters (one for one, so offsets hold), shown as written: 放开 finds 放開.
+        for match in pattern.finditer(_simplified_chars(text)):
+            start, end = match.span()
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
             line_end = len(text) if line_end < 0 else line_end
             rows.append({
                 "article_id": article.article_id, "source": article.source, "title": article.title,
-                "before": text[max(line_start, match.start() - width):match.start()], "match": match.group(),
-                "after": text[match.end():min(line_end, match.end() + width)], "start": match.start(),
+                "before": text[max(line_start, start - width):start], "match": text[start:end],
+                "after": text[end:min(line_end, end + width)], "start": start,
             })
             if len(rows) >= limit:
                 return pd.DataFrame(rows, columns=KWIC_COLUMNS)
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+@lru_cache(maxsize=20_000)
+def _simplified_chars(text: str) -> str:
+    """``text`` in Simplified characters, character for character (OpenCC's tables; no phrase changes)."""
+    from core.normalize import converter
+
+    chars = converter("tw2s").convert(text)
+    return chars if len(chars) == len(text) else text
 
 
 def kwic_markdown(row) -> str:

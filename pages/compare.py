@@ -46,7 +46,9 @@ aligned = views.aligned_measures(board.report, chosen, names, board.lang)
 if aligned.empty:
     st.info(t("no_shared_measures"), icon=":material/search_off:")
 else:
-    shared.table_with_download(aligned, "shared_measures.csv", board.lang, key="download_aligned")
+    # A stacked list, not a table with a column per article: it fits a phone.
+    shared.stacked_rows(aligned)
+    shared.csv_download(t("download_csv"), aligned, "shared_measures.csv", key="download_aligned")
 
 for article_id, column in zip(chosen, st.columns(len(chosen), border=True), strict=True):
     article = articles.loc[article_id]

@@ -398,7 +398,8 @@ def kinds_report() -> ClaimReport:
                                                                    modality="projected"),
     ])
     comparisons = pd.DataFrame({
-        "group_id": ["G003", "G002", "G001"], "file_a": ["c.txt", "b.txt", "a.txt"], "file_b": ["c.txt", "b.txt", "b.txt"],
+        "group_id": ["G003", "G002", "G001"], "file_a": ["c.txt", "b.txt", "a.txt"],
+        "file_b": ["c.txt", "b.txt", "b.txt"],
         "modality_a": ["reported", "reported", "reported"], "modality_b": ["reported", "reported", "projected"],
         "verdict": ["differ"] * 3, "reason": ["different_period", "unexplained", "different_modality"],
         "explanation": ["变化", "矛盾", "实测与预测"], "explanation_en": ["change", "clash", "reported vs projected"],
@@ -522,3 +523,9 @@ def test_timeline_orders_a_measures_figures_by_period():
     frame = views.timeline_frame(claims, "自给率", "en")
     assert frame["x"].tolist() == [2019.0, 2025.0] and frame["figure"].tolist() == ["78%", "&gt;38%"]
     assert views.timeline_metrics(claims) == ["自给率"]
+
+
+def test_search_finds_traditional_text_from_a_simplified_word():
+    articles = pd.DataFrame({"article_id": ["a"], "source": ["甲"], "title": ["一"]})
+    hits = views.keyword_in_context({"a": "全面放開高科技出口。"}, articles, ["放开"], width=2)
+    assert hits[["match", "before", "after", "start"]].values.tolist() == [["放開", "全面", "高科", 2]]

@@ -757,7 +757,7 @@ def search_links(board: Dashboard, words: list[str], key: str) -> None:
     picked = st.pills(board.t("search_these"), words, key=key, format_func=views.display_text)
     if picked:
         st.session_state.pop(key, None)
-        st.session_state.pop("q", None)
+        st.session_state["q"] = picked
         st.switch_page(PAGES["search"], query_params={"q": picked})
 
 
@@ -784,3 +784,15 @@ def timeline_chart(board: Dashboard, metric: str) -> None:
                         yaxis={"tickvals": ticks, "ticktext": labels, "range": [ticks[0], ticks[-1]],
                                "fixedrange": True})
     st.plotly_chart(chart, width="stretch", config=CHART_CONFIG, key="timeline_chart")
+
+
+def stacked_rows(table: pd.DataFrame) -> None:
+    """A table as a stacked list that fits a phone: per row, its first and last columns as a heading, then one
+    line per other column (``header: value``)."""
+    first, last = table.columns[0], table.columns[-1]
+    for row in table.to_dict("records"):
+        with st.container(border=True, gap="small"):
+            st.markdown(f"**{views.escape_markdown(str(row[first]))}** · {views.escape_markdown(str(row[last]))}")
+            st.markdown("\n".join(
+                f"- {views.escape_markdown(str(column))}: **{views.escape_markdown(str(row[column]))}**"
+                for column in table.columns[1:-1]))
