@@ -371,8 +371,7 @@ STRINGS.update({
         "The bigger the word, the more distinctive it is of this source (log-odds z-score against the others).",
     ),
     "figure_col": ("数字", "Figure"),
-    "uploads_named": ("没有填写来源的文章以文件名作为来源。", "Articles without a source take their file name as "
-                      "the source."),
+    "uploads_named": ("不填则以文件名为来源", "Left empty, each file's name is its source"),
 })
 
 STATUS_SHORT = {"contradiction": ("矛盾", "contradiction"), "explained": ("可解释", "explained"),

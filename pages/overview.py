@@ -54,12 +54,12 @@ st.subheader(t("corpus_table"))
 st.caption(t("corpus_caption"))
 shared.article_list(board)
 
-with st.expander(t("upload_title"), icon=":material/upload_file:"):
+with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_panel"):
     st.caption(t("upload_help"))
     with st.form("upload", clear_on_submit=True, border=False):
         st.file_uploader(t("upload_files"), type=["txt", "md", "html", "htm"], accept_multiple_files=True,
                          key="upload_files")
-        st.text_input(t("upload_source"), max_chars=80, key="upload_source", help=t("uploads_named"))
+        st.text_input(t("upload_source"), max_chars=80, key="upload_source", placeholder=t("uploads_named"))
         st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
                               on_click=shared.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):

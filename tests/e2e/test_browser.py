@@ -76,6 +76,12 @@ def wider_than_window(page) -> list[str]:
     }""")
 
 
+def metric_value(page, label: str):
+    """The value of the metric labelled exactly ``label`` (a locator, for ``expect``)."""
+    labels = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    return page.get_by_test_id("stMetric").filter(has=labels).get_by_test_id("stMetricValue")
+
+
 def query(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
