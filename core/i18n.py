@@ -460,3 +460,7 @@ STRINGS.update({
 
 ENTITY_TYPE = {"person": ("人物", "person"), "org": ("机构", "organisation"), "place": ("地点", "place"),
                "product": ("产品", "product"), "media": ("媒体", "media")}
+
+STRINGS.update({
+    "select_all": ("全选", "Select all"),
+})

@@ -223,6 +223,8 @@ def group_card(report: ClaimReport, group_id: str, lang: str) -> GroupCard:
     ]
     pair = telling_comparison(report.comparisons, group_id)
     why = "" if pair is None else display_text(pair["explanation_en" if lang == "en" else "explanation"])
+    # The claims report names the unknown source by its stored label; the card says it in the reader's language.
+    why = why.replace(UNKNOWN_SOURCE, display_source(UNKNOWN_SOURCE, lang))
     reason = reason_words(pair, kind, lang)
     label = group_label(str(group["subject"] or ""), str(group["metric"]), lang)
     return GroupCard(group_id, str(group["status"]), label, values, why, kind, reason, evidence)

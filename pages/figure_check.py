@@ -41,6 +41,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
         format_func=lambda s: i18n.label(i18n.STATUS, s, board.lang), on_change=back_to_first_page,
     )
     measures = st.multiselect(t("measure_filter"), metric_options, key="measure", persist_state="session",
+                              select_all=board.lang == "en",
                               format_func=lambda m: i18n.measure_label(m, board.lang), width=420,
                               placeholder=t("measure_placeholder"), on_change=back_to_first_page)
 shared.to_url("status", statuses, [])

@@ -327,11 +327,15 @@ def main_filters(extraction: Extraction) -> tuple[str, list[str]]:
                    else i18n.t("some_sources", lang, n=len(chosen), total=len(options)))
         with st.popover(f"{i18n.t('sources', lang)}: {summary}", icon=":material/filter_alt:", width="content",
                         key="sources_popover"):
+            # Streamlit's "Select all" cannot be worded in Chinese: the Chinese page offers its own button.
             sources = st.multiselect(
                 i18n.t("sources", lang), options, key="sources", help=i18n.t("sources_help", lang),
-                placeholder=i18n.t("sources_placeholder", lang),
+                placeholder=i18n.t("sources_placeholder", lang), select_all=lang == "en",
                 format_func=lambda s: views.display_text(views.display_source(s, lang)),
             )
+            if lang != "en":
+                st.button(i18n.t("select_all", lang), on_click=st.session_state.update, kwargs={"sources": options},
+                          icon=":material/select_all:", key="sources_all")
     to_url("lang", lang, "zh")
     to_url("sources", sources, options)
     return lang, sources
