@@ -17,7 +17,9 @@ shared.require_articles(board)
 names = board.names(width=40)
 article_ids = list(names)
 shared.url_choice("article", article_ids, article_ids[0])
-article_id = st.selectbox(t("reading_pick"), article_ids, format_func=names.get, key="article", width=520)
+# Another article chosen here: the linked figure belonged to the one before.
+article_id = st.selectbox(t("reading_pick"), article_ids, format_func=names.get, key="article", width=520,
+                          on_change=lambda: st.query_params.pop("at", None))
 shared.to_url("article", article_id, None)
 
 article = board.articles.set_index("article_id").loc[article_id]
@@ -26,8 +28,9 @@ figures = board.figures[board.figures["article_id"] == article_id]
 focus = shared.linked_figure(figures)
 shared.to_url("at", focus["start"] if focus is not None else None, None)
 
-st.subheader(views.escape_markdown(str(article["title"])))
-st.caption(shared.article_facts(board, article))
+with st.container(key="reading_head"):
+    st.subheader(views.escape_markdown(str(article["title"])))
+    st.caption(shared.article_facts(board, article))
 if focus is not None:
     row = next(figures.loc[[focus.name]].itertuples(index=False))
     item = views.evidence_of(row, board.lang)

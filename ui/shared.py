@@ -295,7 +295,8 @@ def url_choice(key: str, options, default, *, multi: bool = False) -> None:
 def to_url(key: str, value, default) -> None:
     """Write the widget ``key``'s value into the link as codes; a default value leaves the link clean."""
     codes = [str(v) for v in value] if isinstance(value, list | tuple) else [] if value is None else [str(value)]
-    defaults = [str(v) for v in default] if isinstance(default, list | tuple) else [str(default)]
+    defaults = [str(v) for v in default] if isinstance(default, list | tuple) else [] if default is None else [
+        str(default)]
     if codes == defaults:
         if key in st.query_params:
             del st.query_params[key]

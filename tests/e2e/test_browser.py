@@ -129,7 +129,8 @@ def test_every_page_draws_fits_and_stays_on_this_machine(sized, name, lang):
         # The interface's own words: navigation, headings, buttons, badges, labels (article text stays Chinese).
         chrome = page.locator('[data-testid="stTopNavLink"], [data-testid="stMain"] :is(h1, h2, h3, button, '
                               'label, [data-testid="stMetricLabel"], [data-testid="stExpander"] summary, '
-                              '[class*="Badge"]):not(.st-key-cloud_search *):not(.st-key-entity_search *)')
+                              '[class*="Badge"]):not(.st-key-cloud_search *):not(.st-key-entity_search *)'
+                              ':not(.st-key-reading_head *)')
         words = [w for w in chrome.all_inner_texts() if CJK.search(w.replace("对照 Duizhao", "").replace("中文", ""))]
         interface = [w for w in words if not re.search(r"^\d{3} |\[|[\u4e00-\u9fff]{2,}.*·", w)]
         assert "未知来源" not in body and interface == [], interface
