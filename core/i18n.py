@@ -174,10 +174,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pick_source": ("来源", "Source"),
     "pick_article": ("文章", "Article"),
     "top_n": ("词数", "Words"),
-    "contrast_caption": (
-        "与其余来源相比，此来源明显多用的词（对数几率 z 值，越大越特有）。",
-        "Words this source uses markedly more than the others (log-odds z-score; higher is more distinctive).",
-    ),
     "contrast_needs_two": ("需要至少两个来源才能比较。", "Contrasting needs at least two sources."),
     "no_terms": ("所选范围内没有足够的词。", "Not enough words in this scope."),
     "count": ("次数", "Count"),
@@ -335,15 +331,14 @@ STRINGS.update({
     "read_article": ("阅读原文", "Read the article"),
     "reading_title": ("阅读原文", "Read an article"),
     "reading_caption": (
-        "文章原文，数字已标出；从卡片点进来时，该数字以红色标出并滚动到位。",
+        "文章原文，数字已标出；从卡片点进来时，该数字以红色标出，正文从它所在的段落开始（前文可展开）。",
         "The article as written with its figures marked; coming from a card, that figure is marked in red "
-        "and scrolled to.",
+        "and the text opens at its paragraph (earlier ones fold out).",
     ),
     "reading_pick": ("文章", "Article"),
     "reading_figure": ("所指的数字：{figure}", "The figure you came for: {figure}"),
     "page_reading": ("阅读原文", "Read"),
     "page_search": ("检索", "Search"),
-    "filters_main": ("筛选来源与语言", "Sources and language"),
     "search_title": ("检索：关键词在上下文中", "Search: keywords in context"),
     "search_caption": (
         "在所选文章中查找一个词或一个实体（含其各种写法），逐句列出上下文。",
@@ -370,12 +365,8 @@ STRINGS.update({
         "字越大，该词越是此来源特有（与其余来源相比的对数几率 z 值）。",
         "The bigger the word, the more distinctive it is of this source (log-odds z-score against the others).",
     ),
-    "figure_col": ("数字", "Figure"),
     "uploads_named": ("不填则以文件名为来源", "Left empty, each file's name is its source"),
 })
-
-STATUS_SHORT = {"contradiction": ("矛盾", "contradiction"), "explained": ("可解释", "explained"),
-                "agree": ("一致", "agree")}
 
 # Measures and places in English. A measure the table does not cover is glossed part by part (scope, then the
 # measure); what remains untranslated is shown in Chinese in brackets. Extend with the canonical Simplified form.
@@ -463,4 +454,8 @@ ENTITY_TYPE = {"person": ("人物", "person"), "org": ("机构", "organisation")
 
 STRINGS.update({
     "select_all": ("全选", "Select all"),
+})
+
+STRINGS.update({
+    "reading_before": ("前文（点开阅读）", "Earlier paragraphs (open to read)"),
 })

@@ -22,6 +22,7 @@ shared.require_articles(board)
 
 sections = board.remember("overview_sections", lambda: views.overview_sections(board.report))
 st.subheader(t("section_disagreements"))
+st.caption(t("section_disagreements_caption"))
 with st.expander(t("how_to_read"), icon=":material/help:", key="how_to_read"):
     st.markdown(t("how_to_read_text"))
 if not sections["disagreements"]:

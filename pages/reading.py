@@ -1,4 +1,5 @@
-"""Reading view: one article as written, its figures marked; the figure a card linked to in red, scrolled to."""
+"""Reading view: one article as written, its figures marked; the figure a card linked to in red, the text opening
+at its paragraph."""
 
 from __future__ import annotations
 
@@ -31,13 +32,10 @@ shared.to_url("at", focus["start"] if focus is not None else None, None)
 with st.container(key="reading_head"):
     st.subheader(views.escape_markdown(str(article["title"])))
     st.caption(shared.article_facts(board, article))
+focus_span = None if focus is None else (int(focus["start"]), int(focus["end"]))
 if focus is not None:
     row = next(figures.loc[[focus.name]].itertuples(index=False))
     item = views.evidence_of(row, board.lang)
     st.info(t("reading_figure", figure=views.escape_markdown(item.figure)), icon=":material/my_location:")
-spans = views.figure_spans(figures, article_id)
 with st.container(border=True, key="reading_text"):
-    st.markdown(views.highlight_markdown(
-        text, spans, focus=None if focus is None else (int(focus["start"]), int(focus["end"]))))
-if focus is not None:
-    shared.scroll_to_focus("reading_text")
+    shared.text_from_focus(text, views.figure_spans(figures, article_id), focus_span, board.lang)

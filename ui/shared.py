@@ -732,29 +732,17 @@ def article_facts(board: Dashboard, article: pd.Series) -> str:
     ])
 
 
-def scroll_to_focus(container_key: str) -> None:
-    """Scroll the page to the linked figure inside the keyed container: the marked span in the rarest colour
-    (the focus is marked in red, the other figures in orange).
-
-    A zero-height component of the app's own script; it reads the page it is in and fetches nothing.
-    """
-    import streamlit.components.v1 as components
-
-    components.html(f"""<script>
-const root = window.parent.document;
-function go(tries) {{
-  const box = root.querySelector('.st-key-{container_key}');
-  const marks = box ? Array.from(box.querySelectorAll('.stMarkdownColoredBackground')) : [];
-  if (!marks.length) {{ if (tries > 0) setTimeout(() => go(tries - 1), 200); return; }}
-  const counts = new Map();
-  marks.forEach(m => {{ const c = getComputedStyle(m).backgroundColor; counts.set(c, (counts.get(c) || 0) + 1); }});
-  // Ties go to the redder colour (the lower green channel).
-  const green = c => Number((c.match(/\\d+/g) || [0, 0])[1]);
-  const rare = [...counts.entries()].sort((a, b) => a[1] - b[1] || green(a[0]) - green(b[0]))[0][0];
-  marks.find(m => getComputedStyle(m).backgroundColor === rare).scrollIntoView({{block: 'center'}});
-}}
-go(25);
-</script>""", height=0)
+def text_from_focus(text: str, spans: list[tuple[int, int]], focus: tuple[int, int] | None, lang: str) -> None:
+    """An article's text with its figures marked and ``focus`` in red. With a focus, the paragraphs before it
+    are folded into an expander, so the page opens at the linked figure without a script of its own."""
+    cut = 0 if focus is None else text.rfind("\n", 0, focus[0]) + 1
+    if cut:
+        before = [(s, min(e, cut)) for s, e in spans if s < cut]
+        with st.expander(i18n.t("reading_before", lang), icon=":material/unfold_more:", key="reading_before"):
+            st.markdown(views.highlight_markdown(text[:cut], before))
+    after = [(max(s, cut) - cut, e - cut) for s, e in spans if e > cut]
+    shifted = None if focus is None else (focus[0] - cut, focus[1] - cut)
+    st.markdown(views.highlight_markdown(text[cut:], after, focus=shifted))
 
 
 def search_links(board: Dashboard, words: list[str], key: str) -> None:

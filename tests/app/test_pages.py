@@ -253,7 +253,8 @@ def test_overview_counts_contradictions_and_explained_differences_apart():
 def test_figure_check_draws_the_evidence_of_open_groups_only():
     at = open_app("pages/figure_check.py", lang="English")
     charts = [c.key for c in at.get("plotly_chart")]
-    assert [c for c in charts if c.startswith("dots_")] == [f"dots_{g}" for g in ("G004", "G001", "G003", "G002")]
+    assert [c for c in charts if c.startswith("dots_")] == [f"dots_{g}" for g in ("G004", "G001", "G003")], \
+        "every group but the before/after (G002) has its dot plot"
     details = [e for e in at.expander if e.key and e.key.startswith("evidence_")]
     assert details and not any(e.proto.expanded for e in details)
     assert len(at.dataframe) == 1, "closed details draw no table; only the all-claims table is drawn"
@@ -313,7 +314,10 @@ def test_reading_view_opens_the_linked_article_at_its_figure(seeds):
     at = open_app("pages/reading.py", lang="en", article=figure["article_id"], at=str(figure["start"]))
     assert at.selectbox(key="article").value == figure["article_id"]
     assert [i.value for i in at.info] == ["The figure you came for: 78%"]
-    text = next(m.value for m in at.markdown if ":red-background[**78%**]" in m.value)
-    assert text.count(":red-background[") == 1 and ":orange-background[" in text
+    texts = [m.value for m in at.markdown]
+    assert sum(t.count(":red-background[") for t in texts) == 1
+    assert any(":red-background[**78%**]" in t for t in texts) and any(":orange-background[" in t for t in texts)
+    assert [e.label for e in at.expander if e.key == "reading_before"] == ["Earlier paragraphs (open to read)"], \
+        "the text opens at the linked figure's paragraph"
     missing = open_app("pages/reading.py", article=figure["article_id"], at="999999")
     assert not missing.info, "an offset naming no figure marks nothing"
