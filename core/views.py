@@ -215,6 +215,7 @@ def group_card(report: ClaimReport, group_id: str, lang: str) -> GroupCard:
     group = report.groups.set_index("group_id").loc[group_id]
     claims = report.claims[report.claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"])
     kind = group_kinds(claims).get(group_id, "cross_source")
+    claims = representative(claims, CARD_EVIDENCE)
     evidence = tuple(evidence_of(row, lang) for row in claims.itertuples(index=False))
     values = [
         {"source": item.source, "text": display_text(row.text), "figure": item.figure, "modality": item.modality,
@@ -228,6 +229,21 @@ def group_card(report: ClaimReport, group_id: str, lang: str) -> GroupCard:
     reason = reason_words(pair, kind, lang)
     label = group_label(str(group["subject"] or ""), str(group["metric"]), lang)
     return GroupCard(group_id, str(group["status"]), label, values, why, kind, reason, evidence)
+
+
+# Figures a card shows as evidence, and dots a dot plot draws: a group of thousands (one endless article
+# repeating a figure) is shown by its first figure of each article first.
+CARD_EVIDENCE = 8
+PLOT_DOTS = 60
+TIMELINE_DOTS = 300
+
+
+def representative(claims: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most ``limit`` rows of ``claims``: each article's first figure, then the rest, in their order."""
+    if len(claims) <= limit:
+        return claims
+    first = ~claims["article_id"].duplicated()
+    return pd.concat([claims[first], claims[~first]]).head(limit).sort_index(kind="stable")
 
 
 def by_sentence(evidence: Iterable[Evidence]) -> list[list[Evidence]]:
@@ -967,7 +983,8 @@ def timeline_metrics(claims: pd.DataFrame) -> list[str]:
 def timeline_frame(claims: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
     """A measure's figures that state a period, ordered by when the period starts: x (years), value, the
     figure as ``lang`` writes it, period in words, source, modality; strings ready for Plotly."""
-    rows = claims[claims["metric"] == metric].drop_duplicates(["file", "text", "start"])
+    rows = representative(claims[claims["metric"] == metric].drop_duplicates(["file", "text", "start"]),
+                          TIMELINE_DOTS)
     frame = pd.DataFrame({
         "x": rows["period"].map(period_start), "value": rows["value"].astype(float),
         "figure": figure_column(rows, lang).map(plot_label),

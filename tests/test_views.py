@@ -529,3 +529,10 @@ def test_search_finds_traditional_text_from_a_simplified_word():
     articles = pd.DataFrame({"article_id": ["a"], "source": ["甲"], "title": ["一"]})
     hits = views.keyword_in_context({"a": "全面放開高科技出口。"}, articles, ["放开"], width=2)
     assert hits[["match", "before", "after", "start"]].values.tolist() == [["放開", "全面", "高科", 2]]
+
+
+def test_a_card_of_thousands_of_figures_shows_each_article_first_and_few_in_all():
+    claims = pd.concat([report().claims.iloc[[0]]] * 500 + [report().claims.iloc[[1, 2]]], ignore_index=True)
+    claims["start"] = range(len(claims))
+    shown = views.representative(claims, 8)
+    assert len(shown) == 8 and set(shown["article_id"]) == {"a", "b", "c"}

@@ -683,7 +683,8 @@ def dot_plot(board: Dashboard, card: views.GroupCard) -> None:
 def group_claims_of(board: Dashboard, group_id: str) -> pd.DataFrame:
     """A group's figures in the board's selection, each once."""
     claims = board.report.claims
-    return claims[claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"])
+    return views.representative(claims[claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"]),
+                                views.PLOT_DOTS)
 
 
 # Articles listed one per line on the overview; the table under it holds them all.
