@@ -7,7 +7,7 @@ Starts ``streamlit run streamlit_app.py`` with an empty extraction cache, then m
   and been drawn, cold cache included (the seed corpus is extracted during that first run);
 - each page with a warm cache: a fresh tab loads the page's URL, timed until its run has finished and the
   page is drawn (median of ``--repeat`` loads); this includes the browser loading Streamlit's frontend;
-- each page reached by clicking the sidebar link inside one open session, as a reader moves around.
+- each page reached by clicking the navigation link inside one open session, as a reader moves around.
 
 Numbers are printed, never asserted. Uses the server and browser helpers of ``tests/e2e/conftest.py``.
 """
@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import VIEWPORT, launch_chromium, start_server, stop_server, wait_for_run  # noqa: E402
 
-PAGES = {"overview": "/", "compare": "/compare", "figure_check": "/figure_check", "term_clouds": "/term_clouds"}
+# In the order of the navigation bar.
+PAGES = {"overview": "/", "compare": "/compare", "figure_check": "/figure_check", "search": "/search",
+         "term_clouds": "/term_clouds", "reading": "/reading"}
 
 
 def time_page_load(browser, url: str) -> float:
@@ -42,12 +44,12 @@ def time_page_load(browser, url: str) -> float:
 
 
 def time_navigation(browser, base: str, repeat: int) -> dict[str, list[float]]:
-    """Seconds from clicking a page's sidebar link, in one open session, until its run is drawn."""
+    """Seconds from clicking a page's navigation link, in one open session, until its run is drawn."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.goto(base + "/")
     wait_for_run(page)
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator('[data-testid="stTopNavLink"]')
     times: dict[str, list[float]] = {name: [] for name in PAGES}
     for _ in range(repeat):
         for index, name in reversed(list(enumerate(PAGES))):
@@ -92,7 +94,7 @@ def print_table(cold: dict[str, float], warm: dict[str, list[float]], navigation
     for name, times in warm.items():
         print(f"  {name:<16}{statistics.median(times):>7.2f}s{min(times):>7.2f}s{max(times):>7.2f}s")
     print()
-    print("Warm cache, clicking the sidebar link in one open session")
+    print("Warm cache, clicking the navigation link in one open session")
     print(f"  {'page':<16}{'median':>8}{'min':>8}{'max':>8}")
     for name, times in navigation.items():
         print(f"  {name:<16}{statistics.median(times):>7.2f}s{min(times):>7.2f}s{max(times):>7.2f}s")

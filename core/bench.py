@@ -158,7 +158,7 @@ def time_pages(corpus: Path, cache: Path) -> None:
         print(f"  {page.stem}: {time.perf_counter() - started:.2f} s per rerun, exceptions: {len(app.exception)}")
     app.switch_page("pages/overview.py")
     app.run()
-    sources = app.sidebar.multiselect[0]
+    sources = app.multiselect(key="sources")
     started = time.perf_counter()
     sources.set_value(sources.value[:-1]).run()
     print(f"  overview after dropping a source: {time.perf_counter() - started:.2f} s")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -81,17 +82,24 @@ def dark_colors(colormap: str = "viridis", top: float = COLORMAP_TOP):
     return color
 
 
+def drawable(term: str) -> bool:
+    """A term the CJK font can draw: not empty and without pictographs (emoji), which it would draw as boxes."""
+    return bool(term.strip()) and not any(
+        unicodedata.category(c) in ("So", "Cs", "Co", "Cf") and ord(c) > 0x2FFF for c in term)
+
+
 def cloud_png(freqs: Mapping[str, float], width: int = 900, height: int = 500, font_path: Path | None = None,
-              colormap: str = "viridis", layout_scale: int = 2) -> bytes:
+              colormap: str = "viridis", layout_scale: int = 2, title: str = "") -> bytes:
     """A word cloud of ``freqs`` (term → weight, all positive) as PNG bytes on a white background,
-    in dark colours of ``colormap`` (:func:`dark_colors`).
+    in dark colours of ``colormap`` (:func:`dark_colors`); ``title`` (its scope) written above it, so a
+    downloaded PNG says what it shows.
 
     Words are placed on a canvas ``layout_scale`` times smaller and drawn at full size:
     placing is most of the time, and at half size it takes about half as long.
     """
     from wordcloud import WordCloud
 
-    weights = {term: float(w) for term, w in freqs.items() if w and w > 0 and term.strip()}
+    weights = {term: float(w) for term, w in freqs.items() if w and w > 0 and drawable(term)}
     if not weights:
         raise ValueError("no terms with a positive weight to draw")
     cloud = WordCloud(
@@ -100,6 +108,22 @@ def cloud_png(freqs: Mapping[str, float], width: int = 900, height: int = 500, f
         color_func=dark_colors(colormap), prefer_horizontal=1.0, max_words=len(weights), random_state=7, margin=4,
         collocations=False,
     ).generate_from_frequencies(weights)
+    image = cloud.to_image()
+    if title:
+        image = titled(image, title, font_path or default_font())
     buffer = io.BytesIO()
-    cloud.to_image().save(buffer, format="PNG")
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def titled(image, title: str, font_path: Path):
+    """``image`` with a white band above it holding ``title`` in the CJK font."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    size = max(14, image.width // 40)
+    band = size * 2
+    out = Image.new("RGB", (image.width, image.height + band), "white")
+    out.paste(image, (0, band))
+    font = ImageFont.truetype(str(font_path), size)
+    ImageDraw.Draw(out).text((size // 2, band // 2), title, font=font, fill=(31, 35, 40), anchor="lm")
+    return out

@@ -31,8 +31,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "logout": ("退出", "Sign out"),
     "extracting": ("正在抽取 {done}/{total} 篇文章…", "Extracting {done}/{total} articles…"),
     "no_articles": (
-        "所选来源中没有文章。请在侧栏中选择至少一个来源。",
-        "No articles in the selected sources. Pick at least one source in the sidebar.",
+        "所选来源中没有文章。请在页面顶部的“来源”中选择至少一个来源。",
+        "No articles in the selected sources. Pick at least one source under “Sources” at the top of the page.",
     ),
     "download_csv": ("下载 CSV", "Download CSV"),
     "download_png": ("下载 PNG", "Download PNG"),
@@ -103,7 +103,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "articles_placeholder": ("选择 2–4 篇文章", "Choose 2–4 articles"),
     "shared_more": ("● 所选文章中至少两篇都有；括号内为也提到它的文章。", "● at least two chosen articles have it; "
                     "in brackets, the other articles that do."),
-    "pick_two": ("请在侧栏中选择至少两篇文章。", "Pick at least two articles in the sidebar."),
+    "pick_two": ("请在上方选择至少两篇文章。", "Pick at least two articles above."),
     "shared_measures": ("共同的指标", "Measures they share"),
     "shared_measures_caption": (
         "至少两篇所选文章都给出了数字的指标，按是否一致标记。",
@@ -128,9 +128,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     # figure check
     "figures_title": ("数字核对", "Figure check"),
     "figures_caption": (
-        "说同一指标的数字放在一起比较：矛盾排在最前；差异若可由时期或性质（实测/预测/目标）解释则注明。",
-        "Figures on the same measure side by side: contradictions first; differences explained by period or "
-        "modality (reported / projected / target) are marked as such.",
+        "说同一指标的数字放在一起比较：先列不同来源之间的差异（真正矛盾在前），再列同一来源、同一篇文章内的差异；"
+        "同一句中的前后变化标为变化，不算分歧。",
+        "Figures on the same measure side by side: differences between sources first (real contradictions "
+        "first), then those within one source or one article; a before/after in one sentence is marked as a "
+        "change, not a disagreement.",
     ),
     "status_filter": ("结论", "Verdict"),
     "measure_filter": ("指标", "Measure"),
@@ -175,10 +177,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pick_source": ("来源", "Source"),
     "pick_article": ("文章", "Article"),
     "top_n": ("词数", "Words"),
-    "contrast_caption": (
-        "与其余来源相比，此来源明显多用的词（对数几率 z 值，越大越特有）。",
-        "Words this source uses markedly more than the others (log-odds z-score; higher is more distinctive).",
-    ),
     "contrast_needs_two": ("需要至少两个来源才能比较。", "Contrasting needs at least two sources."),
     "no_terms": ("所选范围内没有足够的词。", "Not enough words in this scope."),
     "count": ("次数", "Count"),
@@ -214,6 +212,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "entities": ("实体", "Entities"),
     "collapsed_chars": ("重复（字）", "Duplicates (chars)"),
     "file": ("文件", "File"),
+    "figure": ("数字", "Figure"),
+    "value_high": ("上限", "Upper value"),
     "text": ("原文数字", "Figure as written"),
     "value": ("数值", "Value"),
     "unit": ("单位", "Unit"),
@@ -231,6 +231,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "term": ("词", "Term"),
     "count": ("次数", "Count"),
     "entity": ("实体", "Entity"),
+    "surface_forms": ("写法", "Surface forms"),
+    "articles": ("文章数", "Articles"),
     "type": ("类型", "Type"),
 }
 
@@ -345,3 +347,171 @@ def refusal(code: str, lang: str, **params: object) -> str:
         return (en if lang == "en" else zh).format(**params)
     except (KeyError, IndexError):
         return en if lang == "en" else zh
+
+
+# --- dashboard words added for the disagreement-first overview, reading view and analyst tools ----------------
+
+STRINGS.update({
+    "section_disagreements": ("各来源之间的分歧", "Where the sources disagree"),
+    "section_disagreements_caption": (
+        "不同来源就同一指标给出不同的数字。先看原因，再看原句。",
+        "Different sources give different figures for the same measure. The reason first, then the sentences.",
+    ),
+    "section_within": ("同一来源或同一篇文章前后不一", "A source or an article at odds with itself"),
+    "section_changes": ("同一句中的前后变化（不是分歧）", "Changes stated in one sentence (not disagreements)"),
+    "no_disagreements": ("所选来源之间没有数字分歧。", "The selected sources do not disagree on any figure."),
+    "how_to_read": ("怎么读这些卡片", "How to read these cards"),
+    "how_to_read_text": (
+        "每个点是一篇文章给出的一个数字，一行一个来源（时期不同时注明时期）。"
+        "● 实测　◆ 预测　■ 目标　✚ 估算。箭头 → 表示“超/至少”：实际数值可能更大；← 表示“不到/至多”。"
+        "原因一栏：**预测 vs 实测**、**时期不同** 可以解释差异；"
+        "**真正矛盾** 是同一时期、同一性质的数字不一致，需要核对。"
+        "原句中标亮的是该数字。",
+        "Each dot is one figure one article gives, one row per source (with its period when periods differ). "
+        "● reported　◆ projected　■ target　✚ estimate. An arrow → means “over / at least”: the value may be "
+        "larger; ← means “under / at most”. The reason: **projected vs reported** and **different periods** "
+        "explain a difference; **a real contradiction** is figures of the same period and kind that do not "
+        "match — worth checking. The figure is highlighted in its sentence.",
+    ),
+    "kind_cross_source": ("不同来源", "Different sources"),
+    "kind_one_source": ("同一来源的几篇文章", "Several articles of one source"),
+    "kind_self_contradiction": ("同一篇文章自相矛盾", "One article contradicts itself"),
+    "kind_before_after": ("同一句中的前后变化", "A before/after in one sentence"),
+    "reason_change": ("前后变化", "a change over time"),
+    "reason_agree": ("一致", "agree"),
+    "reason_modality": ("性质不同", "different kinds of figure"),
+    "reason_period": ("时期不同", "different periods"),
+    "reason_contradiction": ("真正矛盾", "a real contradiction"),
+    "reason_self": ("文中前后不一", "inconsistent within the article"),
+    "attributed": ("出处", "according to"),
+    "read_article": ("阅读原文", "Read the article"),
+    "reading_title": ("阅读原文", "Read an article"),
+    "reading_caption": (
+        "文章原文，数字已标出；从卡片点进来时，该数字以红色标出，正文从它所在的段落开始（前文可展开）。",
+        "The article as written with its figures marked; coming from a card, that figure is marked in red "
+        "and the text opens at its paragraph (earlier ones fold out).",
+    ),
+    "reading_pick": ("文章", "Article"),
+    "reading_figure": ("所指的数字：{figure}", "The figure you came for: {figure}"),
+    "page_reading": ("阅读原文", "Read"),
+    "page_search": ("检索", "Search"),
+    "search_title": ("检索：关键词在上下文中", "Search: keywords in context"),
+    "search_caption": (
+        "在所选文章中查找一个词或一个实体（含其各种写法），逐句列出上下文。",
+        "Find a term or an entity (with every way it is written) in the selected articles, "
+        "sentence by sentence.",
+    ),
+    "search_query": ("检索词或实体", "Term or entity"),
+    "search_hits": ("{n} 处，出现在 {articles} 篇文章中。", "{n} hits in {articles} article(s)."),
+    "search_none": ("所选文章中没有找到。", "Not found in the selected articles."),
+    "search_forms": ("同时检索这些写法：{forms}", "Also searching the forms: {forms}"),
+    "entity_table": ("实体一览", "Entities across the corpus"),
+    "entity_table_caption": (
+        "所选文章提到的人物、机构和地点：统一名称、各种写法（繁简、别名）及出现的文章数。",
+        "People, organisations and places the selected articles name: one canonical name, every way it is "
+        "written (Traditional, Simplified, aliases) and how many articles name it.",
+    ),
+    "timeline": ("时间线：一个指标各时期的数字", "Timeline: a measure's figures by period"),
+    "timeline_caption": (
+        "所选指标带有时期的数字，按时期排列。",
+        "The selected measure's figures that state a period, in order of period.",
+    ),
+    "timeline_none": ("该指标的数字都没有时期。", "None of this measure's figures states a period."),
+    "contrast_caption_cloud": (
+        "字越大，该词越是此来源特有（与其余来源相比的对数几率 z 值）。",
+        "The bigger the word, the more distinctive it is of this source (log-odds z-score against the others).",
+    ),
+    "uploads_named": ("不填则以文件名为来源", "Left empty, each file's name is its source"),
+})
+
+# Measures and places in English. A measure the table does not cover is glossed part by part (scope, then the
+# measure); what remains untranslated is shown in Chinese in brackets. Extend with the canonical Simplified form.
+MEASURE_EN: dict[str, str] = {
+    "自给率": "self-sufficiency rate", "关税": "tariff", "市场份额": "market share", "份额": "share",
+    "管制门槛": "control threshold", "制程": "process node", "出口额": "exports", "进口额": "imports",
+    "出口": "exports", "进口": "imports", "营收": "revenue", "收入": "revenue", "产值": "output",
+    "产能": "capacity", "投资": "investment", "投资额": "investment", "市场规模": "market size",
+    "销售额": "sales", "利润": "profit", "净利润": "net profit", "补贴": "subsidies", "研发投入": "R&D spending",
+    "占比": "share", "增长": "growth", "下降": "decline", "增速": "growth rate", "增长率": "growth rate",
+    "产量": "output", "储量": "reserves", "税率": "tax rate", "估值": "valuation", "市值": "market value",
+    "罚款": "fine", "贸易逆差": "trade deficit", "贸易顺差": "trade surplus", "贸易额": "trade",
+    "半导体": "semiconductor", "芯片": "chip", "稀土": "rare-earth", "设备": "equipment",
+    "半导体设备": "semiconductor equipment", "人工智能": "AI", "光刻机": "lithography machine",
+    "晶圆": "wafer", "汽车": "car", "电动车": "electric vehicle", "钢铁": "steel", "铝": "aluminium",
+    "工资": "wages", "就业": "jobs", "人数": "headcount", "订单": "orders", "库存": "inventory",
+}
+PLACE_EN: dict[str, str] = {
+    "中国": "China", "美国": "US", "日本": "Japan", "韩国": "South Korea", "台湾": "Taiwan", "荷兰": "Netherlands",
+    "欧盟": "EU", "德国": "Germany", "英国": "UK", "法国": "France", "印度": "India", "俄罗斯": "Russia",
+    "香港": "Hong Kong", "越南": "Vietnam", "新加坡": "Singapore", "马来西亚": "Malaysia", "墨西哥": "Mexico",
+    "加拿大": "Canada", "澳大利亚": "Australia", "全球": "global", "世界": "world",
+}
+
+
+def measure_label(metric: str, lang: str) -> str:
+    """A measure's name in ``lang``: 半导体自给率 → semiconductor self-sufficiency rate; unknown parts in brackets."""
+    if lang != "en" or not metric:
+        return metric
+    words, rest = [], metric
+    while rest:
+        match = next((rest[:n] for n in range(len(rest), 0, -1) if rest[:n] in MEASURE_EN), None)
+        if match is None:
+            # The untranslated remainder, up to the next part the table knows.
+            cut = next((i for i in range(1, len(rest)) if any(rest[i:].startswith(k) for k in MEASURE_EN)),
+                       len(rest))
+            words.append(f"[{rest[:cut]}]")
+            rest = rest[cut:]
+        else:
+            words.append(MEASURE_EN[match])
+            rest = rest[len(match):]
+    return " ".join(words)
+
+
+def entity_label(name: str, lang: str) -> str:
+    """A place's English name (中国 → China); any other name as written, Chinese in brackets in English."""
+    if lang != "en" or not name:
+        return name
+    if name in PLACE_EN:
+        return PLACE_EN[name]
+    return name if name.isascii() else f"[{name}]"
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """What kind of difference a group is (views.GROUP_KINDS) in ``lang``."""
+    return t(f"kind_{kind}", lang)
+
+STRINGS.update({
+    "all_sources": ("全部", "all"),
+    "some_sources": ("{n}/{total}", "{n} of {total}"),
+})
+
+STRINGS.update({
+    "overview_counts": ("语料概况", "The corpus in numbers"),
+})
+
+STRINGS.update({
+    "figures_n": ("{n} 个数字", "{n} figures"),
+    "corpus_table_full": ("全部文章（表格与 CSV）", "All articles (table and CSV)"),
+})
+
+STRINGS.update({
+    "details": ("全部原句与逐对比较", "Every sentence and pairwise comparison"),
+})
+
+QUALIFIER = {"exact": ("", ""), "about": ("约", "about"), "over": ("超过", "over"), "at_least": ("至少", "at least"),
+             "under": ("不到", "under"), "at_most": ("至多", "at most")}
+
+STRINGS.update({
+    "search_these": ("点一个词，在所选文章中检索它", "Pick a word to search the selected articles for it"),
+})
+
+ENTITY_TYPE = {"person": ("人物", "person"), "org": ("机构", "organisation"), "place": ("地点", "place"),
+               "product": ("产品", "product"), "media": ("媒体", "media")}
+
+STRINGS.update({
+    "select_all": ("全选", "Select all"),
+})
+
+STRINGS.update({
+    "reading_before": ("前文（点开阅读）", "Earlier paragraphs (open to read)"),
+})

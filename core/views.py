@@ -10,6 +10,7 @@ so the CSV download of a table is exactly what the page shows.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -130,57 +131,231 @@ def corpus_table(articles: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table.rename(columns=i18n.column_labels(CORPUS_COLUMNS, lang))
 
 
+# What kind of difference a claim group shows, derived from who stated its figures and where:
+#   cross_source        figures from two or more sources — where the sources disagree
+#   one_source          several articles of one source
+#   self_contradiction  one article, in different sentences: an article at odds with itself
+#   before_after        one article, one sentence: a change stated as it happened (从28%降至15%), never a disagreement
+GROUP_KINDS = ("cross_source", "one_source", "self_contradiction", "before_after")
+
+
+def group_kinds(claims: pd.DataFrame) -> dict[str, str]:
+    """Group id → one of :data:`GROUP_KINDS`, from the group's figures (``source``, ``article_id``,
+    ``sentence_start``)."""
+    kinds: dict[str, str] = {}
+    for group_id, members in claims.groupby("group_id", sort=False):
+        if members["source"].astype(str).nunique() >= 2:
+            kinds[group_id] = "cross_source"
+        elif members["article_id"].nunique() >= 2:
+            kinds[group_id] = "one_source"
+        elif "sentence_start" in members and members["sentence_start"].nunique(dropna=False) == 1:
+            kinds[group_id] = "before_after"
+        else:
+            kinds[group_id] = "self_contradiction"
+    return kinds
+
+
+def overview_sections(report: ClaimReport, limit: int = 4) -> dict[str, list[str]]:
+    """The overview's groups, by section, in the report's reading order.
+
+    ``disagreements``: groups of two or more sources whose figures differ (at most ``limit``);
+    ``within``: one source or one article at odds with itself; ``changes``: before/after in one sentence.
+    Agreeing groups appear in none.
+    """
+    kinds = group_kinds(report.claims)
+    sections: dict[str, list[str]] = {"disagreements": [], "within": [], "changes": []}
+    for group_id, status in zip(report.groups["group_id"], report.groups["status"], strict=True):
+        kind = kinds.get(group_id)
+        if kind == "before_after":
+            sections["changes"].append(group_id)
+        elif status == "agree" or kind is None:
+            continue
+        elif kind == "cross_source":
+            sections["disagreements"].append(group_id)
+        else:
+            sections["within"].append(group_id)
+    return {name: ids[:limit] for name, ids in sections.items()}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One figure of a card: who said it, how it reads in the interface language, and the sentence it is in."""
+
+    article_id: str
+    source: str
+    figure: str
+    modality: str
+    period: str
+    attributed_to: str
+    sentence: str
+    figure_start: int
+    figure_end: int
+    start: int
+    end: int
+
+
 @dataclass(frozen=True)
 class GroupCard:
-    """What a claim-group card shows: the measure, each side's figure, a verdict and one line on why."""
+    """What a claim-group card shows: the measure, each side's figure, a verdict, the reason in words,
+    what kind of difference it is and the evidence sentences."""
 
     group_id: str
     status: str
     label: str
     values: list[dict]
     why: str
+    kind: str = "cross_source"
+    reason: str = ""
+    evidence: tuple[Evidence, ...] = ()
 
 
 def group_card(report: ClaimReport, group_id: str, lang: str) -> GroupCard:
-    """The card for one group: its figures by source, and the explanation of its most telling pair."""
+    """The card for one group: its figures by source, the reason of its most telling pair in words, and
+    the explanation (the claims report's, in ``lang``)."""
     group = report.groups.set_index("group_id").loc[group_id]
-    claims = report.claims[report.claims["group_id"] == group_id]
+    claims = report.claims[report.claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"])
+    kind = group_kinds(claims).get(group_id, "cross_source")
+    claims = representative(claims, CARD_EVIDENCE)
+    evidence = tuple(evidence_of(row, lang) for row in claims.itertuples(index=False))
     values = [
-        {"source": display_source(row.source, lang), "text": row.text,
-         "figure": format_figure(row.value, row.value_high, row.unit, row.qualifier, lang),
-         "modality": i18n.label(i18n.MODALITY, row.modality or "reported", lang),
-         "period": format_period(row.period, lang), "file": row.file}
-        for row in claims.drop_duplicates(["file", "text"]).itertuples(index=False)
+        {"source": item.source, "text": display_text(row.text), "figure": item.figure, "modality": item.modality,
+         "period": item.period, "file": row.file}
+        for item, row in zip(evidence, claims.itertuples(index=False), strict=True)
     ]
     pair = telling_comparison(report.comparisons, group_id)
-    why = "" if pair is None else str(pair["explanation_en" if lang == "en" else "explanation"])
-    subject, metric = str(group["subject"] or ""), str(group["metric"])
-    label = metric if not subject or metric.startswith(subject) else f"{subject} {metric}"
-    return GroupCard(group_id, str(group["status"]), label, values, why)
+    why = "" if pair is None else display_text(pair["explanation_en" if lang == "en" else "explanation"])
+    # The claims report names the unknown source by its stored label; the card says it in the reader's language.
+    why = why.replace(UNKNOWN_SOURCE, display_source(UNKNOWN_SOURCE, lang))
+    reason = reason_words(pair, kind, lang)
+    label = group_label(str(group["subject"] or ""), str(group["metric"]), lang)
+    return GroupCard(group_id, str(group["status"]), label, values, why, kind, reason, evidence)
+
+
+# Figures a card shows as evidence, and dots a dot plot draws: a group of thousands (one endless article
+# repeating a figure) is shown by its first figure of each article first.
+CARD_EVIDENCE = 8
+PLOT_DOTS = 60
+TIMELINE_DOTS = 300
+
+
+def representative(claims: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most ``limit`` rows of ``claims``: each article's first figure, then the rest, in their order."""
+    if len(claims) <= limit:
+        return claims
+    first = ~claims["article_id"].duplicated()
+    return pd.concat([claims[first], claims[~first]]).head(limit).sort_index(kind="stable")
+
+
+def by_sentence(evidence: Iterable[Evidence]) -> list[list[Evidence]]:
+    """Evidence grouped by the sentence it is in (one article, one sentence), in order of first appearance:
+    a change (从28%降至15%) is one sentence with two figures."""
+    groups: dict[tuple[str, str], list[Evidence]] = {}
+    for item in evidence:
+        groups.setdefault((item.article_id, item.sentence), []).append(item)
+    return [sorted(items, key=lambda i: i.figure_start) for items in groups.values()]
+
+
+def group_label(subject: str, metric: str, lang: str) -> str:
+    """A group's name in ``lang``: subject and measure (中国 半导体自给率 / China semiconductor self-sufficiency)."""
+    if subject and metric.startswith(subject):
+        metric = metric[len(subject):]
+    parts = [i18n.entity_label(subject, lang) if subject else "", i18n.measure_label(metric, lang)]
+    return " ".join(p for p in parts if p)
+
+
+def reason_words(pair: pd.Series | None, kind: str, lang: str) -> str:
+    """Why a group's figures differ, in a few words: 预测 vs 实测, 时期不同, 真正矛盾, 前后变化 …"""
+    if kind == "before_after":
+        return i18n.t("reason_change", lang)
+    if pair is None or pair["verdict"] != "differ":
+        return i18n.t("reason_agree", lang)
+    if pair["reason"] == "different_modality":
+        sides = [i18n.label(i18n.MODALITY, str(pair.get(f"modality_{s}") or "reported"), lang) for s in "ab"]
+        return " vs ".join(sides) if sides[0] != sides[1] else i18n.t("reason_modality", lang)
+    if pair["reason"] == "different_period":
+        return i18n.t("reason_period", lang)
+    return i18n.t("reason_contradiction" if kind == "cross_source" else "reason_self", lang)
+
+
+def evidence_of(row, lang: str) -> Evidence:
+    """A claim row (from ``itertuples``) as :class:`Evidence`; the figure's place in its sentence found by offset,
+    else by its text."""
+    sentence = display_text(row.sentence or "")
+    raw = str(row.sentence or "")
+    offset = int(row.start) - int(row.sentence_start) if _known(row.start) and _known(
+        getattr(row, "sentence_start", None)) else -1
+    if not (0 <= offset and raw[offset:offset + len(str(row.text))] == str(row.text)):
+        offset = raw.find(str(row.text))
+    # Offsets count the sentence as written; what is shown drops bidi controls and emoji before the figure.
+    shown_offset = len(display_text(raw[:offset])) if offset >= 0 else -1
+    length = len(display_text(row.text))
+    return Evidence(
+        article_id=str(row.article_id), source=display_text(display_source(row.source, lang)),
+        figure=format_figure(row.value, row.value_high, row.unit, row.qualifier, lang),
+        modality=i18n.label(i18n.MODALITY, row.modality or "reported", lang),
+        period=format_period(row.period, lang), attributed_to=display_text(row.attributed_to or ""),
+        sentence=sentence, figure_start=shown_offset, figure_end=shown_offset + length if shown_offset >= 0 else -1,
+        start=int(row.start) if _known(row.start) else -1, end=int(row.end) if _known(row.end) else -1,
+    )
+
+
+def _known(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value is not pd.NA
 
 
 _QUALIFIER_MARK = {"about": "≈", "over": ">", "at_least": "≥", "under": "<", "at_most": "≤"}
+# How each language writes a unit after a number (zh) or around it (en: prefix, suffix). A code not listed
+# is written after the number as it is stored.
+_UNIT_ZH = {
+    "USD": "美元", "CNY": "元", "JPY": "日元", "EUR": "欧元", "HKD": "港元", "TWD": "新台币元", "GBP": "英镑",
+    "KRW": "韩元", "SGD": "新加坡元", "pp": "个百分点", "times": "倍", "nm": "纳米", "um": "微米", "mm": "毫米",
+    "km": "公里", "kg": "公斤", "t": "吨", "hour": "小时", "minute": "分钟", "second": "秒", "year": "年",
+    "month": "个月", "week": "周", "quarter": "个季度", "inch": "英寸", "m2": "平方米", "count": "",
+}
+_UNIT_EN = {
+    "USD": ("US$", ""), "CNY": ("RMB ", ""), "JPY": ("¥", ""), "EUR": ("€", ""), "HKD": ("HK$", ""),
+    "TWD": ("NT$", ""), "GBP": ("£", ""), "KRW": ("₩", ""), "SGD": ("S$", ""), "pp": ("", " pp"),
+    "times": ("", "×"), "nm": ("", " nm"), "um": ("", " µm"), "mm": ("", " mm"), "km": ("", " km"),
+    "kg": ("", " kg"), "t": ("", " t"), "hour": ("", " hours"), "minute": ("", " minutes"),
+    "second": ("", " seconds"), "year": ("", " years"), "month": ("", " months"), "week": ("", " weeks"),
+    "quarter": ("", " quarters"), "inch": ("", " in"), "m2": ("", " m²"), "count": ("", ""),
+}
+_SCALES_ZH = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+_SCALES_EN = ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"))
 
 
-def format_figure(value: float, value_high: float | None, unit: str, qualifier: str | None, lang: str) -> str:
-    """A figure in short form for large type: ``38%``, ``≈500亿 USD`` / ``≈50bn USD``, ``25–30%``."""
-    def number(v: float) -> str:
-        v = float(v)
-        if lang == "zh":
-            for size, word in ((1e8, "亿"), (1e4, "万")):
-                if abs(v) >= size:
-                    return f"{v / size:,.4g}{word}"
-        else:
-            for size, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-                if abs(v) >= size:
-                    return f"{v / size:,.4g}{word}"
-        return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+def format_number(value: float, lang: str) -> str:
+    """A number as a reader of ``lang`` writes it: 500亿 / 50 billion, 1.4万 / 14,000, 38, 2.5.
 
-    text = number(value)
+    Chinese counts in 万, 亿 and 万亿; English in million, billion and trillion. Four significant
+    digits at most; whole numbers below the first scale keep their digits (2,000 / 2000).
+    """
+    v = float(value)
+    for size, word in _SCALES_ZH if lang == "zh" else _SCALES_EN:
+        if abs(v) >= size:
+            return f"{v / size:.4g}{word}"
+    if abs(v) >= 1e4 or v == int(v):
+        return f"{v:,.0f}" if lang == "en" else f"{v:.0f}"
+    return f"{v:.4g}"
+
+
+def format_figure(value: float, value_high: float | None, unit: str, qualifier: str | None, lang: str,
+                  classifier: str = "") -> str:
+    """A figure as a reader of ``lang`` writes it, qualifier kept: ``>38%``, ``≥500亿美元`` / ``≥US$50 billion``,
+    ``25–30%``, ``7纳米`` / ``7 nm``, ``88所`` / ``88``."""
+    text = format_number(value, lang)
     if value_high is not None and not pd.isna(value_high):
-        text = f"{text}–{number(value_high)}"
+        text = f"{text}–{format_number(value_high, lang)}"
     unit = str(unit or "")
-    text = f"{text}{unit}" if unit in ("%", "%", "‰") or not unit.isascii() else f"{text} {unit}"
+    if unit in ("%", "%", "‰"):
+        text += unit
+    elif lang == "zh":
+        text += _UNIT_ZH.get(unit, unit) if unit != "count" else str(classifier or "")
+    elif unit in _UNIT_EN:
+        before, after = _UNIT_EN[unit]
+        text = f"{before}{text}{after}"
+    elif unit:
+        text = f"{text} {unit}"
     return _QUALIFIER_MARK.get(qualifier or "", "") + text
 
 
@@ -216,7 +391,79 @@ def chart_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
                                        "modality", "period", "attributed_to", "file"])
 
 
-EVIDENCE_COLUMNS = ["source", "text", "sentence", "period", "modality", "attributed_to"]
+# Marker shape by modality in dot plots (Plotly symbol names); a figure open on one side (超, 至少 …) gets an
+# arrow pointing where its value may lie instead of a whisker.
+MODALITY_SYMBOL = {"reported": "circle", "projected": "diamond", "target": "square", "estimate": "cross"}
+OPEN_SIDE = {"over": 1, "at_least": 1, "under": -1, "at_most": -1}
+
+
+def dot_plot_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One dot per figure of a group: the row it sits on (its source, and its period when the periods differ),
+    value, label as written in ``lang``, marker symbol and the side it is open to (+1 above, -1 below, 0).
+    Every string is ready for Plotly (:func:`plot_label`). A range (25–30%) is drawn at both ends."""
+    periods = claims["period"].fillna("").astype(str)
+    with_period = periods.nunique() > 1
+    rows = []
+    for row, period in zip(claims.itertuples(index=False), periods, strict=True):
+        source = display_source(row.source, lang)
+        label = f"{source} · {format_period(period, lang) or '—'}" if with_period else source
+        modality = row.modality or "reported"
+        high = None if pd.isna(row.value_high) else float(row.value_high)
+        rows.append({
+            "row": plot_label(label), "value": float(row.value), "value_high": high,
+            "figure": plot_label(format_figure(row.value, high, row.unit, row.qualifier, lang)),
+            "modality": i18n.label(i18n.MODALITY, modality, lang),
+            "symbol": MODALITY_SYMBOL.get(modality, "circle"), "open": OPEN_SIDE.get(row.qualifier or "", 0),
+            "unit": str(row.unit or ""),
+        })
+    return pd.DataFrame(rows, columns=["row", "value", "value_high", "figure", "modality", "symbol", "open", "unit"])
+
+
+def axis_ticks(low: float, high: float, unit: str, lang: str, count: int = 5) -> tuple[list[float], list[str]]:
+    """Tick positions and labels between ``low`` and ``high``, numbers as ``lang`` writes them (500亿 / 50 billion)."""
+    if high <= low:
+        high = low + (abs(low) or 1.0)
+    step = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= step)
+    first = math.floor(low / step) * step
+    values = [first]
+    while values[-1] < high - step * 1e-9:
+        values.append(values[-1] + step)
+    percent = unit in ("%", "%")
+    return values, [format_number(v, lang) + ("%" if percent else "") for v in values]
+
+
+def figure_column(rows: pd.DataFrame, lang: str) -> pd.Series:
+    """Each figure as ``lang`` writes it, its qualifier kept (>38%, ≥500亿美元 / ≥US$50 billion)."""
+    qualifiers = rows["qualifier"] if "qualifier" in rows else pd.Series("", index=rows.index)
+    classifiers = rows["classifier"] if "classifier" in rows else pd.Series("", index=rows.index)
+    return pd.Series([
+        format_figure(v, h, u, q if isinstance(q, str) else "", lang, c if isinstance(c, str) else "")
+        for v, h, u, q, c in zip(rows["value"], rows["value_high"], rows["unit"], qualifiers, classifiers,
+                                 strict=True)
+    ], index=rows.index, dtype=object)
+
+
+FIGURE_LIST_COLUMNS = ["figure", "metric", "period"]
+
+
+def figure_list(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """An article's figures for a narrow column: the figure in ``lang`` (qualifier kept), its measure and period."""
+    table = pd.DataFrame({
+        "figure": figure_column(figures, lang),
+        "metric": figures["metric"].fillna("").astype(str).map(lambda m: i18n.measure_label(m, lang)),
+        "period": figures["period"].fillna("").astype(str),
+    })
+    return table.reset_index(drop=True).rename(columns=i18n.column_labels(FIGURE_LIST_COLUMNS, lang))
+
+
+def plot_labels(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` with the named text columns made safe for Plotly (:func:`plot_label`)."""
+    return frame.assign(**{c: frame[c].map(plot_label) for c in columns})
+
+
+EVIDENCE_COLUMNS = ["source", "figure", "text", "sentence", "period", "modality", "attributed_to"]
 
 
 def evidence_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -224,8 +471,8 @@ def evidence_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
     return _claims_columns(claims, EVIDENCE_COLUMNS, lang)
 
 
-CLAIMS_COLUMNS = ["metric", "subject", "source", "text", "sentence", "value", "unit", "period", "modality",
-                  "attributed_to"]
+CLAIMS_COLUMNS = ["metric", "subject", "source", "figure", "text", "sentence", "value", "unit", "qualifier",
+                  "period", "modality", "attributed_to"]
 
 
 def claims_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -234,10 +481,17 @@ def claims_table(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _claims_columns(claims: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
-    table = claims[columns].copy()
+    table = claims.assign(figure=figure_column(claims, lang))[columns].copy()
+    if "metric" in table:
+        table["metric"] = table["metric"].fillna("").astype(str).map(lambda m: i18n.measure_label(m, lang))
+    if "subject" in table:
+        table["subject"] = table["subject"].fillna("").astype(str).map(lambda m: i18n.entity_label(m, lang))
+    if "qualifier" in table:
+        table["qualifier"] = table["qualifier"].fillna("").map(
+            lambda q: i18n.label(i18n.QUALIFIER, q, lang) if q else "")
     table["modality"] = table["modality"].fillna("reported").map(
         {code: i18n.label(i18n.MODALITY, code, lang) for code in i18n.MODALITY}).fillna(table["modality"])
-    text_columns = [c for c in columns if c != "value"]
+    text_columns = [c for c in columns if c not in ("value", "value_high")]
     table[text_columns] = table[text_columns].fillna("").astype(str)
     return table.reset_index(drop=True).rename(columns=i18n.column_labels(columns, lang))
 
@@ -493,12 +747,33 @@ def display_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 # --- article text with figures marked ------------------------------------------------------------
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
+# Characters that reorder or hide what follows them (U+202E shows "abc" as "cba"): never shown.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Pictographs (emoji) and what joins or varies them: the app's fonts draw none of them, so they are left out
+# rather than drawn as boxes.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\uFE0F\u200d\u20e3]")
+# Where GitHub-flavoured markdown starts a link of its own: www., ://, and the @ of an e-mail address.
+_AUTOLINK = re.compile(r"(?i)(?<=www)(?=\.)|(?<=:)(?=//)|(?=@)|(?<=@)")
+WORD_JOINER = "\u2060"
+
+
+def display_text(text: object) -> str:
+    """Article text as the app shows it anywhere: no bidi controls, no emoji (see the patterns above)."""
+    return _EMOJI.sub("", _BIDI_CONTROLS.sub("", str(text)))
 
 
 def escape_markdown(text: str) -> str:
     """Text that Streamlit's markdown shows as written: every markdown, HTML, LaTeX and directive
-    character backslash-escaped (CommonMark lets any ASCII punctuation be escaped)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    character backslash-escaped (CommonMark lets any ASCII punctuation be escaped), bidi controls and emoji
+    removed, and an invisible word joiner (U+2060) put where markdown would turn a URL, a ``www.`` host or an
+    e-mail address into a link: ``www\u2060.example.com`` is still read as written and is no link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, display_text(text)))
+
+
+def plot_label(text: object) -> str:
+    """Text for a Plotly label or hover: Plotly reads ``<b>``, ``<a href>`` … in labels, so ``<``, ``>`` and ``&``
+    are written as entities (which Plotly shows as the characters; it shows ``&quot;`` as is, so quotes stay)."""
+    return html.escape(display_text(text), quote=False)
 
 
 def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -514,20 +789,25 @@ def merge_spans(spans: Iterable[tuple[int, int]], length: int) -> list[tuple[int
     return merged
 
 
-def highlight_markdown(text: str, spans: Iterable[tuple[int, int]], color: str = "orange") -> str:
-    """``text`` as safe markdown with each span wrapped in ``:color-background[**…**]``.
+def highlight_markdown(text: str, spans: Iterable[tuple[int, int]], color: str = "orange",
+                       focus: tuple[int, int] | None = None, focus_color: str = "red") -> str:
+    """``text`` as safe markdown with each span wrapped in ``:color-background[**…**]``; the ``focus`` span
+    (the figure a reader came for) in ``focus_color``.
 
     Everything is escaped first (article text is never trusted), line breaks are kept
     as markdown hard breaks, and a span crossing a line break is marked on each line.
     """
     pieces, cursor = [], 0
-    for start, end in merge_spans(spans, len(text)):
+    focus = tuple(focus) if focus else None
+    marked = merge_spans([s for s in spans if tuple(s) != focus] + ([focus] if focus else []), len(text))
+    for start, end in marked:
+        color_here = focus_color if focus and start <= focus[0] < end else color
         pieces.append(escape_markdown(text[cursor:start]))
         for i, line in enumerate(text[start:end].split("\n")):
             if i:
                 pieces.append("\n")
             if line.strip():
-                pieces.append(f":{color}-background[**{escape_markdown(line)}**]")
+                pieces.append(f":{color_here}-background[**{escape_markdown(line)}**]")
             else:
                 pieces.append(escape_markdown(line))
         cursor = end
@@ -591,6 +871,131 @@ def weights_table(freqs: dict[str, float], lang: str, weight: str = "count") -> 
     return table.sort_values(weight_col, ascending=False, kind="stable").reset_index(drop=True)
 
 
+# --- analyst tools: search, entities, timeline ------------------------------------------------------
+
+ENTITY_COLUMNS = ["type", "entity", "surface_forms", "articles", "count"]
+
+
+def entity_table(entities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per entity across the given articles: type, canonical name, every surface form as written
+    (中芯國際 | 中芯国际), how many articles name it and how often; most articles first."""
+    if entities.empty:
+        return pd.DataFrame(columns=list(i18n.column_labels(ENTITY_COLUMNS, lang).values()))
+    forms = entities.groupby(["type", "entity"], sort=False)["surface_forms"].agg(
+        lambda values: " | ".join(dict.fromkeys(f for v in values for f in str(v).split("|") if f)))
+    stats = entities.groupby(["type", "entity"], sort=False).agg(articles=("article_id", "nunique"),
+                                                                 count=("count", "sum"))
+    table = stats.join(forms).reset_index()
+    table["type"] = table["type"].map(lambda c: i18n.label(i18n.ENTITY_TYPE, str(c), lang))
+    table = table.sort_values(["articles", "count", "entity"], ascending=[False, False, True], kind="stable")
+    table = table[ENTITY_COLUMNS].reset_index(drop=True)
+    table["entity"] = table["entity"].map(display_text)
+    table["surface_forms"] = table["surface_forms"].map(display_text)
+    return table.rename(columns=i18n.column_labels(ENTITY_COLUMNS, lang))
+
+
+def search_forms(query: str, entities: pd.DataFrame) -> list[str]:
+    """What to look for when searching ``query``: the query, and when it names an entity (by its canonical
+    name or any surface form) every surface form of that entity, longest first (中芯国际 → 中芯國際, 中芯)."""
+    query = query.strip()
+    if not query:
+        return []
+    forms = {query}
+    if not entities.empty:
+        surface = entities["surface_forms"].fillna("").astype(str)
+        hit = (entities["entity"].astype(str) == query) | surface.map(lambda v: query in v.split("|"))
+        named = set(entities.loc[hit, "entity"].astype(str))
+        for row in entities[entities["entity"].astype(str).isin(named)].itertuples(index=False):
+            forms.add(str(row.entity))
+            forms.update(f for f in str(row.surface_forms).split("|") if f)
+    return sorted(forms, key=lambda f: (-len(f), f))
+
+
+KWIC_COLUMNS = ["article_id", "source", "title", "before", "match", "after", "start"]
+
+
+def keyword_in_context(texts: dict[str, str], articles: pd.DataFrame, forms: Sequence[str], width: int = 30,
+                       limit: int = 500) -> pd.DataFrame:
+    """Every place one of ``forms`` occurs in the ``articles`` (their ``texts`` as written), with ``width``
+    characters each side on its line; at most ``limit`` rows, articles in the given order."""
+    forms = {f for f in forms if f} | {_simplified_chars(f) for f in forms if f}
+    rows: list[dict] = []
+    if not forms:
+        return pd.DataFrame(columns=KWIC_COLUMNS)
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    for article in articles.itertuples(index=False):
+        text = texts.get(article.article_id, "")
+        # Matched in Simplified characters (one for one, so offsets hold), shown as written: 放开 finds 放開.
+        for match in pattern.finditer(_simplified_chars(text)):
+            start, end = match.span()
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            rows.append({
+                "article_id": article.article_id, "source": article.source, "title": article.title,
+                "before": text[max(line_start, start - width):start], "match": text[start:end],
+                "after": text[end:min(line_end, end + width)], "start": start,
+            })
+            if len(rows) >= limit:
+                return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+@lru_cache(maxsize=20_000)
+def _simplified_chars(text: str) -> str:
+    """``text`` in Simplified characters, character for character (OpenCC's tables; no phrase changes)."""
+    from core.normalize import converter
+
+    chars = converter("tw2s").convert(text)
+    return chars if len(chars) == len(text) else text
+
+
+def kwic_markdown(row) -> str:
+    """A keyword-in-context row as safe markdown: …before **match** after…"""
+    return (f"…{escape_markdown(row.before)}:red-background[**{escape_markdown(row.match)}**]"
+            f"{escape_markdown(row.after)}…")
+
+
+def period_start(period: object) -> float | None:
+    """Where a period begins, in years (2025 → 2025.0, 2025Q2 → 2025.25, 2024-04..2025-03 → 2024.25), or None."""
+    text = str(period or "").split("..")[0]
+    parts = _period_parts(text) if text else None
+    if not parts or not (parts["year"] or parts["decade"]):
+        return None
+    year = float(parts["year"] or parts["decade"])
+    if parts["month"]:
+        return year + (int(parts["month"]) - 1) / 12
+    if parts["quarter"]:
+        return year + (int(parts["quarter"]) - 1) / 4
+    if parts["half"]:
+        return year + (int(parts["half"]) - 1) / 2
+    return year
+
+
+def timeline_metrics(claims: pd.DataFrame) -> list[str]:
+    """Measures with figures of at least two different periods, most figures first: those a timeline can show."""
+    dated = claims[claims["period"].map(period_start).notna()]
+    periods = dated.groupby("metric")["period"].nunique()
+    counts = dated.groupby("metric").size()
+    return [m for m in counts.sort_values(ascending=False, kind="stable").index if periods.get(m, 0) >= 2]
+
+
+def timeline_frame(claims: pd.DataFrame, metric: str, lang: str) -> pd.DataFrame:
+    """A measure's figures that state a period, ordered by when the period starts: x (years), value, the
+    figure as ``lang`` writes it, period in words, source, modality; strings ready for Plotly."""
+    rows = representative(claims[claims["metric"] == metric].drop_duplicates(["file", "text", "start"]),
+                          TIMELINE_DOTS)
+    frame = pd.DataFrame({
+        "x": rows["period"].map(period_start), "value": rows["value"].astype(float),
+        "figure": figure_column(rows, lang).map(plot_label),
+        "period": rows["period"].map(lambda p: format_period(p, lang)),
+        "source": rows["source"].map(lambda s: plot_label(display_source(s, lang))),
+        "modality": rows["modality"].fillna("reported").map(lambda m: i18n.label(i18n.MODALITY, m, lang)),
+        "unit": rows["unit"].astype(str),
+    })
+    return frame.dropna(subset=["x"]).sort_values("x", kind="stable").reset_index(drop=True)
+
+
 # --- uploads --------------------------------------------------------------------------------------
 
 
@@ -606,9 +1011,11 @@ def load_uploads(
     """
     loaded, problems = [], []
     seen = set(known)
-    meta = {"source": source.strip()} if source and source.strip() else {}
+    typed = source.strip() if source else ""
     left = budget
     for name, data in files:
+        # Never the shared unknown-source bucket: an upload is its own source unless the user names one.
+        meta = {"source": typed or upload_source_name(name)}
         if left is not None and len(data) > left:
             problems.append(LoadProblem(safe_file_name(name), f"not added: this session's uploads are limited to "
                                               f"{_megabytes(budget)} in all; remove uploaded articles to add more"))
@@ -631,6 +1038,11 @@ def load_uploads(
 DUPLICATE_UPLOAD = "not added: the same text is already in the corpus"
 
 
+def upload_source_name(file_name: str) -> str:
+    """The source an upload without a typed source takes: its file name without folder and extension."""
+    return Path(safe_file_name(file_name)).stem or safe_file_name(file_name)
+
+
 def _megabytes(n: int) -> str:
     return f"{n / 1_000_000:.0f} MB"
 
@@ -639,16 +1051,21 @@ def merge_corpus(base: Corpus, uploads: Sequence[Article]) -> Corpus:
     """The session's corpus: ``base`` plus uploads; the same content counts once, a clashing name gets -2, -3 …"""
     known = {a.content_hash for a in base.articles}
     ids = {a.article_id for a in base.articles} | {a.file for a in base.articles}
+    sources = {a.source for a in base.articles}
     extra = []
     for article in uploads:
         if article.content_hash in known:
             continue
+        # An upload named after its file (no source typed) is a source of its own, never one another article has.
+        named_by_file = article.source == upload_source_name(article.file)
         renamed, n = article, 1
-        while renamed.article_id in ids or renamed.file in ids:
+        while renamed.article_id in ids or renamed.file in ids or named_by_file and renamed.source in sources:
             n += 1
             stem, suffix = Path(article.file).stem, Path(article.file).suffix
-            renamed = replace(article, article_id=f"{article.article_id}-{n}", file=f"{stem}-{n}{suffix}")
+            renamed = replace(article, article_id=f"{article.article_id}-{n}", file=f"{stem}-{n}{suffix}",
+                              source=f"{stem}-{n}" if named_by_file else article.source)
         known.add(article.content_hash)
         ids |= {renamed.article_id, renamed.file}
+        sources.add(renamed.source)
         extra.append(renamed)
     return Corpus(articles=tuple(base.articles) + tuple(extra), problems=tuple(base.problems))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from core import i18n, views
+from core import views
 from ui import shared
 
 board = shared.current()
@@ -20,12 +20,12 @@ default = board.remember("default_articles", lambda: views.default_articles(boar
 if shared.keep_valid_choices("articles", names):
     # A source filter took chosen articles away: keep the rest and fill up to two, rather than show no comparison.
     st.session_state["articles"] = views.top_up(st.session_state["articles"], [*default, *names], 2)
-with st.sidebar:
-    chosen = st.multiselect(
-        t("pick_articles"), list(names), default=default,
-        format_func=names.get, max_selections=4, key="articles", bind="query-params",
-        placeholder=t("articles_placeholder"),
-    )
+shared.url_choice("articles", list(names), default, multi=True)
+chosen = st.multiselect(
+    t("pick_articles"), list(names), format_func=names.get, max_selections=4, key="articles",
+    persist_state="session", placeholder=t("articles_placeholder"),
+)
+shared.to_url("articles", chosen, default)
 if len(chosen) < 2:
     st.info(t("pick_two"), icon=":material/view_column:")
     st.stop()
@@ -46,20 +46,15 @@ aligned = views.aligned_measures(board.report, chosen, names, board.lang)
 if aligned.empty:
     st.info(t("no_shared_measures"), icon=":material/search_off:")
 else:
-    shared.table_with_download(aligned, "shared_measures.csv", board.lang, key="download_aligned")
+    # A stacked list, not a table with a column per article: it fits a phone.
+    shared.stacked_rows(aligned)
+    shared.csv_download(t("download_csv"), aligned, "shared_measures.csv", key="download_aligned")
 
 for article_id, column in zip(chosen, st.columns(len(chosen), border=True), strict=True):
     article = articles.loc[article_id]
     with column:
         st.markdown(f"##### {views.escape_markdown(str(article['title']))}")
-        unknown = t("unknown")
-        st.caption(" · ".join([
-            f"{t('meta_source')}: {views.escape_markdown(views.display_source(article['source'], board.lang))}",
-            f"{t('meta_author')}: {views.escape_markdown(str(article['author'] or unknown))}",
-            f"{t('meta_date')}: {views.escape_markdown(str(article['published'] or unknown))}",
-            f"{t('meta_script')}: {i18n.label(i18n.SCRIPT, str(article['script']), board.lang)}",
-            f"{t('meta_length')}: {int(article['body_chars'])}",
-        ]))
+        st.caption(shared.article_facts(board, article))
         st.markdown(f"**{t('key_terms')}**")
         st.markdown(views.marked_list(terms, "term", article_id, shared_terms, numbers=marks) or "—")
         st.markdown(f"**{t('entities')}**")
@@ -69,8 +64,7 @@ for article_id, column in zip(chosen, st.columns(len(chosen), border=True), stri
         if mine.empty:
             st.caption(t("no_figures"))
         else:
-            shown = mine[["text", "metric", "period"]].rename(
-                columns=i18n.column_labels(["text", "metric", "period"], board.lang))
+            shown = views.figure_list(mine, board.lang)
             shared.table_with_download(shown, f"figures_{article_id}.csv", board.lang,
                                        key=f"download_figures_{article_id}", height=240)
 if marks:
@@ -78,11 +72,12 @@ if marks:
 
 st.subheader(t("overlap"))
 overlap = views.overlap_table(entities, terms, chosen, numbers, board.lang)
-chart = px.bar(overlap, y=t("pair"), x=[t("shared_entities"), t("shared_terms")], orientation="h", barmode="group",
+chart = px.bar(views.plot_labels(overlap, t("pair")), y=t("pair"), x=[t("shared_entities"), t("shared_terms")],
+               orientation="h", barmode="group",
                labels={t("pair"): "", "value": t("count"), "variable": ""}, height=140 + 50 * len(overlap))
 chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
 left, right = st.columns([3, 2])
-left.plotly_chart(chart, width="stretch")
+left.plotly_chart(chart, width="stretch", config=shared.CHART_CONFIG)
 with right:
     shared.table_with_download(overlap, "overlap.csv", board.lang, key="download_overlap")
 
@@ -92,3 +87,5 @@ for article_id, column in zip(chosen, st.columns(len(chosen)), strict=True):
         text = board.extraction.texts[article_id]
         # Escaped whole: markdown in an article (**一是…**) shows as the characters written.
         st.markdown(views.highlight_markdown(text, views.figure_spans(figures, article_id)))
+        st.page_link(shared.PAGES["reading"], label=t("read_article"), icon=":material/article:",
+                     query_params={"article": article_id})

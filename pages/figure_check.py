@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import plotly.express as px
 import streamlit as st
 
 from core import i18n, views
@@ -34,13 +33,19 @@ def back_to_first_page() -> None:
     st.session_state.pop("group_page", None)
 
 
+shared.url_choice("status", list(i18n.STATUS), [], multi=True)
+shared.url_choice("measure", metric_options, [], multi=True)
 with st.container(horizontal=True, vertical_alignment="bottom"):
     statuses = st.pills(
-        t("status_filter"), list(i18n.STATUS), selection_mode="multi", key="status", bind="query-params",
+        t("status_filter"), list(i18n.STATUS), selection_mode="multi", key="status", persist_state="session",
         format_func=lambda s: i18n.label(i18n.STATUS, s, board.lang), on_change=back_to_first_page,
     )
-    measures = st.multiselect(t("measure_filter"), metric_options, key="measure", bind="query-params", width=420,
+    measures = st.multiselect(t("measure_filter"), metric_options, key="measure", persist_state="session",
+                              select_all=board.lang == "en",
+                              format_func=lambda m: i18n.measure_label(m, board.lang), width=420,
                               placeholder=t("measure_placeholder"), on_change=back_to_first_page)
+shared.to_url("status", statuses, [])
+shared.to_url("measure", measures, [])
 
 groups = views.select_groups(report.groups, statuses, measures)
 focus = st.query_params.get("group")
@@ -66,29 +71,16 @@ pair_rows = board.remember("pair_rows", lambda: report.comparisons.groupby("grou
 context_rows = board.remember("context_rows", lambda: report.context.groupby("group_id").indices)
 evidence_columns = shared.claim_columns(board.lang)
 
-for position, group_id in enumerate(on_page["group_id"]):
+for group_id in on_page["group_id"]:
     card = shared.card_for(board, group_id)
-    shared.group_card(card, board.lang)
+    shared.group_card(board, group_id)
     claims = report.claims.iloc[claim_rows[group_id]]
-    evidence = st.expander(f"{t('evidence')} · {views.escape_markdown(card.label)}",
-                           expanded=position == 0 and page == 1, key=f"evidence_{group_id}", on_change="rerun")
+    evidence = st.expander(f"{t('details')} · {views.escape_markdown(card.label)}",
+                           expanded=False, key=f"evidence_{group_id}", on_change="rerun")
     with evidence:
-        # A closed expander's chart and tables are drawn only once it is opened (which reruns the page).
+        # A closed expander's tables are drawn only once it is opened (which reruns the page).
         if not evidence.open:
             continue
-        points = views.chart_frame(claims, board.lang)
-        chart = px.scatter(
-            points, x="value", y="source", color="modality", symbol="modality",
-            error_x="plus", error_x_minus="minus",
-            hover_data={"text": True, "period": True, "attributed_to": True, "plus": False, "minus": False},
-            labels={"value": f"{t('value')} ({claims['unit'].iloc[0]})", "source": "",
-                    "modality": t("modality"), "period": t("period"), "text": "", "attributed_to": ""},
-            height=140 + 40 * points["source"].nunique(),
-        )
-        chart.update_traces(marker={"size": 14})
-        chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend_title_text=t("modality"),
-                            yaxis_title=None)
-        st.plotly_chart(chart, width="stretch", key=f"chart_{group_id}")
         shared.table_with_download(views.evidence_table(claims, board.lang), f"evidence_{group_id}.csv", board.lang,
                                    key=f"download_evidence_{group_id}", column_config=evidence_columns)
         if group_id in context_rows:
@@ -101,6 +93,16 @@ for position, group_id in enumerate(on_page["group_id"]):
             st.markdown(f"**{t('comparisons')}**")
             shared.table_with_download(views.comparison_table(pairs, board.lang), f"comparisons_{group_id}.csv",
                                        board.lang, key=f"download_pairs_{group_id}")
+
+timeline_metrics = board.remember("timeline_metrics", lambda: views.timeline_metrics(report.claims))
+if timeline_metrics:
+    st.subheader(t("timeline"))
+    st.caption(t("timeline_caption"))
+    shared.url_choice("timeline", timeline_metrics, timeline_metrics[0])
+    metric = st.selectbox(t("measure_filter"), timeline_metrics, key="timeline", persist_state="session", width=420,
+                          format_func=lambda m: i18n.measure_label(m, board.lang))
+    shared.to_url("timeline", metric, timeline_metrics[0])
+    shared.timeline_chart(board, metric)
 
 if not groups.empty:
     filters = (tuple(statuses or ()), tuple(measures or ()))

@@ -1,4 +1,5 @@
-"""Overview: headline numbers, the differences worth a look, the articles, and session uploads."""
+"""Overview: where the sources disagree first, then articles at odds with themselves, changes, the counts,
+the articles and session uploads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ board = shared.current()
 t = board.t
 
 st.title(t("overview_title"))
-st.caption(t("overview_caption"))
 
 for problem in board.extraction.problems:
     reason = i18n.reason(problem.reason, board.lang)
@@ -21,6 +21,28 @@ for problem in board.extraction.problems:
 
 shared.require_articles(board)
 
+sections = board.remember("overview_sections", lambda: views.overview_sections(board.report))
+st.subheader(t("section_disagreements"))
+st.caption(t("section_disagreements_caption"))
+with st.expander(t("how_to_read"), icon=":material/help:", key="how_to_read"):
+    st.markdown(t("how_to_read_text"))
+if not sections["disagreements"]:
+    st.info(t("no_disagreements"))
+for group_id in sections["disagreements"]:
+    shared.group_card(board, group_id, link=True)
+
+if sections["within"]:
+    st.subheader(t("section_within"))
+    for group_id in sections["within"]:
+        shared.group_card(board, group_id, link=True)
+
+if sections["changes"]:
+    st.subheader(t("section_changes"))
+    for group_id in sections["changes"]:
+        shared.group_card(board, group_id, chart=False)
+
+st.subheader(t("overview_counts"))
+st.caption(t("overview_caption"))
 numbers = views.headline_numbers(board.articles, board.figures, board.report.groups)
 with st.container(horizontal=True):
     st.metric(t("m_articles"), numbers["articles"], help=t("m_articles_help"), border=True)
@@ -30,25 +52,17 @@ with st.container(horizontal=True):
     st.metric(t("m_contradictions"), numbers["contradictions"], help=t("m_contradictions_help"), border=True)
     st.metric(t("m_explained"), numbers["explained"], help=t("m_explained_help"), border=True)
 
-st.subheader(t("top_differences"))
-differing = board.report.groups[board.report.groups["status"] != "agree"].head(4)
-if differing.empty:
-    st.info(t("no_differences"))
-for group_id in differing["group_id"]:
-    shared.group_card(shared.card_for(board, group_id), board.lang, link=True)
-
 st.subheader(t("corpus_table"))
 st.caption(t("corpus_caption"))
-corpus = board.remember(("corpus_table", board.lang), lambda: views.corpus_table(board.articles, board.lang))
-shared.table_with_download(corpus, "articles.csv", board.lang, key="download_articles")
+shared.article_list(board)
 
-with st.expander(t("upload_title"), icon=":material/upload_file:"):
+with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_panel"):
     st.caption(t("upload_help"))
     with st.form("upload", clear_on_submit=True, border=False):
         st.file_uploader(t("upload_files"), type=["txt", "md", "html", "htm"], accept_multiple_files=True,
                          key="upload_files")
         st.text_area(t("upload_links"), max_chars=4_000, height=68, key="upload_links")
-        st.text_input(t("upload_source"), max_chars=80, key="upload_source")
+        st.text_input(t("upload_source"), max_chars=80, key="upload_source", placeholder=t("uploads_named"))
         st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
                               on_click=shared.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):

@@ -62,3 +62,11 @@ def test_cloud_colors_are_dark_enough_to_read_on_white():
 def test_contrast_with_white_spans_one_to_twenty_one():
     assert clouds.contrast_with_white((255, 255, 255)) == pytest.approx(1)
     assert clouds.contrast_with_white((0, 0, 0)) == pytest.approx(21)
+
+
+def test_cloud_png_leaves_out_emoji_and_carries_its_title():
+    plain = Image.open(io.BytesIO(clouds.cloud_png({"芯片": 5, "稀土": 3}, width=400, height=200)))
+    titled = Image.open(io.BytesIO(clouds.cloud_png({"芯片": 5, "稀土": 3, "😀": 9}, width=400, height=200,
+                                                    title="来源特有词：甲")))
+    assert titled.height > plain.height
+    assert not clouds.drawable("😀") and not clouds.drawable("芯片👍") and clouds.drawable("芯片")

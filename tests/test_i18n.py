@@ -41,3 +41,24 @@ def test_every_reason_the_loader_gives_reads_in_chinese(troubled_folder, tmp_pat
 
 def test_an_unknown_reason_is_shown_as_it_is():
     assert i18n.reason("something new", "zh") == "something new"
+
+
+@pytest.mark.parametrize(("metric", "english"), [
+    ("半导体自给率", "semiconductor self-sufficiency rate"),
+    ("半导体设备市场份额", "semiconductor equipment market share"),
+    ("某某指标份额", "[某某指标] share"),
+])
+def test_measures_read_in_english_with_unglossed_parts_in_brackets(metric, english):
+    assert i18n.measure_label(metric, "en") == english
+    assert i18n.measure_label(metric, "zh") == metric
+
+
+def test_places_read_in_english_and_other_names_stay_in_brackets():
+    assert i18n.entity_label("中国", "en") == "China"
+    assert i18n.entity_label("中芯国际", "en") == "[中芯国际]"
+    assert i18n.entity_label("中国", "zh") == "中国"
+
+
+def test_every_group_kind_and_reason_has_words_in_both_languages():
+    for kind in views.GROUP_KINDS:
+        assert i18n.kind_label(kind, "zh") != i18n.kind_label(kind, "en")

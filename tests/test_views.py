@@ -110,14 +110,19 @@ def test_corpus_table_has_the_shown_columns_in_each_language():
 def test_group_card_puts_the_contradiction_first_in_why():
     card = views.group_card(report(), "G001", "en")
     assert card.status == "contradiction" and card.why == "clash"
-    assert card.label == "中国 自给率"
+    assert card.label == "China self-sufficiency rate"
+    assert views.group_card(report(), "G001", "zh").label == "中国 自给率"
     assert [v["figure"] for v in card.values] == [">38%", "78%", "≈40%"]
 
 
 @pytest.mark.parametrize(("value", "high", "unit", "qualifier", "lang", "expected"), [
     (38, None, "%", "over", "zh", ">38%"),
-    (5e10, None, "USD", "", "zh", "500亿 USD"),
-    (5e10, None, "USD", "", "en", "50bn USD"),
+    (5e10, None, "USD", "", "zh", "500亿美元"),
+    (5e10, None, "USD", "", "en", "US$50 billion"),
+    (5.25e11, None, "USD", "over", "en", ">US$525 billion"),
+    (1.794e13, None, "CNY", "", "zh", "17.94万亿元"),
+    (14000, None, "count", "", "en", "14,000"),
+    (7, None, "nm", "at_most", "en", "≤7 nm"),
     (25, 30, "%", "exact", "en", "25–30%"),
     (7, None, "纳米", None, "zh", "7纳米"),
 ])
@@ -190,14 +195,18 @@ def test_overlap_table_counts_pairs():
 
 def test_evidence_table_has_labelled_reader_columns_and_no_file():
     table = views.evidence_table(report().claims, "en")
-    assert list(table.columns) == ["Source", "Figure as written", "Sentence", "Period", "Modality", "Attributed to"]
+    assert list(table.columns) == ["Source", "Figure", "Figure as written", "Sentence", "Period", "Modality",
+                                   "Attributed to"]
+    assert table["Figure"].tolist() == [">38%", "78%", "≈40%"], "the qualifier stays in the table and its CSV"
     assert table["Modality"].tolist() == ["reported", "projected", "reported"]
 
 
 def test_claims_table_leaves_out_ids_and_offsets():
     claims = report().claims.assign(period=["2025", None, "2025Q1"])
     table = views.claims_table(claims, "zh")
-    assert list(table.columns) == ["指标", "对象", "来源", "原文数字", "原句", "数值", "单位", "时期", "性质", "出处"]
+    assert list(table.columns) == ["指标", "对象", "来源", "数字", "原文数字", "原句", "数值", "单位", "限定", "时期",
+                                   "性质", "出处"]
+    assert table["限定"].tolist() == ["超过", "", "约"]
     assert table["时期"].tolist() == ["2025", "", "2025Q1"], "the table keeps the codes; display_values words them"
     assert "None" not in table.astype(str).to_numpy()
 
@@ -266,7 +275,7 @@ def test_escape_markdown_neutralises_markdown_html_latex_and_directives():
     for raw in ("**", "<script>", "$x$", ":red[", "]("):
         assert raw not in escaped
     assert "\\# 标题 1\\. 项" in escaped
-    assert escaped.replace("\\", "") == text
+    assert escaped.replace("\\", "").replace(views.WORD_JOINER, "") == text
 
 
 def test_highlight_markdown_marks_figures_and_escapes_the_rest():
@@ -368,3 +377,162 @@ def test_top_up_keeps_the_choice_and_fills_from_the_candidates_in_order():
     assert views.top_up(["b"], ["a", "b", "c"], 2) == ["b", "a"]
     assert views.top_up(["b", "c", "d"], ["a"], 2) == ["b", "c", "d"], "never drops what is kept"
     assert views.top_up([], ["a"], 2) == ["a"], "stops when the candidates run out"
+
+
+# --- kinds of difference, derived from the claims report as it stands ------------------------------
+
+
+def kinds_report() -> ClaimReport:
+    """Three differing groups: two sources (G001), one article in two sentences (G002), one sentence (G003)."""
+    def claim(group, article, source, text, value, sentence_start, qualifier="exact", modality="reported"):
+        return {"group_id": group, "metric": "份额", "subject": "", "file": f"{article}.txt", "article_id": article,
+                "source": source, "text": text, "value": value, "value_high": None, "unit": "%",
+                "qualifier": qualifier, "period": "2025", "modality": modality, "attributed_to": "",
+                "sentence": "从28%降至15%" if group == "G003" else f"句子含{text}",
+                "start": sentence_start + ("从28%降至15%".index(text) if group == "G003" else 3),
+                "end": 0, "sentence_start": sentence_start}
+    claims = pd.DataFrame([
+        claim("G003", "c", "丙报", "28%", 28.0, 50), claim("G003", "c", "丙报", "15%", 15.0, 50),
+        claim("G002", "b", "乙报", "14%", 14.0, 10), claim("G002", "b", "乙报", "7%", 7.0, 90),
+        claim("G001", "a", "甲报", "38%", 38.0, 0, "over"), claim("G001", "b", "乙报", "78%", 78.0, 200,
+                                                                   modality="projected"),
+    ])
+    comparisons = pd.DataFrame({
+        "group_id": ["G003", "G002", "G001"], "file_a": ["c.txt", "b.txt", "a.txt"],
+        "file_b": ["c.txt", "b.txt", "b.txt"],
+        "modality_a": ["reported", "reported", "reported"], "modality_b": ["reported", "reported", "projected"],
+        "verdict": ["differ"] * 3, "reason": ["different_period", "unexplained", "different_modality"],
+        "explanation": ["变化", "矛盾", "实测与预测"], "explanation_en": ["change", "clash", "reported vs projected"],
+    })
+    groups = pd.DataFrame({
+        "group_id": ["G003", "G002", "G001"], "rank": [1, 2, 3],
+        "status": ["explained", "contradiction", "explained"], "metric": ["份额"] * 3, "subject": [""] * 3,
+    })
+    return ClaimReport(groups=groups, claims=claims, comparisons=comparisons,
+                       context=pd.DataFrame(columns=["group_id", "file", "article_id", "source", "sentence"]))
+
+
+def test_group_kinds_tell_sources_apart_from_one_article_and_one_sentence():
+    assert views.group_kinds(kinds_report().claims) == {
+        "G003": "before_after", "G002": "self_contradiction", "G001": "cross_source"}
+
+
+def test_overview_puts_only_cross_source_groups_in_the_disagreements():
+    sections = views.overview_sections(kinds_report())
+    assert sections == {"disagreements": ["G001"], "within": ["G002"], "changes": ["G003"]}
+
+
+def test_card_says_the_reason_in_words_and_keeps_each_sentence_with_its_figure():
+    card = views.group_card(kinds_report(), "G001", "zh")
+    assert card.kind == "cross_source" and card.reason == "实测 vs 预测"
+    first = card.evidence[0]
+    assert first.sentence[first.figure_start:first.figure_end] == "38%" and first.figure == ">38%"
+    change = views.group_card(kinds_report(), "G003", "en")
+    assert change.kind == "before_after" and change.reason == "a change over time"
+    assert [len(items) for items in views.by_sentence(change.evidence)] == [2], "one sentence, both figures"
+    assert views.group_card(kinds_report(), "G002", "en").reason == "inconsistent within the article"
+
+
+def test_dot_plot_marks_open_ended_figures_and_modality_by_shape():
+    frame = views.dot_plot_frame(kinds_report().claims[lambda c: c["group_id"] == "G001"], "en")
+    assert frame["open"].tolist() == [1, 0]
+    assert frame["symbol"].tolist() == ["circle", "diamond"]
+    assert frame["figure"].tolist() == ["&gt;38%", "78%"], "Plotly reads < and > as markup: written as entities"
+
+
+def test_axis_ticks_write_numbers_as_the_language_does():
+    _, zh = views.axis_ticks(0, 6e10, "USD", "zh")
+    _, en = views.axis_ticks(0, 6e10, "USD", "en")
+    assert "200亿" in zh and "20 billion" in en
+    assert all("B" not in label for label in zh)
+
+
+# --- display safety -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["见 www.example.com", "https://evil.example/x", "写信 a.b@example.com"])
+def test_escape_markdown_breaks_every_autolink(text):
+    escaped = views.escape_markdown(text)
+    assert views.WORD_JOINER in escaped
+    assert "www." not in escaped and "://" not in escaped.replace("\\", "")
+    assert "@" not in escaped.replace(views.WORD_JOINER + "@" + views.WORD_JOINER, "")
+
+
+def test_display_text_drops_bidi_controls_and_emoji():
+    assert views.display_text("来源\u202e甲乙\u2066丙\u2069 😀👍🏽") == "来源甲乙丙 "
+    assert views.escape_markdown("\u202eabc") == "abc"
+
+
+def test_plot_label_escapes_markup_but_not_quotes():
+    assert views.plot_label('<b>B<i>I "引"') == '&lt;b&gt;B&lt;i&gt;I "引"'
+
+
+# --- uploads take their own source ----------------------------------------------------------------
+
+
+def test_uploads_without_a_source_take_their_file_name_and_never_share_one():
+    loaded, _ = views.load_uploads([("报道甲.txt", "美国加征关税。".encode()), ("报道乙.txt", "中国回应。".encode())])
+    assert [a.source for a, _ in loaded] == ["报道甲", "报道乙"]
+    base = Corpus(articles=(load_article_bytes("报道甲.txt", "另一篇文章。".encode(), meta={"source": "报道甲"}),),
+                  problems=())
+    merged = views.merge_corpus(base, [a for a, _ in loaded])
+    sources = [a.source for a in merged.articles]
+    assert len(sources) == len(set(sources)) and UNKNOWN_SOURCE not in sources
+    typed, _ = views.load_uploads([("x.txt", "文字。".encode())], "我的来源")
+    assert typed[0][0].source == "我的来源"
+
+
+# --- analyst tools ----------------------------------------------------------------------------------------
+
+
+def entities_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "article_id": ["a", "b", "b"], "source": ["甲", "乙", "乙"], "entity": ["中芯国际", "中芯国际", "美国"],
+        "type": ["org", "org", "place"], "count": [2, 1, 3], "surface_forms": ["中芯國際", "中芯国际|中芯", "美國"],
+    })
+
+
+def test_entity_table_joins_surface_forms_across_articles():
+    table = views.entity_table(entities_frame(), "en")
+    assert list(table.columns) == ["Type", "Entity", "Surface forms", "Articles", "Count"]
+    first = table.iloc[0]
+    assert (first["Entity"], first["Surface forms"], first["Articles"], first["Type"]) == (
+        "中芯国际", "中芯國際 | 中芯国际 | 中芯", 2, "organisation")
+
+
+def test_search_finds_an_entity_by_any_of_its_forms_in_context():
+    forms = views.search_forms("中芯國際", entities_frame())
+    assert set(forms) == {"中芯国际", "中芯國際", "中芯"}
+    articles = pd.DataFrame({"article_id": ["a", "b"], "source": ["甲", "乙"], "title": ["一", "二"]})
+    texts = {"a": "第一行\n據報道，中芯國際擴產。", "b": "中芯与华为。"}
+    hits = views.keyword_in_context(texts, articles, forms, width=4)
+    assert hits[["article_id", "match"]].values.tolist() == [["a", "中芯國際"], ["b", "中芯"]]
+    assert hits.iloc[0]["before"] == "據報道，" and hits.iloc[0]["after"] == "擴產。"
+    assert "**中芯國際**" in views.kwic_markdown(next(hits.itertuples(index=False)))
+
+
+@pytest.mark.parametrize(("period", "start"), [
+    ("2025", 2025.0), ("2025Q2", 2025.25), ("2024-04..2025-03", 2024.25), ("2025H2", 2025.5), ("", None),
+])
+def test_period_start(period, start):
+    assert views.period_start(period) == start
+
+
+def test_timeline_orders_a_measures_figures_by_period():
+    claims = report().claims.assign(period=["2025", "2019", ""])
+    frame = views.timeline_frame(claims, "自给率", "en")
+    assert frame["x"].tolist() == [2019.0, 2025.0] and frame["figure"].tolist() == ["78%", "&gt;38%"]
+    assert views.timeline_metrics(claims) == ["自给率"]
+
+
+def test_search_finds_traditional_text_from_a_simplified_word():
+    articles = pd.DataFrame({"article_id": ["a"], "source": ["甲"], "title": ["一"]})
+    hits = views.keyword_in_context({"a": "全面放開高科技出口。"}, articles, ["放开"], width=2)
+    assert hits[["match", "before", "after", "start"]].values.tolist() == [["放開", "全面", "高科", 2]]
+
+
+def test_a_card_of_thousands_of_figures_shows_each_article_first_and_few_in_all():
+    claims = pd.concat([report().claims.iloc[[0]]] * 500 + [report().claims.iloc[[1, 2]]], ignore_index=True)
+    claims["start"] = range(len(claims))
+    shown = views.representative(claims, 8)
+    assert len(shown) == 8 and set(shown["article_id"]) == {"a", "b", "c"}

@@ -39,6 +39,7 @@ from core.version import corpus_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+ICON = ROOT / "ui" / "icon.png"
 # Corpora (the base corpus plus one session's uploads) kept in memory at once; the oldest goes first.
 # Few: at ten thousand articles one extraction is a few hundred megabytes.
 MAX_CORPORA = 4
@@ -67,6 +68,8 @@ PAGES = {
     "compare": "pages/compare.py",
     "figures": "pages/figure_check.py",
     "clouds": "pages/term_clouds.py",
+    "reading": "pages/reading.py",
+    "search": "pages/search.py",
 }
 
 
@@ -283,20 +286,71 @@ def load_extraction(lang: str) -> tuple[str, Extraction, ClaimReport]:
     return key, extraction, report
 
 
-def sidebar_filters(extraction: Extraction) -> tuple[str, list[str]]:
-    """Language and sources, bound to the URL (``?lang=English&sources=…``) so a link reopens the same view."""
-    with st.sidebar:
-        choice = st.segmented_control(
-            "界面语言 · Language", list(i18n.LANGUAGES), default="中文", required=True, key="lang",
-            bind="query-params",
-        )
-        lang = i18n.LANGUAGES.get(choice or "中文", "zh")
-        options = views.source_options(extraction.articles)
-        sources = st.multiselect(
-            i18n.t("sources", lang), options, default=options, key="sources", bind="query-params",
-            help=i18n.t("sources_help", lang), placeholder=i18n.t("sources_placeholder", lang),
-            format_func=partial(views.display_source, lang=lang),
-        )
+def url_choice(key: str, options, default, *, multi: bool = False) -> None:
+    """Give the widget ``key`` its value before it is drawn: the session's, else the link's, else ``default``.
+
+    Links hold stable codes (``?lang=en&status=contradiction&articles=<article id>``), never labels in
+    one language, so a link made in Chinese opens the same view in English. A code that names no option
+    is dropped. Pair with :func:`to_url` after the widget.
+    """
+    keep_valid_choices(key, options)
+    if key in st.session_state:
+        return
+    by_code = {str(o): o for o in options}
+    linked = [by_code[v] for v in dict.fromkeys(st.query_params.get_all(key)) if v in by_code]
+    if multi:
+        st.session_state[key] = linked if linked else list(default)
+    else:
+        st.session_state[key] = linked[0] if linked else default
+
+
+def to_url(key: str, value, default) -> None:
+    """Write the widget ``key``'s value into the link as codes; a default value leaves the link clean."""
+    codes = [str(v) for v in value] if isinstance(value, list | tuple) else [] if value is None else [str(value)]
+    defaults = [str(v) for v in default] if isinstance(default, list | tuple) else [] if default is None else [
+        str(default)]
+    if codes == defaults:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get_all(key) != codes:
+        st.query_params[key] = codes
+
+
+LANGUAGE_NAMES = {code: name for name, code in i18n.LANGUAGES.items()}
+
+
+def main_filters(extraction: Extraction) -> tuple[str, list[str]]:
+    """Language and sources at the top of every page (on a phone too, where a sidebar is hidden), in the link.
+
+    The language is a stable code (``?lang=en``); an older link's ``?lang=English`` still opens in English.
+    """
+    legacy = st.query_params.get("lang")
+    if "lang" not in st.session_state and legacy in i18n.LANGUAGES:
+        st.session_state["lang"] = i18n.LANGUAGES[legacy]
+    url_choice("lang", list(LANGUAGE_NAMES), "zh")
+    options = views.source_options(extraction.articles)
+    url_choice("sources", options, options, multi=True)
+    with st.container(horizontal=True, vertical_alignment="center", key="filters"):
+        lang = st.segmented_control(
+            "界面语言 · Language", list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get, required=True, key="lang",
+            label_visibility="collapsed", width="content",
+        ) or "zh"
+        chosen = st.session_state.get("sources") or []
+        summary = (i18n.t("all_sources", lang) if set(chosen) >= set(options)
+                   else i18n.t("some_sources", lang, n=len(chosen), total=len(options)))
+        with st.popover(f"{i18n.t('sources', lang)}: {summary}", icon=":material/filter_alt:", width="content",
+                        key="sources_popover"):
+            # Streamlit's "Select all" cannot be worded in Chinese: the Chinese page offers its own button.
+            sources = st.multiselect(
+                i18n.t("sources", lang), options, key="sources", help=i18n.t("sources_help", lang),
+                placeholder=i18n.t("sources_placeholder", lang), select_all=lang == "en",
+                format_func=lambda s: views.display_text(views.display_source(s, lang)),
+            )
+            if lang != "en":
+                st.button(i18n.t("select_all", lang), on_click=st.session_state.update, kwargs={"sources": options},
+                          icon=":material/select_all:", key="sources_all")
+    to_url("lang", lang, "zh")
+    to_url("sources", sources, options)
     return lang, sources
 
 
@@ -320,10 +374,11 @@ def build_dashboard(key: str, extraction: Extraction, report: ClaimReport, lang:
 
 def setup() -> Dashboard:
     """Page setup, sign-in, the corpus and the sidebar filters: what every run needs before a page draws."""
-    st.set_page_config(page_title="对照 Duizhao", page_icon=":material/compare:", layout="wide")
+    # The icon is a file the app serves: a ``:material/…:`` icon makes every browser fetch it from fonts.gstatic.com.
+    st.set_page_config(page_title="对照 Duizhao", page_icon=str(ICON), layout="wide")
     gate_sign_in()
     key, extraction, report = load_extraction(st.session_state.get("lang_code", "zh"))
-    lang, sources = sidebar_filters(extraction)
+    lang, sources = main_filters(extraction)
     st.session_state["lang_code"] = lang
     return build_dashboard(key, extraction, report, lang, sources)
 
@@ -445,9 +500,10 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cloud_png(freqs: tuple[tuple[str, float], ...], width: int, height: int) -> bytes:
-    """The word cloud of ``freqs`` (term, weight) as PNG bytes, drawn once per distinct word list and size."""
-    return clouds.cloud_png(dict(freqs), width=width, height=height)
+def cloud_png(freqs: tuple[tuple[str, float], ...], width: int, height: int, title: str = "") -> bytes:
+    """The word cloud of ``freqs`` (term, weight) as PNG bytes with its scope as ``title``, drawn once per
+    distinct word list, size and title."""
+    return clouds.cloud_png(dict(freqs), width=width, height=height, title=title)
 
 
 def source_term_totals(board: Dashboard, source: str | None = None) -> pd.Series:
@@ -564,23 +620,206 @@ def card_for(board: Dashboard, group_id: str) -> views.GroupCard:
     return board.remember(("card", group_id, board.lang), lambda: views.group_card(board.report, group_id, board.lang))
 
 
-def group_card(card: views.GroupCard, lang: str, *, link: bool = False) -> None:
-    """A bordered card: the measure, a verdict badge, each source's figure in large type, and why."""
-    with st.container(border=True):
+STATUS_ICON = {"contradiction": ":material/error:", "explained": ":material/info:", "agree": ":material/check:"}
+KIND_COLOR = {"cross_source": "blue", "one_source": "violet", "self_contradiction": "violet", "before_after": "gray"}
+# Plotly's toolbar would sit over the data on a phone; nothing in these charts needs it.
+CHART_CONFIG = {"displayModeBar": False, "scrollZoom": False, "responsive": True}
+MODALITY_COLOR = {"circle": "#1F77B4", "diamond": "#B22222", "square": "#2CA02C", "cross": "#7F7F7F"}
+
+
+def group_card(board: Dashboard, group_id: str, *, link: bool = False, chart: bool = True) -> None:
+    """A bordered card: the measure, the reason in words first, a dot plot of the values by source, and under it
+    each figure's sentence with the figure highlighted, its attribution and a link to the article."""
+    card, lang = card_for(board, group_id), board.lang
+    t = partial(i18n.t, lang=lang)
+    with st.container(border=True, key=f"card_{card.group_id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
             st.markdown(f"**{views.escape_markdown(card.label)}**")
-            st.badge(i18n.label(i18n.STATUS, card.status, lang), color=i18n.STATUS_COLOR[card.status],
-                     icon=STATUS_ICON[card.status])
-        with st.container(horizontal=True):
-            for value in card.values[:6]:
-                caption = " · ".join(x for x in (value["source"], value["modality"], value["period"]) if x)
-                st.metric(views.escape_markdown(caption), value["figure"],
-                          help=views.escape_markdown(str(value["text"])), border=False)
+            st.badge(i18n.kind_label(card.kind, lang), color=KIND_COLOR[card.kind])
+        if card.kind == "before_after":
+            st.markdown(f"##### :material/trending_flat: {views.escape_markdown(card.reason)}")
+        else:
+            st.markdown(f"##### {STATUS_ICON[card.status]} {views.escape_markdown(card.reason)}")
+        if chart and card.kind != "before_after":
+            dot_plot(board, card)
+        for items in views.by_sentence(card.evidence):
+            evidence_block(items, lang)
         if card.why:
-            st.markdown(f":material/info: {views.escape_markdown(card.why)}")
+            st.caption(views.escape_markdown(card.why))
         if link:
-            st.page_link(PAGES["figures"], label=i18n.t("open_check", lang), icon=":material/arrow_forward:",
+            st.page_link(PAGES["figures"], label=t("open_check"), icon=":material/arrow_forward:",
                          query_params={"group": card.group_id})
 
 
-STATUS_ICON = {"contradiction": ":material/error:", "explained": ":material/info:", "agree": ":material/check:"}
+def evidence_block(items: list[views.Evidence], lang: str) -> None:
+    """The evidence of one sentence: source, figure(s), period, kind and attribution in a line; the sentence,
+    wrapped, with its figures highlighted (28% → 15% for a change); a link to the reading view at the figure."""
+    t = partial(i18n.t, lang=lang)
+    item = items[0]
+    facts = [f"**{views.escape_markdown(item.source)}**",
+             " → ".join(f"**{views.escape_markdown(i.figure)}**" for i in items), views.escape_markdown(item.modality)]
+    if item.period:
+        facts.append(views.escape_markdown(item.period))
+    if item.attributed_to:
+        facts.append(f"{t('attributed')}: {views.escape_markdown(item.attributed_to)}")
+    spans = [(i.figure_start, i.figure_end) for i in items if i.figure_start >= 0]
+    with st.container(gap="small"):
+        st.markdown(" · ".join(facts))
+        st.markdown(views.highlight_markdown(item.sentence, spans, color="red"))
+        if item.start >= 0:
+            st.page_link(PAGES["reading"], label=t("read_article"), icon=":material/article:",
+                         query_params={"article": item.article_id, "at": str(item.start)})
+
+
+def dot_plot(board: Dashboard, card: views.GroupCard) -> None:
+    """The card's values by source as dots: shape by modality, an arrow for a figure open on one side (超, 至少),
+    a line for a stated range; numbers on the axis as ``lang`` writes them; no toolbar, no zoom."""
+    import plotly.graph_objects as go
+
+    lang = board.lang
+    frame = board.remember(("dots", card.group_id, lang),
+                           lambda: views.dot_plot_frame(group_claims_of(board, card.group_id), lang))
+    if frame.empty:
+        return
+    highs = frame["value_high"].fillna(frame["value"])
+    low, high = float(frame["value"].min()), float(highs.max())
+    pad = max((high - low) * 0.15, abs(high) * 0.08) or 1.0
+    low_end = min(0.0, low - pad) if low >= 0 else low - pad
+    ticks, labels = views.axis_ticks(low_end, high + pad, frame["unit"].iloc[0], lang)
+    figure = go.Figure()
+    for symbol, part in frame.groupby("symbol", sort=False):
+        figure.add_trace(go.Scatter(
+            x=part["value"], y=part["row"], mode="markers+text", text=part["figure"], textposition="top center",
+            marker={"symbol": symbol, "size": 14, "color": MODALITY_COLOR[symbol]}, name=part["modality"].iloc[0],
+            hoverinfo="skip", cliponaxis=False,
+        ))
+    for row in frame.itertuples(index=False):
+        if row.value_high is not None and not pd.isna(row.value_high):
+            figure.add_shape(type="line", x0=row.value, x1=row.value_high, y0=row.row, y1=row.row,
+                             line={"color": MODALITY_COLOR[row.symbol], "width": 4})
+        if row.open:
+            figure.add_annotation(x=row.value, y=row.row, ax=34 * row.open, ay=0, text="", showarrow=True,
+                                  arrowside="start", arrowhead=2, arrowsize=1.2, arrowwidth=2, startstandoff=9,
+                                  arrowcolor=MODALITY_COLOR[row.symbol])
+    rows = frame["row"].nunique()
+    figure.update_layout(
+        height=90 + 46 * rows, margin={"l": 8, "r": 16, "t": 24, "b": 8}, showlegend=frame["symbol"].nunique() > 1,
+        legend={"orientation": "h", "y": -0.25, "x": 0}, dragmode=False, plot_bgcolor="#FFFFFF",
+        xaxis={"range": [ticks[0], ticks[-1]], "tickvals": ticks, "ticktext": labels, "fixedrange": True,
+               "gridcolor": "#E5E5E5", "zeroline": False},
+        yaxis={"fixedrange": True, "automargin": True, "categoryorder": "array",
+               "categoryarray": list(dict.fromkeys(frame["row"]))[::-1]},
+    )
+    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key=f"dots_{card.group_id}")
+
+
+def group_claims_of(board: Dashboard, group_id: str) -> pd.DataFrame:
+    """A group's figures in the board's selection, each once."""
+    claims = board.report.claims
+    return views.representative(claims[claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"]),
+                                views.PLOT_DOTS)
+
+
+# Articles listed one per line on the overview; the table under it holds them all.
+ARTICLES_LISTED = 20
+
+
+def article_list(board: Dashboard) -> None:
+    """The articles as a stacked list (it fits a phone), each with a link to its reading view; then the full
+    table and its CSV in an expander."""
+    t = board.t
+    rows = board.articles.head(ARTICLES_LISTED)
+    for row in rows.itertuples(index=False):
+        title = views.escape_markdown(str(row.title or row.file))
+        facts = [views.escape_markdown(views.display_source(row.source, board.lang))]
+        if row.published:
+            facts.append(views.escape_markdown(str(row.published)))
+        facts.append(t("figures_n", n=int(row.figures)))
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.page_link(PAGES["reading"], label=title, icon=":material/article:",
+                         query_params={"article": row.article_id})
+            st.caption(" · ".join(facts))
+    with st.expander(t("corpus_table_full"), icon=":material/table:"):
+        corpus = board.remember(("corpus_table", board.lang), lambda: views.corpus_table(board.articles, board.lang))
+        table_with_download(corpus, "articles.csv", board.lang, key="download_articles")
+
+
+def linked_figure(figures: pd.DataFrame) -> pd.Series | None:
+    """The figure ``?at=<offset>`` names among an article's ``figures`` (its start offset), or None."""
+    at = st.query_params.get("at")
+    if not at or not at.isdigit():
+        return None
+    rows = figures[figures["start"] == int(at)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def article_facts(board: Dashboard, article: pd.Series) -> str:
+    """Source, author, date, script and length of an article, escaped, in one line."""
+    t = board.t
+    unknown = t("unknown")
+    return " · ".join([
+        f"{t('meta_source')}: {views.escape_markdown(views.display_source(article['source'], board.lang))}",
+        f"{t('meta_author')}: {views.escape_markdown(str(article['author'] or unknown))}",
+        f"{t('meta_date')}: {views.escape_markdown(str(article['published'] or unknown))}",
+        f"{t('meta_script')}: {i18n.label(i18n.SCRIPT, str(article['script']), board.lang)}",
+        f"{t('meta_length')}: {int(article['body_chars'])}",
+    ])
+
+
+def text_from_focus(text: str, spans: list[tuple[int, int]], focus: tuple[int, int] | None, lang: str) -> None:
+    """An article's text with its figures marked and ``focus`` in red. With a focus, the paragraphs before it
+    are folded into an expander, so the page opens at the linked figure without a script of its own."""
+    cut = 0 if focus is None else text.rfind("\n", 0, focus[0]) + 1
+    if cut:
+        before = [(s, min(e, cut)) for s, e in spans if s < cut]
+        with st.expander(i18n.t("reading_before", lang), icon=":material/unfold_more:", key="reading_before"):
+            st.markdown(views.highlight_markdown(text[:cut], before))
+    after = [(max(s, cut) - cut, e - cut) for s, e in spans if e > cut]
+    shifted = None if focus is None else (focus[0] - cut, focus[1] - cut)
+    st.markdown(views.highlight_markdown(text[cut:], after, focus=shifted))
+
+
+def search_links(board: Dashboard, words: list[str], key: str) -> None:
+    """Words as pills; picking one opens the search page for it (``?q=<word>``)."""
+    picked = st.pills(board.t("search_these"), words, key=key, format_func=views.display_text)
+    if picked:
+        st.session_state.pop(key, None)
+        st.session_state["q"] = picked
+        st.switch_page(PAGES["search"], query_params={"q": picked})
+
+
+def timeline_chart(board: Dashboard, metric: str) -> None:
+    """A measure's figures by period: x the start of each figure's period, one colour per source, the figure
+    as written in ``lang`` next to its dot; numbers on the value axis as the language writes them."""
+    import plotly.express as px
+
+    frame = board.remember(("timeline", metric, board.lang),
+                           lambda: views.timeline_frame(board.report.claims, metric, board.lang))
+    if frame.empty:
+        st.info(board.t("timeline_none"))
+        return
+    chart = px.scatter(frame, x="x", y="value", color="source", symbol="modality", text="figure",
+                       labels={"x": board.t("period"), "value": board.t("value"), "source": "", "modality": ""},
+                       height=360)
+    ticks, labels = views.axis_ticks(min(0.0, float(frame["value"].min())), float(frame["value"].max()) * 1.15,
+                                     frame["unit"].iloc[0], board.lang)
+    years = sorted({int(x) for x in frame["x"]})
+    chart.update_traces(marker={"size": 13}, textposition="top center", hoverinfo="skip", hovertemplate=None)
+    chart.update_layout(margin={"l": 8, "r": 16, "t": 16, "b": 8}, dragmode=False,
+                        legend={"orientation": "h", "y": -0.3},
+                        xaxis={"tickvals": years, "ticktext": [str(y) for y in years], "fixedrange": True},
+                        yaxis={"tickvals": ticks, "ticktext": labels, "range": [ticks[0], ticks[-1]],
+                               "fixedrange": True})
+    st.plotly_chart(chart, width="stretch", config=CHART_CONFIG, key="timeline_chart")
+
+
+def stacked_rows(table: pd.DataFrame) -> None:
+    """A table as a stacked list that fits a phone: per row, its first and last columns as a heading, then one
+    line per other column (``header: value``)."""
+    first, last = table.columns[0], table.columns[-1]
+    for row in table.to_dict("records"):
+        with st.container(border=True, gap="small"):
+            st.markdown(f"**{views.escape_markdown(str(row[first]))}** · {views.escape_markdown(str(row[last]))}")
+            st.markdown("\n".join(
+                f"- {views.escape_markdown(str(column))}: **{views.escape_markdown(str(row[column]))}**"
+                for column in table.columns[1:-1]))

@@ -14,12 +14,30 @@ from core.corpus import UNKNOWN_SOURCE, load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
-PAGES = ["pages/overview.py", "pages/compare.py", "pages/figure_check.py", "pages/term_clouds.py"]
+PAGES = ["pages/overview.py", "pages/compare.py", "pages/figure_check.py", "pages/term_clouds.py", "pages/search.py",
+         "pages/reading.py"]
 
 
 @pytest.fixture(scope="module")
 def seeds():
     return load_corpus([ROOT / "seeds"])
+
+
+@pytest.fixture(scope="module")
+def seed_report():
+    """The seeds' claim groups as the core ranks them: the pages must show them in this order."""
+    from core.claims import group_claims
+    from core.pipeline import extract_corpus
+
+    return group_claims(extract_corpus([ROOT / "seeds"], cache_dir=None))
+
+
+def group_with_values(report, *values: float) -> str:
+    """The id of the group holding figures of all ``values`` (38 and 78: the self-sufficiency group)."""
+    for group_id, members in report.claims.groupby("group_id"):
+        if set(values) <= set(members["value"]):
+            return group_id
+    raise AssertionError(f"no claim group holds {values}")
 
 
 def open_app(page: str = "pages/overview.py", **params: str | list[str]) -> AppTest:
@@ -180,10 +198,16 @@ def test_compare_keeps_two_articles_when_a_source_filter_takes_one_away(seeds):
     assert not any("at least two" in i.value for i in at.info)
 
 
-def test_figure_check_filters_by_verdict():
-    at = open_app("pages/figure_check.py", lang="English")
-    at.get("button_group")[0].set_value(["agree"]).run()
+def test_figure_check_filters_by_verdict(seed_report):
+    at = open_app("pages/figure_check.py", lang="en")
+    status = next(b for b in at.get("button_group") if "status" in b.proto.id)
+    status.set_value(["contradiction"]).run()
     assert not at.exception
+    groups = seed_report.groups
+    contradictions = [f"evidence_{g}" for g in groups.loc[groups["status"] == "contradiction", "group_id"]]
+    assert contradictions, "the seeds hold a contradiction"
+    assert [e.key for e in at.expander if e.key and e.key.startswith("evidence_")] == contradictions
+    assert link_of(at)["status"] == ["contradiction"], "the link holds the code, not the label"
 
 
 def test_term_clouds_every_scope_renders():
@@ -212,8 +236,10 @@ def test_figure_check_claims_table_holds_only_the_chosen_sources(seeds):
 def test_figure_check_claims_table_shows_reader_columns():
     at = open_app("pages/figure_check.py", lang="English")
     table = at.dataframe[-1].value
-    assert list(table.columns) == ["Measure", "Subject", "Source", "Figure as written", "Sentence", "Value", "Unit",
-                                   "Period", "Modality", "Attributed to"]
+    assert list(table.columns) == ["Measure", "Subject", "Source", "Figure", "Figure as written", "Sentence", "Value",
+                                   "Unit", "Qualifier", "Period", "Modality", "Attributed to"]
+    assert ">38%" in set(table["Figure"]), "the qualifier stays with the figure"
+    assert not any("自给率" in m for m in table["Measure"]), "measures read in English"
     assert "None" not in table.astype(str).to_numpy()
     assert not any(".." in str(p) for p in table["Period"]), "periods are worded, not codes"
     labels = {b.label for b in at.get("download_button")}
@@ -244,12 +270,16 @@ def test_overview_counts_contradictions_and_explained_differences_apart():
     assert int(metric(at, "Contradictions")) + int(metric(at, "Explained differences")) <= groups
 
 
-def test_figure_check_draws_the_evidence_of_open_groups_only():
+def test_figure_check_draws_the_evidence_of_open_groups_only(seed_report):
     at = open_app("pages/figure_check.py", lang="English")
-    expanders = at.expander
-    assert len(at.get("plotly_chart")) == 1, "only the first group's evidence is open"
-    closed = next(e for e in expanders if e.key and e.key.startswith("evidence_") and not e.proto.expanded)
-    assert closed is not None
+    charts = [c.key for c in at.get("plotly_chart")]
+    kinds = views.group_kinds(seed_report.claims)
+    drawn = [f"dots_{g}" for g in seed_report.groups["group_id"] if kinds[g] != "before_after"]
+    assert "before_after" in kinds.values() and drawn
+    assert [c for c in charts if c.startswith("dots_")] == drawn, "every group but a before/after has its dot plot"
+    details = [e for e in at.expander if e.key and e.key.startswith("evidence_")]
+    assert details and not any(e.proto.expanded for e in details)
+    assert len(at.dataframe) == 1, "closed details draw no table; only the all-claims table is drawn"
 
 
 def test_a_frames_csv_is_made_once_and_forgotten_with_the_frame():
@@ -262,3 +292,60 @@ def test_a_frames_csv_is_made_once_and_forgotten_with_the_frame():
     key = id(frame)
     del frame
     assert key not in shared._CSV_BYTES
+
+
+def link_of(at: AppTest) -> dict[str, list[str]]:
+    """The page's query parameters as the browser's address bar holds them, each as a list of values."""
+    return {k: list(v) if isinstance(v, list | tuple) else [v] for k, v in at.query_params.items()}
+
+
+def test_overview_shows_cross_source_disagreements_first_and_one_article_apart(seed_report):
+    at = open_app(lang="en")
+    kinds = views.group_kinds(seed_report.claims)
+    self_sufficiency = group_with_values(seed_report, 38, 78)
+    headers = [h.value for h in at.subheader]
+    assert headers[:3] == ["Where the sources disagree", "A source or an article at odds with itself",
+                           "Changes stated in one sentence (not disagreements)"]
+    charts = [c.key for c in at.get("plotly_chart")]
+    assert charts[0].startswith("dots_") and kinds[charts[0].removeprefix("dots_")] == "cross_source", \
+        "the first card is a disagreement between sources, with its dot plot"
+    assert f"dots_{self_sufficiency}" in charts, "the 38 % vs 78 % of two sources is among the cards"
+    texts = [m.value for m in at.markdown]
+    reasons = [t for t in texts if t.startswith("#####")]
+    assert any("reported vs projected" in r for r in reasons)
+    badges = [t for t in texts if "-badge[" in t]
+    assert badges[:2] == [":blue-badge[Different sources]", ":blue-badge[Different sources]"]
+    assert ":violet-badge[One article contradicts itself]" in badges
+    changes = [g for g, kind in kinds.items() if kind == "before_after"]
+    assert changes and not {f"dots_{g}" for g in changes} & set(charts), \
+        "a before/after is shown as a change, with no disagreement chart"
+
+
+def test_a_link_made_in_chinese_opens_the_same_filters_in_english(seeds):
+    first = seeds.articles[0].source
+    zh = open_app("pages/figure_check.py")
+    zh.multiselect(key="sources").set_value([first, seeds.articles[2].source]).run()
+    link = link_of(zh)
+    assert "lang" not in link and sorted(link["sources"]) == sorted([first, seeds.articles[2].source])
+    en = open_app("pages/figure_check.py", lang="en", **link)
+    assert sorted(en.multiselect(key="sources").value) == sorted(link["sources"])
+    assert en.session_state["lang_code"] == "en"
+    assert all(not any("\u4e00" <= c <= "\u9fff" for c in e.label.split("·")[0]) for e in en.expander
+               if e.key and e.key.startswith("evidence_"))
+
+
+def test_reading_view_opens_the_linked_article_at_its_figure(seeds):
+    from core.pipeline import extract_corpus
+
+    figures = extract_corpus(corpus=seeds, jobs=1).figures
+    figure = figures[figures["text"] == "78%"].iloc[0]
+    at = open_app("pages/reading.py", lang="en", article=figure["article_id"], at=str(figure["start"]))
+    assert at.selectbox(key="article").value == figure["article_id"]
+    assert [i.value for i in at.info] == ["The figure you came for: 78%"]
+    texts = [m.value for m in at.markdown]
+    assert sum(t.count(":red-background[") for t in texts) == 1
+    assert any(":red-background[**78%**]" in t for t in texts) and any(":orange-background[" in t for t in texts)
+    assert [e.label for e in at.expander if e.key == "reading_before"] == ["Earlier paragraphs (open to read)"], \
+        "the text opens at the linked figure's paragraph"
+    missing = open_app("pages/reading.py", article=figure["article_id"], at="999999")
+    assert not missing.info, "an offset naming no figure marks nothing"

@@ -24,7 +24,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Where a page may send requests: the app itself, and what a page makes without the network.
+LOCAL_PREFIXES = ("http://127.0.0.1", "data:", "blob:", "about:")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync",
@@ -153,6 +156,9 @@ class DashboardPage:
     def __init__(self, page, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
+        # Every request that leaves the machine (a font, an icon, a tracker): there must be none.
+        self.outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(LOCAL_PREFIXES) else self.outside.append(r.url))
 
     def open(self, path: str) -> None:
         """Load ``path`` (with any query string) and wait until its script run has finished."""
@@ -219,8 +225,20 @@ def warm_app(app_url, browser) -> str:
 
 @pytest.fixture
 def dashboard(browser, warm_app) -> Iterator[DashboardPage]:
-    """A fresh browser context (a new Streamlit session) at 1400×900 on the served app; closed after the test."""
+    """A fresh browser context (a new Streamlit session) at 1440×900 on the served app; closed after the test."""
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     context.set_default_timeout(60_000)
     yield DashboardPage(context.new_page(), warm_app)
+    context.close()
+
+
+@pytest.fixture(params=[VIEWPORT, PHONE], ids=["1440", "390"])
+def sized(browser, warm_app, request) -> Iterator[DashboardPage]:
+    """A fresh session at desktop (1440×900) and at phone (390×844) size; ``.width`` says which."""
+    context = browser.new_context(viewport=request.param, locale="zh-CN", is_mobile=request.param is PHONE,
+                                  has_touch=request.param is PHONE)
+    context.set_default_timeout(60_000)
+    board = DashboardPage(context.new_page(), warm_app)
+    board.width = request.param["width"]
+    yield board
     context.close()

@@ -68,8 +68,37 @@ def test_bad_uploads_are_named_and_good_ones_join(opened):
     assert any("空.txt" in w and "空文件" in w for w in warnings), warnings
     assert any("图.txt" in w and "二进制" in w for w in warnings), warnings
     expect(metric_value(page, "文章")).to_have_text(str(SEED_ARTICLES + 2))
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(page.get_by_test_id("stPageLink").filter(has_text="访客测试文章")).to_be_visible()
     assert_no_error(page)
+
+
+def test_an_upload_without_a_source_is_a_source_of_its_own(opened):
+    upload(opened, [payload("甲报道.txt", "甲报道\n\n美国关税提高到30%。".encode()),
+                    payload("乙报道.txt", "乙报道\n\n中国芯片自给率达到40%。".encode())])
+    page = opened.page
+    expect(metric_value(page, "来源")).to_have_text(str(SEED_ARTICLES + 2))
+    listed = page.get_by_test_id("stPageLink").filter(has_text="报道").locator("xpath=../..").all_inner_texts()
+    assert any("甲报道" in row for row in listed) and "未知来源" not in " ".join(
+        r for r in listed if "报道" in r), listed
+
+
+def test_article_text_and_names_are_shown_as_written_never_as_links_or_markup(opened):
+    text = ("<b>粗</b>报道\n\n见 www.example.com 与 https://example.org/x ，联系 a@example.com 。\u202e倒序😀\n\n"
+            "数据显示，2025年中国芯片自给率已突破41%。").encode()
+    upload(opened, [payload("<b>B<i>I.txt", text)], source="<b>B<i>I")
+    page = opened.page
+    expect(metric_value(page, "文章")).to_have_text(str(SEED_ARTICLES + 1))
+    assert "\u202e" not in page.inner_text("body")
+    ticks = page.locator("[class*=st-key-card_] .ytick text").all_text_contents()
+    assert any(t.startswith("<b>B<i>I") for t in ticks), ticks
+    assert page.locator("[class*=st-key-card_] .ytick :is(b, tspan[style*=bold])").count() == 0
+    page.get_by_test_id("stPageLink").filter(has_text="粗").first.click()
+    expect(page.locator('[data-testid="stMain"] h1')).to_have_text("阅读原文")
+    opened.wait()
+    body = page.locator(".st-key-reading_text")
+    expect(body).to_contain_text("www")
+    assert body.locator("a").count() == 0, "a URL, host or e-mail address in the text became a link"
+    assert "😀" not in body.inner_text() and "\ufffd" not in body.inner_text()
 
 
 def test_nothing_in_an_uploaded_html_file_runs_or_is_drawn_as_html(opened):
