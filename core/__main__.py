@@ -168,7 +168,7 @@ def run_extract(args: argparse.Namespace) -> int:
         try:
             _keep_outputs(outputs, kept, key)
         except OSError as error:
-            from core.pipeline import warn_cache_unwritable
+            from core.cache import warn_cache_unwritable
 
             warn_cache_unwritable(Path(args.cache_dir), error)
     print(summary, file=sys.stderr)

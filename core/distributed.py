@@ -19,16 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.cache import ResultCache
 from core.corpus import Article, Corpus, load_article_bytes
-from core.pipeline import (
-    RESULT_TABLES,
-    Extraction,
-    ResultCache,
-    _concat,
-    assemble,
-    extract_article,
-    result_tables,
-)
+from core.pipeline import assemble, extract_article
+from core.results import RESULT_TABLES, Extraction, _concat, result_tables
 from core.version import extractor_version, write_atomically
 
 
