@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -25,7 +27,8 @@ from core.version import extractor_version
 # Names other modules import from here: the flow's, and the cache's and the records' they meet it with.
 __all__ = [
     "DEFAULT_CACHE_DIR", "FIGURE_CAP_PER_ARTICLE", "FIGURE_CAP_PER_SENTENCE", "FIGURE_COLUMNS", "ArticleRefused",
-    "ArticleResult", "Extraction", "assemble", "cap_notice", "extract_article", "extract_corpus", "remembered",
+    "ArticleResult", "Engine", "Extraction", "LocalEngine", "assemble", "cap_notice", "extract_article",
+    "extract_corpus", "remembered",
 ]
 
 ARTICLE_COLUMNS = [
@@ -86,6 +89,38 @@ def cap_notice(kept: int, unread_in_sentences: int, unread_in_article: int) -> s
             f"not read (at most {FIGURE_CAP_PER_SENTENCE:,} figures a sentence, {FIGURE_CAP_PER_ARTICLE:,} an article)")
 
 
+ArticleTask = Callable[[Article], ArticleResult | ArticleRefused]
+
+
+class Engine(Protocol):
+    """Where the per-article task runs: ``map`` returns ``task(article)`` for every article, in order.
+
+    The flow around it (the cache, the tables, the snapshot) is :func:`extract_corpus`'s alone:
+    an engine only maps. :class:`LocalEngine` runs here or in a process pool;
+    :class:`core.distributed.DaskEngine` on a Dask cluster.
+    """
+
+    def map(self, task: ArticleTask, articles: list[Article]) -> Iterable[ArticleResult | ArticleRefused]: ...
+
+
+@dataclass(frozen=True)
+class LocalEngine:
+    """In this process, or in a pool of ``jobs`` processes when there is enough work for it to pay."""
+
+    jobs: int = 1
+
+    def map(self, task: ArticleTask, articles: list[Article]) -> Iterable[ArticleResult | ArticleRefused]:
+        if self.jobs <= 1 or len(articles) < 2 * self.jobs:
+            return map(task, articles)
+        return _pooled(task, articles, self.jobs)
+
+
+def _pooled(task: ArticleTask, articles: list[Article], jobs: int) -> Iterable[ArticleResult | ArticleRefused]:
+    chunk = max(1, min(32, len(articles) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(task, articles, chunksize=chunk)
+
+
 def extract_corpus(
     paths: Sequence[str | Path] = ("seeds",),
     *,
@@ -95,13 +130,15 @@ def extract_corpus(
     corpus: Corpus | None = None,
     write_cache: bool = True,
     extract: Callable[[Article], ArticleResult] = extract_article,
+    engine: Engine | None = None,
 ) -> Extraction:
     """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache.
 
     With ``write_cache=False`` the cache is read but nothing new is stored (a dashboard session's
     uploads must not outlive the session). ``extract`` is the per-article function
     (:func:`core.sandbox.extract_limited` for uploads); an article it refuses with
-    :class:`ArticleRefused` is left out and named among the problems.
+    :class:`ArticleRefused` is left out and named among the problems. ``engine`` runs it
+    (default: :class:`LocalEngine` with ``jobs`` processes).
     """
     corpus = corpus if corpus is not None else load_corpus(paths)
     cache = ResultCache(cache_dir, extractor_version())
@@ -111,24 +148,11 @@ def extract_corpus(
     todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
     if todo:
         store.remove_stale_temps()
-    total = len(hashes)
-    if progress:
-        progress(len(covered), total)
-    batches: list[dict[str, pd.DataFrame]] = []
-    batch: list[tuple[str, ArticleResult]] = []
-    refused: dict[str, ArticleRefused] = {}
-    for done, (article, result) in enumerate(zip(todo, _map_articles(todo, jobs, store, extract), strict=True),
-                                             len(covered) + 1):
-        if isinstance(result, ArticleRefused):
-            refused[article.content_hash] = result
-            continue
-        batch.append((article.content_hash, result))
-        if len(batch) >= _BATCH:
-            batches.append(result_tables(batch))
-            batch = []
-        if progress:
-            progress(done, total)
-    batches.append(result_tables(batch))
+    if extract is not extract_article:
+        engine = LocalEngine()  # its own processes already (the sandbox), or not picklable
+    task = partial(_extract_and_store, cache=store, extract=extract)
+    results = (engine or LocalEngine(jobs)).map(task, todo)
+    batches, refused = _result_batches(todo, results, len(covered), len(hashes), progress)
     tables = {
         name: _compact(_concat([cached.get(name, pd.DataFrame()), *(b[name] for b in batches)]))
         for name in RESULT_TABLES
@@ -145,6 +169,30 @@ def extract_corpus(
 _BATCH = 256
 
 
+def _result_batches(
+    todo: list[Article], results: Iterable[ArticleResult | ArticleRefused], covered: int, total: int,
+    progress: ProgressFn | None,
+) -> tuple[list[dict[str, pd.DataFrame]], dict[str, ArticleRefused]]:
+    """The results of ``todo`` as tables, ``_BATCH`` articles at a time, and the refusals by content hash."""
+    if progress:
+        progress(covered, total)
+    batches: list[dict[str, pd.DataFrame]] = []
+    batch: list[tuple[str, ArticleResult]] = []
+    refused: dict[str, ArticleRefused] = {}
+    for done, (article, result) in enumerate(zip(todo, results, strict=True), covered + 1):
+        if isinstance(result, ArticleRefused):
+            refused[article.content_hash] = result
+            continue
+        batch.append((article.content_hash, result))
+        if len(batch) >= _BATCH:
+            batches.append(result_tables(batch))
+            batch = []
+        if progress:
+            progress(done, total)
+    batches.append(result_tables(batch))
+    return batches, refused
+
+
 def _extract_and_store(
     article: Article, cache: ResultCache, extract: Callable[[Article], ArticleResult] = extract_article,
 ) -> ArticleResult | ArticleRefused:
@@ -155,24 +203,6 @@ def _extract_and_store(
         return refusal
     cache.put(article.content_hash, result)
     return result
-
-
-def _map_articles(
-    articles: list[Article], jobs: int, cache: ResultCache, extract: Callable[[Article], ArticleResult],
-) -> Iterable[ArticleResult | ArticleRefused]:
-    """Extract (and cache) in order; a process pool when there is enough work for it to pay."""
-    task = partial(_extract_and_store, cache=cache, extract=extract)
-    if extract is not extract_article:
-        return map(task, articles)  # its own processes already (the sandbox), or not picklable
-    if jobs <= 1 or len(articles) < 2 * jobs:
-        return map(task, articles)
-    return _pooled(task, articles, jobs)
-
-
-def _pooled(task, articles: list[Article], jobs: int) -> Iterable[ArticleResult]:
-    chunk = max(1, min(32, len(articles) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(task, articles, chunksize=chunk)
 
 
 def assemble(
@@ -209,18 +239,8 @@ def assemble(
     caps = keyed("caps", [*KEY_COLUMNS, *CAP_COLUMNS], [])
     notices = [LoadProblem(row.file, cap_notice(*(int(getattr(row, c)) for c in CAP_COLUMNS)))
                for row in caps.itertuples()]
-    figure_counts = figures.groupby("article_id").size()
-    entity_counts = mentions.groupby("article_id")["entity"].nunique()
-    article_rows = [{
-        "article_id": a.article_id, "file": a.file, "source": a.source, "author": a.author, "title": a.title,
-        "published": a.published, "script": a.script, "encoding": a.encoding, "chars": len(a.text),
-        "body_chars": sum(e - s for s, e in a.body_spans), "collapsed_chars": a.collapsed_chars,
-        "boilerplate_chars": sum(r.end - r.start for r in a.removed if r.kind != "duplicate"),
-        "figures": int(figure_counts.get(a.article_id, 0)), "entities": int(entity_counts.get(a.article_id, 0)),
-        "content_hash": a.content_hash,
-    } for a in articles]
     return Extraction(
-        articles=_frame(article_rows, ARTICLE_COLUMNS),
+        articles=_article_table(articles, figures, mentions),
         figures=figures,
         dates=keyed("dates", DATE_COLUMNS, ["start"]),
         entities=_entity_table(mentions),
@@ -235,6 +255,21 @@ def assemble(
         cache_hits=cache_hits,
         extracted=extracted,
     )
+
+
+def _article_table(articles: Sequence[Article], figures: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """One row per article: its metadata, sizes, and how many figures and distinct entities it has."""
+    figure_counts = figures.groupby("article_id").size()
+    entity_counts = mentions.groupby("article_id")["entity"].nunique()
+    rows = [{
+        "article_id": a.article_id, "file": a.file, "source": a.source, "author": a.author, "title": a.title,
+        "published": a.published, "script": a.script, "encoding": a.encoding, "chars": len(a.text),
+        "body_chars": sum(e - s for s, e in a.body_spans), "collapsed_chars": a.collapsed_chars,
+        "boilerplate_chars": sum(r.end - r.start for r in a.removed if r.kind != "duplicate"),
+        "figures": int(figure_counts.get(a.article_id, 0)), "entities": int(entity_counts.get(a.article_id, 0)),
+        "content_hash": a.content_hash,
+    } for a in articles]
+    return _frame(rows, ARTICLE_COLUMNS)
 
 
 def _frame(rows: list[dict] | pd.DataFrame, columns: list[str]) -> pd.DataFrame:
