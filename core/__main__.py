@@ -168,7 +168,7 @@ def run_extract(args: argparse.Namespace) -> int:
         try:
             _keep_outputs(outputs, kept, key)
         except OSError as error:
-            from core.pipeline import warn_cache_unwritable
+            from core.cache import warn_cache_unwritable
 
             warn_cache_unwritable(Path(args.cache_dir), error)
     print(summary, file=sys.stderr)
@@ -181,14 +181,15 @@ def _extract(corpus: Corpus, args: argparse.Namespace, out: Path) -> tuple[dict[
     from core.export import csv_bytes
 
     cache_dir = None if args.no_cache else Path(args.cache_dir)
+    from core.pipeline import extract_corpus
+
+    engine = None
     if args.engine == "dask":
-        from core.distributed import extract_corpus_dask
+        from core.distributed import DaskEngine
 
-        extraction = extract_corpus_dask(corpus, scheduler=args.scheduler, cache_dir=cache_dir, parquet_dir=out)
-    else:
-        from core.pipeline import extract_corpus
-
-        extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir, jobs=args.jobs, progress=_progress_bar())
+        engine = DaskEngine(scheduler=args.scheduler, parquet_dir=out)
+    extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir, jobs=args.jobs, progress=_progress_bar(),
+                                engine=engine)
     for notice in extraction.notices:
         print(f"note {notice.file}: {notice.reason}", file=sys.stderr)
     report = group_claims(extraction)

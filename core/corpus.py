@@ -5,10 +5,10 @@ A corpus is a folder (or several folders and files) of ``.txt``, ``.md`` and
 (columns ``file,source,author,title,published,script,notes``; all but ``file``
 may be empty or missing). Loading one article:
 
-1. ``decode`` the bytes: byte-order marks, UTF-16 recognised by its NUL bytes,
+1. ``decode`` the bytes (``core.decoding``): byte-order marks, UTF-16 recognised by its NUL bytes,
    strict UTF-8, then GB18030 or Big5, whichever reads as more plausible Chinese;
 2. for HTML, keep the visible text only (``visible_text``);
-3. ``clean`` the text line by line: boilerplate lines (patterns in
+3. ``clean`` the text line by line (``core.cleaning``): boilerplate lines (patterns in
    ``core/data/boilerplate.tsv``) and repeated paragraphs are left out of the
    body, and every removal is recorded with its offsets.
 
@@ -30,7 +30,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from core.lexicon import DATA_DIR
+from core.cleaning import Removed, clean, page_removed
+from core.cleaning import boilerplate_rules as boilerplate_rules  # re-exported: the compiled patterns
+from core.decoding import Decoded as Decoded  # re-exported: what decode_bytes returns
+from core.decoding import LoadError, declared_charset, decode, decode_bytes
 from core.normalize import MappedText, converter
 from core.webpage import WebPage, iso_date, read_page
 from core.webpage import visible_text as visible_text  # re-exported: the HTML text of a page
@@ -51,74 +54,10 @@ FOLDER_UNREADABLE = "the folder could not be read (no permission); its files are
 # What an upload is called when its own name leaves nothing to show (".", "..", "", "/").
 FALLBACK_FILE_NAME = "upload.txt"
 
-# Lines this long are body paragraphs even when they start like a footer.
-_MAX_BOILERPLATE_LINE = 400
-# Shorter lines ("前言", "参考资料:") legitimately repeat and are not de-duplicated.
-_MIN_DUPLICATE_CHARS = 8
 _MAX_TITLE_CHARS = 60
 _MAX_FILE_NAME_CHARS = 120
 # A character that shows something: a file without one (whitespace, zero-width spaces) is empty.
 _VISIBLE = re.compile("[^\\s\u200b\u200c\u200d\u2060\ufeff]")
-
-_BOMS = (
-    (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32-be", "utf-32"),
-    (b"\xef\xbb\xbf", "utf-8", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16-le", "utf-16"),
-    (b"\xfe\xff", "utf-16-be", "utf-16"),
-)
-# A few GB18030 or Big5 characters can happen to be valid UTF-8; longer texts cannot.
-_CHANCE_UTF8_BYTES = 256
-# Otherwise-UTF-8 data may have one bad byte in this many and still be read as UTF-8, bad bytes replaced.
-_BYTES_PER_TOLERATED_ERROR = 2_000
-# How much more disorder (charset-normalizer's mess ratio) a declared charset may show than the guess.
-_DECLARED_SLACK = 0.1
-_REPLACED_RUN = re.compile("\ufffd+")
-_DETECT_SAMPLE = 50_000
-# What charset-normalizer may guess: the encodings Chinese text is written in.
-_DETECTED_CODECS = ("utf_8", "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "utf_16_le", "utf_16_be")
-_CHARSET_SNIFF_BYTES = 4_096
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-# Charsets read through a superset: a GB2312/GBK page may use GB18030-only characters, a Big5 page cp950's.
-_WIDER_CODEC = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "ascii": "utf_8"}
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-# The most frequent hanzi of running text (Simplified; Traditional forms are
-# added by OpenCC). Real Chinese is largely made of them; Big5 bytes read as
-# GB18030, or GB bytes read as Big5, hit them only by chance.
-_COMMON_HANZI = (
-    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里"
-    "用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实"
-    "日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政"
-    "美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员"
-    "解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件"
-    "计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基书非则听白却界达光放强即像难且权思王象完"
-    "设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运步改收根造言"
-    "联持组每济车亲极林服快办议往元英士证近失转令准布始存未远台单影具罗字击流备兵连调深商算质团集百需价"
-)
-
-
-class LoadError(ValueError):
-    """A file that cannot become an article; the message is a sentence for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class Removed:
-    """A line left out of the body: what kind, its text, and where it stands in ``Article.text``."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class Decoded:
-    """Text decoded from bytes, the encoding used, and how many undecodable bytes became U+FFFD."""
-
-    text: str
-    encoding: str
-    replaced: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +242,7 @@ def load_article_bytes(
             raise LoadError("no visible text in the HTML")
         if page.body_spans:
             body_spans, removed = clean(text, page.body_spans)
-            removed = _page_removed(text, page.body_spans, removed)
+            removed = page_removed(text, page.body_spans, removed)
         else:  # no article found (a bare fragment, a list page): the visible text is read whole
             body_spans, removed = clean(text)
     elif _is_blank(text):
@@ -332,21 +271,6 @@ def load_article_bytes(
         content_hash=digest.hexdigest(),
         replaced_bytes=decoded.replaced,
     )
-
-
-def _page_removed(
-    text: str, page_spans: Sequence[tuple[int, int]], removed: tuple[Removed, ...]
-) -> tuple[Removed, ...]:
-    """``removed`` plus every line of a page outside its article (navigation, related links, footers), kind "page"."""
-    cut = []
-    spans = iter(page_spans)
-    current = next(spans, None)
-    for start, end in _content_lines(text):
-        while current is not None and current[1] <= start:
-            current = next(spans, None)
-        if current is None or end <= current[0]:
-            cut.append(Removed("page", text[start:end], start, end))
-    return tuple(sorted((*removed, *cut), key=lambda r: r.start))
 
 
 def decoding_notice(article: Article) -> LoadProblem:
@@ -465,185 +389,6 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-# ---------------------------------------------------------------- decoding
-
-
-def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """Decode a file's bytes to text with ``\\n`` newlines; returns (text, encoding name).
-
-    ``decode_bytes`` without its count of replaced bytes. Raises ``LoadError`` for empty, binary
-    or undecodable data.
-    """
-    decoded = decode_bytes(data, declared)
-    return decoded.text, decoded.encoding
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
-    """Decode bytes to text with ``\\n`` newlines, trying in this order:
-
-    1. a byte-order mark; UTF-16 without one when the data has NUL bytes;
-    2. strict UTF-8 (``"芯片"`` as 6 UTF-8 bytes);
-    3. for data shorter than ``_CHANCE_UTF8_BYTES`` (a few characters, too little for a
-       detector), the strict decoding among UTF-8, GB18030 and Big5 that reads most like Chinese;
-    4. UTF-8 with a few bad bytes (a truncated copy, one damaged byte): each replaced by U+FFFD
-       and counted in ``Decoded.replaced``;
-    5. the ``declared`` charset (a page's ``<meta charset>`` or HTTP header; a few bad bytes
-       replaced), unless it decodes worse than what charset-normalizer finds (a page that says
-       ``utf-8`` or ``gb2312`` and is really Big5);
-    6. charset-normalizer's best guess among the encodings Chinese is written in;
-    7. GB18030, then Big5, with a few bad bytes replaced.
-
-    GB2312 and GBK are read as GB18030 (their superset). Raises ``LoadError`` for empty,
-    binary or undecodable data.
-    """
-    if not data:
-        raise LoadError("empty file")
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            text = _strict(data[len(bom):], codec)
-            if text is None:
-                raise LoadError(f"could not decode as {name.upper()} although the file starts with its byte-order mark")
-            return Decoded(_as_text(text), name)
-    if b"\0" in data:
-        # NUL bytes are either UTF-16 (then it reads clearly as text) or binary.
-        best = _most_plausible(data, ("utf-16-le", "utf-16-be"), minimum=0.25)
-        if best is None or _CONTROL.search(best[0][:100_000]):
-            raise LoadError("not text: looks binary (NUL bytes)")
-        return Decoded(_as_text(best[0]), best[1])
-    text = _strict(data, "utf-8")
-    if text is not None and (len(data) >= _CHANCE_UTF8_BYTES or text.isascii()):
-        return Decoded(_as_text(text), "utf-8")
-    if len(data) < _CHANCE_UTF8_BYTES:
-        best = _most_plausible(data, ("utf-8", "gb18030", "big5", "cp950"))
-        if best is not None:
-            return Decoded(_as_text(best[0]), "big5" if best[1] == "cp950" else best[1])
-    nearly = _nearly(data)
-    if nearly is not None:
-        return Decoded(_as_text(nearly[0]), "utf-8", replaced=nearly[1])
-    return _detected(data, declared)
-
-
-def _nearly(data: bytes, codec: str = "utf-8") -> tuple[str, int] | None:
-    """``data`` in ``codec`` with its few bad bytes replaced, and how many; None when it is not that codec.
-
-    A damaged character counts once however many of its bytes are bad: what is tolerated is one
-    damaged place in ``_BYTES_PER_TOLERATED_ERROR`` bytes, among many good multibyte characters.
-    """
-    text = data.decode(codec, errors="replace")
-    original = data.count("\ufffd".encode())
-    bad = text.count("\ufffd") - original
-    places = len(_REPLACED_RUN.findall(text)) - original
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
-    if 0 < places <= max(1, len(data) // _BYTES_PER_TOLERATED_ERROR) and multibyte >= 4 * bad:
-        return text, bad
-    return None
-
-
-def _detected(data: bytes, declared: str | None) -> Decoded:
-    """The declared charset when it reads as well as charset-normalizer's guess, else the guess."""
-    from charset_normalizer import from_bytes
-    from charset_normalizer.md import mess_ratio
-
-    guess = from_bytes(data, cp_isolation=list(_DETECTED_CODECS)).best()
-    codec = _codec(declared)
-    if codec is not None:
-        text = _strict(data, codec)
-        replaced = 0
-        if text is None and (nearly := _nearly(data, codec)) is not None:
-            text, replaced = nearly
-        if text is not None and (guess is None or _codec(guess.encoding) == codec
-                                 or mess_ratio(text[:_DETECT_SAMPLE], 1.0) <= guess.chaos + _DECLARED_SLACK):
-            return Decoded(_as_text(text), _encoding_name(codec), replaced)
-    if guess is None:
-        # No codec reads it whole: a GB18030 or Big5 page with a damaged byte or two.
-        for codec in ("gb18030", "cp950"):
-            if (nearly := _nearly(data, codec)) is not None:
-                return Decoded(_as_text(nearly[0]), _encoding_name(codec), nearly[1])
-        raise LoadError("could not decode as UTF-8, UTF-16, GB18030 or Big5")
-    codec = _codec(guess.encoding) or guess.encoding
-    text = _strict(data, codec)
-    return Decoded(_as_text(text if text is not None else str(guess)), _encoding_name(codec))
-
-
-def _codec(name: str | None) -> str | None:
-    """Python's codec for a charset label (``GB2312`` → ``gb18030``); None when unknown."""
-    import codecs
-
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    return _WIDER_CODEC.get(codec, codec)
-
-
-def _encoding_name(codec: str) -> str:
-    return {"cp950": "big5", "utf_8": "utf-8"}.get(codec, codec.replace("_", "-"))
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The charset an HTML page declares in its first bytes (``<meta charset="gbk">``), if any."""
-    match = _META_CHARSET.search(data[:_CHARSET_SNIFF_BYTES])
-    return match.group(1).decode("ascii", "replace") if match else None
-
-
-def _strict(data: bytes, codec: str) -> str | None:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError:
-        return None
-
-
-def _most_plausible(data: bytes, codecs: Sequence[str], minimum: float = 0.0) -> tuple[str, str] | None:
-    """The strict decoding that reads most like Chinese text (the first on a tie), if any reads like text."""
-    scored = []
-    for codec in codecs:
-        text = _strict(data, codec)
-        if text is not None:
-            scored.append((_plausibility(text), codec, text))
-    if not scored:
-        return None
-    score, codec, text = max(scored, key=lambda s: s[0])
-    return (text, codec) if score >= minimum else None
-
-
-def _plausibility(text: str) -> float:
-    """From -1 to 1: ASCII, CJK punctuation and common hanzi count for, characters a
-    wrong decoding produces (controls, kana, Hangul, rare CJK, private use) against."""
-    sample = text[:20_000]
-    good = bad = 0
-    for ch in sample:
-        o = ord(ch)
-        if o < 0x80:
-            if ch.isprintable() or ch in "\t\n\r\f":
-                good += 1
-            else:
-                bad += 1
-        elif ch in _common_hanzi() or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E or 0x2010 <= o <= 0x206F:
-            good += 1
-        elif (
-            0x3040 <= o <= 0x30FF or 0x3130 <= o <= 0x318F or 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF
-            or 0x3400 <= o <= 0x4DBF or 0xE000 <= o <= 0xF8FF or 0xF900 <= o <= 0xFAFF or 0x0370 <= o <= 0x04FF
-            or 0x2500 <= o <= 0x257F or o == 0xFFFD or 0x80 <= o <= 0x9F
-        ):
-            bad += 1
-    return (good - bad) / len(sample) if sample else 0.0
-
-
-@lru_cache(maxsize=1)
-def _common_hanzi() -> frozenset[str]:
-    return frozenset(_COMMON_HANZI) | frozenset(converter("s2t").convert(_COMMON_HANZI))
-
-
-def _as_text(text: str) -> str:
-    """Unix newlines; reject text full of control characters (a binary file that decoded)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    sample = text[:100_000]
-    if len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
-        raise LoadError("not text: looks binary (control characters)")
-    return text
-
 
 # ---------------------------------------------------------------- HTML
 
@@ -653,121 +398,6 @@ _HTML_START = re.compile(r"\s*(<!doctype\s+html|<html[\s>])", re.IGNORECASE)
 
 def _looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:1000]))
-
-
-# ---------------------------------------------------------------- cleaning
-
-
-@dataclass(frozen=True)
-class _Rules:
-    kinds: tuple[str, ...]
-    reach_next: tuple[bool, ...]
-    # Row i is group r<i>. Patterns anchored with ^ are tried at the line start
-    # only; the alternation is far slower when tried at every position.
-    at_start: re.Pattern[str]
-    anywhere: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def boilerplate_rules() -> _Rules:
-    """``core/data/boilerplate.tsv`` compiled: row i becomes the named group ``r<i>``."""
-    kinds, reach, at_start, anywhere = [], [], [], []
-    path = DATA_DIR / "boilerplate.tsv"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, regex, *rest = [field.strip() for field in line.split("\t")] + [""]
-        try:
-            re.compile(regex)
-        except re.error as err:
-            raise ValueError(f"{path.name} line {number}: bad pattern {regex!r}: {err}") from err
-        (at_start if regex.startswith("^") else anywhere).append(f"(?P<r{len(kinds)}>{regex})")
-        kinds.append(kind)
-        reach.append(rest[0] == "next")
-    never = "(?!)"
-    return _Rules(
-        tuple(kinds),
-        tuple(reach),
-        re.compile("|".join(at_start) or never, re.IGNORECASE),
-        re.compile("|".join(anywhere) or never, re.IGNORECASE),
-    )
-
-
-def boilerplate_kind(line: str) -> tuple[str, bool] | None:
-    """(kind, also-remove-next-line) for a boilerplate line, else None. ``line`` is stripped."""
-    if len(line) > _MAX_BOILERPLATE_LINE:
-        return None
-    rules = boilerplate_rules()
-    match = rules.at_start.match(line) or rules.anywhere.search(line)
-    if match is None or match.lastgroup is None:
-        return None
-    i = int(match.lastgroup[1:])
-    return rules.kinds[i], rules.reach_next[i]
-
-
-def clean(
-    text: str, within: Sequence[tuple[int, int]] | None = None
-) -> tuple[tuple[tuple[int, int], ...], tuple[Removed, ...]]:
-    """Split ``text`` (or only its spans ``within``) into body spans and removed lines (boilerplate, then repeats).
-
-    Works on whole lines only. A repeated line (same text once whitespace is
-    dropped, at least ``_MIN_DUPLICATE_CHARS`` long) keeps its first occurrence.
-    Body spans are runs of kept lines, blank lines inside a run included (inside one of
-    ``within``, when given).
-    """
-    spans: list[tuple[int, int]] = []
-    removed: list[Removed] = []
-    seen: set[str] = set()
-    run: list[int] | None = None
-    carry: str | None = None
-    lines = ((start, end, 0) for start, end in _content_lines(text)) if within is None else _lines_within(text, within)
-    group = 0
-    for start, end, line_group in lines:
-        if line_group != group and run is not None:
-            spans.append((run[0], run[1]))
-            run = None
-        group = line_group
-        line = text[start:end]
-        found = boilerplate_kind(line)
-        kind = found[0] if found else carry
-        carry = found[0] if found and found[1] else None
-        if kind is None:
-            key = "".join(line.split())
-            if len(key) >= _MIN_DUPLICATE_CHARS:
-                kind = "duplicate" if key in seen else None
-                seen.add(key)
-        if kind is not None:
-            removed.append(Removed(kind, line, start, end))
-            if run is not None:
-                spans.append((run[0], run[1]))
-                run = None
-        elif run is None:
-            run = [start, end]
-        else:
-            run[1] = end
-    if run is not None:
-        spans.append((run[0], run[1]))
-    return tuple(spans), tuple(removed)
-
-
-def _lines_within(text: str, spans: Sequence[tuple[int, int]]):
-    """(start, end, span number) of the content lines of each span, offsets into ``text``.
-
-    A run of body lines never reaches across two spans: what stands between them is not body.
-    """
-    for number, (span_start, span_end) in enumerate(spans):
-        for start, end in _content_lines(text[span_start:span_end]):
-            yield span_start + start, span_start + end, number
-
-
-def _content_lines(text: str):
-    """(start, end) of each non-blank line with surrounding whitespace trimmed."""
-    for match in re.finditer(r"[^\n]+", text):
-        line = match.group()
-        stripped = line.strip()
-        if stripped:
-            start = match.start() + len(line) - len(line.lstrip())
-            yield start, start + len(stripped)
 
 
 # ---------------------------------------------------------------- metadata

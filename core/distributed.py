@@ -1,11 +1,10 @@
-"""Run the per-article extraction on a Dask cluster.
+"""Run the per-article extraction on a Dask cluster: an engine for :func:`core.pipeline.extract_corpus`.
 
-The same :func:`core.pipeline.extract_article` is mapped over the corpus's
-files: each task reads its files itself (only paths and metadata travel to
-the workers), extracts them, stores each article in the shared on-disk cache
-and writes its partition of every table as Parquet under
-``<parquet_dir>/parquet/<table>/part-NNNNN.parquet``. The driver then reads the
-partitions and assembles the usual tables, exactly as a local run does.
+The engine only maps the per-article task; the flow (the cache, the tables, the snapshot) is the
+pipeline's, the same as a local run. Each Dask task takes a partition of the corpus's files and
+reads them itself (only paths and metadata travel to the workers), runs the task on each (which
+extracts it and stores it in the shared on-disk cache), writes its partition of every table as
+Parquet under ``<parquet_dir>/parquet/<table>/part-NNNNN.parquet`` and returns its results.
 
 With no scheduler address a ``LocalCluster`` is started for the run, which is
 how the tests exercise this path; on a real cluster every worker needs the
@@ -14,22 +13,14 @@ project installed and the corpus and cache folders on a shared file system.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pandas as pd
-
-from core.corpus import Article, Corpus, load_article_bytes
-from core.pipeline import (
-    RESULT_TABLES,
-    Extraction,
-    ResultCache,
-    _concat,
-    assemble,
-    extract_article,
-    result_tables,
-)
-from core.version import extractor_version, write_atomically
+from core.corpus import Article, load_article_bytes
+from core.pipeline import ArticleRefused, ArticleTask
+from core.results import RESULT_TABLES, ArticleResult, result_tables
+from core.version import write_atomically
 
 
 @dataclass(frozen=True)
@@ -48,65 +39,50 @@ def task_for(article: Article) -> FileTask:
     return FileTask(article.path, article.file, meta, article.content_hash)
 
 
-def extract_partition(tasks: list[FileTask], number: int, out_dir: str, cache_dir: str | None) -> dict[str, str]:
-    """Extract one partition of files on a worker; write its tables; return the written paths."""
-    cache = ResultCache(Path(cache_dir) if cache_dir else None, extractor_version())
+def extract_partition(
+    task: ArticleTask, files: list[FileTask], number: int, out_dir: str,
+) -> list[ArticleResult | ArticleRefused]:
+    """On a worker: load one partition's files, run ``task`` on each, write the partition's tables."""
     results = []
-    for task in tasks:
-        article = load_article_bytes(task.name, Path(task.path).read_bytes(), task.meta)
-        result = extract_article(article)
-        cache.put(task.content_hash, result)
-        results.append((task.content_hash, result))
-    written = {}
-    for name, frame in result_tables(results).items():
+    for file in files:
+        article = load_article_bytes(file.name, Path(file.path).read_bytes(), file.meta)
+        results.append(task(replace(article, content_hash=file.content_hash)))
+    done = [(f.content_hash, r) for f, r in zip(files, results, strict=True) if not isinstance(r, ArticleRefused)]
+    for name, frame in result_tables(done).items():
         # Atomic like every file in the output folder: a killed run leaves no half partition behind.
-        path = write_atomically(Path(out_dir) / "parquet" / name / f"part-{number:05d}.parquet",
-                                frame.to_parquet(index=False), durable=False)
-        written[name] = str(path)
-    return written
+        write_atomically(Path(out_dir) / "parquet" / name / f"part-{number:05d}.parquet",
+                         frame.to_parquet(index=False), durable=False)
+    return results
 
 
-def extract_corpus_dask(
-    corpus: Corpus,
-    *,
-    scheduler: str | None = None,
-    cache_dir: Path | None = None,
-    parquet_dir: Path = Path("out"),
-    partition_size: int = 64,
-) -> Extraction:
-    """Extract ``corpus`` on the Dask cluster at ``scheduler`` (a local cluster when None)."""
-    from dask.distributed import Client, LocalCluster
+@dataclass(frozen=True)
+class DaskEngine:
+    """Map the per-article task over the Dask cluster at ``scheduler`` (a local cluster when None)."""
 
-    cache = ResultCache(cache_dir, extractor_version())
-    hashes = {a.content_hash for a in corpus.articles}
-    cached, covered, snapshot_complete = cache.load(hashes)
-    todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
-    if todo:
-        cache.remove_stale_temps()
-    batches = [[task_for(a) for a in todo[i:i + partition_size]] for i in range(0, len(todo), partition_size)]
-    parquet_dir = Path(parquet_dir).resolve()
-    for name in RESULT_TABLES:
-        for stale in (parquet_dir / "parquet" / name).glob("part-*.parquet"):
-            stale.unlink()
+    scheduler: str | None = None
+    parquet_dir: Path = Path("out")
+    partition_size: int = 64
 
-    cluster = None if scheduler else LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None)
-    try:
-        with Client(scheduler or cluster) as client:
-            futures = [
-                client.submit(extract_partition, batch, i, str(parquet_dir), str(cache_dir) if cache_dir else None,
-                              pure=False)
-                for i, batch in enumerate(batches)
-            ]
-            written = client.gather(futures)
-    finally:
-        if cluster is not None:
-            cluster.close()
+    def map(self, task: ArticleTask, articles: list[Article]) -> Iterable[ArticleResult | ArticleRefused]:
+        parquet_dir = Path(self.parquet_dir).resolve()
+        for name in RESULT_TABLES:
+            for stale in (parquet_dir / "parquet" / name).glob("part-*.parquet"):
+                stale.unlink()
+        size = self.partition_size
+        partitions = [[task_for(a) for a in articles[i:i + size]] for i in range(0, len(articles), size)]
+        return self._run(task, partitions, str(parquet_dir)) if partitions else []
 
-    tables = {
-        name: _concat([cached.get(name, pd.DataFrame()), *(pd.read_parquet(w[name]) for w in written)])
-        for name in RESULT_TABLES
-    }
-    if not snapshot_complete:
-        cache.save_snapshot(tables, hashes)
-    return assemble(corpus.articles, tables, list(corpus.problems), cache_hits=len(covered), extracted=len(todo))
+    def _run(self, task: ArticleTask, partitions: list[list[FileTask]], out_dir: str) -> Iterator:
+        from dask.distributed import Client, LocalCluster
+
+        cluster = None if self.scheduler else LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                           dashboard_address=None)
+        try:
+            with Client(self.scheduler or cluster) as client:
+                futures = [client.submit(extract_partition, task, files, i, out_dir, pure=False)
+                           for i, files in enumerate(partitions)]
+                for future in futures:  # in order: results are matched to articles by position
+                    yield from future.result()
+        finally:
+            if cluster is not None:
+                cluster.close()

@@ -9,6 +9,7 @@ so the CSV download of a table is exactly what the page shows.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -1014,8 +1015,7 @@ def load_uploads(
     typed = source.strip() if source else ""
     left = budget
     for name, data in files:
-        # Never the shared unknown-source bucket: an upload is its own source unless the user names one.
-        meta = {"source": typed or upload_source_name(name)}
+        meta = {"source": typed} if typed else {}
         if left is not None and len(data) > left:
             problems.append(LoadProblem(safe_file_name(name), f"not added: this session's uploads are limited to "
                                               f"{_megabytes(budget)} in all; remove uploaded articles to add more"))
@@ -1025,6 +1025,9 @@ def load_uploads(
         except LoadError as error:
             problems.append(LoadProblem(safe_file_name(name), str(error)))
             continue
+        if article.source == UNKNOWN_SOURCE:
+            # Never the shared unknown-source bucket: an upload that names no publisher is its own source.
+            article = dataclasses.replace(article, source=upload_source_name(name))
         if article.content_hash in seen:
             problems.append(LoadProblem(article.file, DUPLICATE_UPLOAD))
             continue

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import analyst, entities, segment, version
+from core import aliases, analyst, entities, name_patterns, segment, version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def fresh_lexicons():
     """Every cache that holds a lexicon, emptied before and after the test."""
-    caches = (entities._lexicon, entities._curated_entries, entities._series_pattern, entities._countries,
+    caches = (aliases._lexicon, aliases._curated_entries, name_patterns._series_pattern, name_patterns._countries,
               segment.segmenter, version.extractor_version, analyst._user_words, analyst._alias_rows)
 
     def clear():

@@ -22,16 +22,10 @@ import pytest
 
 from core.__main__ import OUTPUTS, main
 from core.bench import generate_corpus
+from core.cache import MEMO_MAGIC, MEMO_SUFFIX, ResultCache, _parquet_bytes, remembered
 from core.claims import ClaimReport
-from core.pipeline import (
-    MEMO_MAGIC,
-    MEMO_SUFFIX,
-    ArticleResult,
-    ResultCache,
-    _parquet_bytes,
-    extract_corpus,
-    remembered,
-)
+from core.pipeline import extract_corpus
+from core.results import ArticleResult
 from core.version import extractor_version, is_temp, temp_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,7 +241,7 @@ def test_the_cache_holds_no_pickle_and_the_code_unpickles_nothing(cache, corpus)
     for path in cache.rglob("*"):
         if path.is_file():
             assert not path.read_bytes().startswith(b"\x80"), f"{path.name} looks like a pickle"
-    for module in ("pipeline", "version", "__main__", "distributed", "bundle"):
+    for module in ("pipeline", "cache", "results", "version", "__main__", "distributed", "bundle"):
         source = (ROOT / "core" / f"{module}.py").read_text()
         assert "import pickle" not in source and "pickle." not in source, f"core/{module}.py uses pickle"
 

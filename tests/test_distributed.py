@@ -2,7 +2,7 @@ import pandas as pd
 from dask.distributed import LocalCluster
 
 from core.corpus import load_corpus
-from core.distributed import extract_corpus_dask
+from core.distributed import DaskEngine
 from core.pipeline import extract_corpus
 
 
@@ -18,8 +18,8 @@ def test_dask_engine_matches_local_run_and_writes_partitions(tmp_path):
     out = tmp_path / "out"
     # Threads, not processes: a spawned worker would re-run pytest's __main__, which AppTest may have replaced.
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        dask = extract_corpus_dask(corpus, scheduler=cluster.scheduler_address, cache_dir=tmp_path / "cache",
-                                   parquet_dir=out, partition_size=2)
+        engine = DaskEngine(scheduler=cluster.scheduler_address, parquet_dir=out, partition_size=2)
+        dask = extract_corpus(corpus=corpus, cache_dir=tmp_path / "cache", engine=engine)
     pd.testing.assert_frame_equal(local.figures, dask.figures, check_dtype=False)
     pd.testing.assert_frame_equal(local.entities, dask.entities, check_dtype=False)
     pd.testing.assert_frame_equal(local.terms, dask.terms, check_dtype=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core import entities
+from core import aliases
 from core.entities import (
     ENTITY_TYPES,
     EntityCount,
@@ -194,7 +194,7 @@ def test_count_sorts_by_count_then_name():
 
 def test_a_long_article_is_scanned_against_the_lexicon_once(monkeypatch):
     text = ("美国商务部工业和安全局将中芯國際列入实体清单,英伟达CEO黄仁勋表示关注。" * 600)[:20000]
-    lexicon = entities._lexicon()
+    lexicon = aliases._lexicon()
     calls = []
     original = lexicon.matches
     monkeypatch.setattr(lexicon, "matches", lambda t: calls.append(len(t)) or original(t))

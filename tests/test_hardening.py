@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import core.__main__ as cli
+from core import cache as disk_cache
 from core import pipeline, version
 from core.corpus import FOLDER_UNREADABLE, LINK_OUTSIDE, NOT_REGULAR, SUBFOLDER, load_article_bytes, load_corpus
 from core.views import DUPLICATE_UPLOAD, load_uploads
@@ -99,9 +100,9 @@ def test_a_full_disk_under_the_cache_means_extraction_without_it(tmp_path, monke
         return real(path, data, **kwargs)
 
     real = version.write_atomically
-    for module in (pipeline, cli):
+    for module in (disk_cache, cli):
         monkeypatch.setattr(module, "write_atomically", full)
-    monkeypatch.setattr(pipeline, "_WARNED", set())
+    monkeypatch.setattr(disk_cache, "_WARNED", set())
     assert run(tmp_path, "--cache-dir", str(cache)) == 0
     assert "no space left on device" in capsys.readouterr().err
     assert len(list((tmp_path / "out").glob("*.csv"))) == len(cli.OUTPUTS)
