@@ -147,7 +147,8 @@ def run_extract(args: argparse.Namespace) -> int:
     if problem:
         print(f"cannot use {problem}", file=sys.stderr)
         return 1
-    corpus = load_corpus(_fetched_paths(args.paths, args.cache_dir))
+    corpus = load_corpus(_fetched_paths(args.paths, args.cache_dir),
+                         cache_dir=None if args.no_cache else Path(args.cache_dir))
     for problem in corpus.problems:
         # A manifest notice skips no article (a repeated row, a date that is not one): say so.
         verb = "note" if problem.file == MANIFEST_NAME or problem.notice else "skipped"

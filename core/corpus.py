@@ -29,9 +29,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
+from core.fileindex import FileIndex, Stamp
 from core.lexicon import DATA_DIR
 from core.normalize import MappedText, converter
+from core.version import default_cache_dir
 from core.webpage import WebPage, iso_date, read_page
 from core.webpage import visible_text as visible_text  # re-exported: the HTML text of a page
 
@@ -190,8 +193,15 @@ class Corpus:
 # ---------------------------------------------------------------- loading
 
 
-def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
+def load_corpus(
+    paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MAX_ARTICLE_BYTES,
+    cache_dir: Path | None | Literal["default"] = "default",
+) -> Corpus:
     """Load every article in ``paths`` (folders, or single files), reading one file at a time.
+
+    A file whose size, times and inode are those remembered in ``cache_dir``'s file index
+    (``core.fileindex``; the default is ``default_cache_dir()``, None remembers nothing) is not
+    read again: its cleaned article comes from the index.
 
     A folder's ``manifest.csv`` supplies metadata; rows naming files that are
     not in the folder, repeated rows and values that cannot be used are
@@ -225,10 +235,15 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
             problems.append(LoadProblem(str(entry), "no such file or folder"))
 
     articles: list[Article] = []
+    index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
     for path in sorted(found, key=lambda p: (p.name, str(p))):
         try:
-            _check_size(path.stat().st_size, max_bytes)
-            article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
+            stamp = Stamp.of(path.stat())
+            _check_size(stamp.size, max_bytes)
+            article = index.article(path, stamp, found[path])
+            if article is None:
+                article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
+                index.remember(path, stamp, found[path], article)
         except LoadError as err:
             problems.append(LoadProblem(safe_file_name(path.name), str(err)))
             continue
@@ -238,6 +253,7 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
         articles.append(replace(article, path=str(path)))
         if article.replaced_bytes:
             problems.append(decoding_notice(article))
+    index.save()
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
 
 
