@@ -273,8 +273,9 @@ def write_texts(corpus: Corpus, out: Path) -> None:
     """``out/texts/<article_id>.txt``: each article's body as kept, in its original script (UTF-8)."""
     folder = out / TEXTS
     folder.mkdir()
+    # Plain writes, no flush per file: ``out`` is a fresh folder that only replaces the old one once whole.
     for article in corpus.articles:
-        write_atomically(folder / f"{article.article_id}.txt", article.body().text.encode("utf-8"))
+        (folder / f"{article.article_id}.txt").write_bytes(article.body().text.encode("utf-8"))
 
 
 def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:
