@@ -219,10 +219,10 @@ def load_corpus(
             if files is None:
                 continue
             manifest = _folder_manifest(entry, manifests, problems, max_bytes)
-            names = {safe_file_name(p.name) for p in files}
+            names = {safe_file_name(p.name) for p, _ in files}
             missing = sorted(set(manifest) - names)
             problems.extend(LoadProblem(name, "listed in manifest.csv but not found") for name in missing)
-            found.update((p.resolve(), manifest.get(safe_file_name(p.name), {})) for p in files)
+            found.update((resolved, manifest.get(safe_file_name(p.name), {})) for p, resolved in files)
         elif entry.exists() and not entry.is_file():
             problems.append(LoadProblem(safe_file_name(entry.name), NOT_REGULAR))
         elif entry.is_file():
@@ -257,8 +257,8 @@ def load_corpus(
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
 
 
-def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | None:
-    """The article files directly in ``folder``; None when it cannot be listed (reported).
+def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path, Path]] | None:
+    """The article files directly in ``folder``, each as listed and resolved; None when it cannot be listed (reported).
 
     What is not read is said, never dropped silently: a symbolic link leading out of the folder
     (it is not followed: a corpus folder must not reach /etc/passwd), a subfolder, a pipe, socket
@@ -266,7 +266,7 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | Non
     """
     inside = folder.resolve()
     try:
-        children = sorted(folder.iterdir())
+        children = sorted(folder.iterdir(), key=lambda p: p.name)  # one folder: its paths sort as names
     except OSError:
         problems.append(LoadProblem(safe_file_name(folder.name) or str(folder), FOLDER_UNREADABLE))
         return None
@@ -275,7 +275,9 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | Non
         if child.name.startswith("."):
             continue
         try:
-            if child.is_symlink() and not child.resolve().is_relative_to(inside):
+            # Only a link needs resolving: any other child of the resolved folder is already where it is.
+            resolved = child.resolve() if child.is_symlink() else inside / child.name
+            if not resolved.is_relative_to(inside):
                 problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
                 continue
             if child.is_dir():
@@ -284,7 +286,7 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | Non
                 if child.exists():
                     problems.append(LoadProblem(safe_file_name(child.name), NOT_REGULAR))
             elif child.suffix.lower() in ARTICLE_SUFFIXES:
-                files.append(child)
+                files.append((child, resolved))
         except (OSError, RuntimeError):  # a link loop, or a name that vanished meanwhile
             problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
     return files
@@ -381,7 +383,10 @@ def safe_file_name(name: str) -> str:
     spaces, quotes, ``;$|`` …) is kept: the name is only ever shown, never run.
     """
     last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    shown = "".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")).strip()
+    if last.isascii() and last.isprintable():  # the usual name: nothing to drop (checked per character below)
+        shown = last.strip()
+    else:
+        shown = "".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")).strip()
     if not shown.strip("."):
         return FALLBACK_FILE_NAME
     if len(shown) > _MAX_FILE_NAME_CHARS:

@@ -60,6 +60,7 @@ class FileIndex:
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
         self._folders: dict[Path, _FolderIndex] = {}
+        self._last: _FolderIndex | None = None
 
     def article(self, path: Path, stamp: Stamp, meta: Mapping[str, str]) -> Article | None:
         """The remembered article of ``path`` when its stamp and manifest row are unchanged, else None."""
@@ -78,10 +79,13 @@ class FileIndex:
             folder.save()
 
     def _folder(self, folder: Path) -> _FolderIndex:
+        if self._last is not None and self._last.folder == folder:  # files come folder by folder, mostly
+            return self._last
         if folder not in self._folders:
             assert self.cache_dir is not None
             self._folders[folder] = _FolderIndex.load(self.cache_dir, folder)
-        return self._folders[folder]
+        self._last = self._folders[folder]
+        return self._last
 
 
 @dataclass(slots=True)
