@@ -89,12 +89,13 @@ class Timing:
         return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU"
 
 
-def median_run(args: list[str], repeat: int, before: Callable[[], object] = lambda: None) -> Timing:
+def median_run(args: list[str], repeat: int, before: Callable[[], object] = lambda: None,
+               env: dict[str, str] | None = None) -> Timing:
     """The median wall and CPU time (each on its own) of ``repeat`` runs, ``before`` called ahead of each."""
     runs = []
     for _ in range(repeat):
         before()
-        runs.append(run_timed(args))
+        runs.append(run_timed(args, env))
     return Timing(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
                   max(r.peak_mb for r in runs))
 
@@ -151,7 +152,8 @@ def bench_extraction(articles: int, jobs_list: list[int], work: Path, repeat: in
               f"peak {cold.peak_mb:.0f} MB", flush=True)
     warm = median_run(extract_cmd(corpus, work / "out", cache, jobs_list[-1]), repeat)
     print(f"warm re-run: {warm}, peak {warm.peak_mb:.0f} MB")
-    load = median_run([sys.executable, "-c", LOAD_ONLY, str(corpus)], repeat)
+    # The cache the command line filled: its file index is what a restart on this corpus finds.
+    load = median_run([sys.executable, "-c", LOAD_ONLY, str(corpus)], repeat, env={"DUIZHAO_CACHE": str(cache)})
     print(f"warm load_corpus alone (the dashboard's first step): {load}", flush=True)
     added = []
     for i in range(repeat):
