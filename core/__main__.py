@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 from contextlib import contextmanager
@@ -43,6 +44,9 @@ MANIFEST = "manifest.json"
 OUTPUT_CACHE_FORMAT = 2
 # Cells a spreadsheet reads as formulas (core.export prefixes them); repeated here so a warm run needs no pandas.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a CSV cell could start like a formula (a superset: a match sends the file to the full check).
+# A bare CR before LF ends a row, it starts no cell.
+_FORMULA_CELL_START = re.compile('(?:^|[,\r\n])(?:"[=+\\-@\t\r]|[=+\\-@\t]|\r(?!\n))')
 # Subfolder of --out with each article's body as plain text, for other tools.
 TEXTS = "texts"
 
@@ -105,6 +109,8 @@ def _print_refusals(refused, lang: str) -> None:
 
 def _fetched_paths(paths: list[str], cache_dir: str) -> list[str]:
     """``paths`` with its links fetched into ``<cache-dir>/fetched`` (one folder, read like any other)."""
+    if not any("://" in p for p in paths):  # no link: the fetcher (http, ssl) stays off the warm path
+        return paths
     from core.fetch import Fetcher, fetch_links, is_url, save_pages
 
     urls = [p for p in paths if is_url(p)]
@@ -147,7 +153,8 @@ def run_extract(args: argparse.Namespace) -> int:
     if problem:
         print(f"cannot use {problem}", file=sys.stderr)
         return 1
-    corpus = load_corpus(_fetched_paths(args.paths, args.cache_dir))
+    corpus = load_corpus(_fetched_paths(args.paths, args.cache_dir),
+                         cache_dir=None if args.no_cache else Path(args.cache_dir))
     for problem in corpus.problems:
         # A manifest notice skips no article (a repeated row, a date that is not one): say so.
         verb = "note" if problem.file == MANIFEST_NAME or problem.notice else "skipped"
@@ -273,8 +280,9 @@ def write_texts(corpus: Corpus, out: Path) -> None:
     """``out/texts/<article_id>.txt``: each article's body as kept, in its original script (UTF-8)."""
     folder = out / TEXTS
     folder.mkdir()
+    # Plain writes, no flush per file: ``out`` is a fresh folder that only replaces the old one once whole.
     for article in corpus.articles:
-        write_atomically(folder / f"{article.article_id}.txt", article.body().text.encode("utf-8"))
+        (folder / f"{article.article_id}.txt").write_bytes(article.body().text.encode("utf-8"))
 
 
 def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:
@@ -323,7 +331,10 @@ def neutralised(data: bytes) -> bool:
     starting with = + - @, tab or CR must be a number (``-2``), as only number columns keep one.
     """
     try:
-        rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        text = data.decode("utf-8-sig")
+        if not _FORMULA_CELL_START.search(text):
+            return True
+        rows = csv.reader(io.StringIO(text, newline=""))
         return all(not cell.startswith(FORMULA_STARTS) or _is_number(cell) for row in rows for cell in row)
     except (UnicodeDecodeError, csv.Error):
         return False

@@ -19,10 +19,13 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,8 +77,37 @@ def generate_corpus(out: Path, articles: int, *, seed: int = 7, start: int = 0) 
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """One child process: wall seconds, CPU seconds (user + sys, its waited-for children included), peak MB."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU"
+
+
+def median_run(args: list[str], repeat: int, before: Callable[[], object] = lambda: None,
+               env: dict[str, str] | None = None) -> Timing:
+    """The median wall and CPU time (each on its own) of ``repeat`` runs, ``before`` called ahead of each."""
+    runs = []
+    for _ in range(repeat):
+        before()
+        runs.append(run_timed(args, env))
+    return Timing(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
+                  max(r.peak_mb for r in runs))
+
+
 def run_process(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run a child process; (wall seconds, peak RSS in MB of that child alone)."""
+    timing = run_timed(args, env)
+    return timing.wall, timing.peak_mb
+
+
+def run_timed(args: list[str], env: dict[str, str] | None = None) -> Timing:
+    """Run a child process and time it (see :class:`Timing`); raises when it fails."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **(env or {})},
@@ -86,7 +118,7 @@ def run_process(args: list[str], env: dict[str, str] | None = None) -> tuple[flo
         if proc.returncode:
             err.seek(0)
             raise RuntimeError(f"{' '.join(args)} failed:\n{err.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def extract_cmd(corpus: Path, out: Path, cache: Path, jobs: int) -> list[str]:
@@ -100,24 +132,35 @@ JIEBA_PASS = (
 )
 
 
-def bench_extraction(articles: int, jobs_list: list[int], work: Path) -> None:
+LOAD_ONLY = "import sys; from core.corpus import load_corpus; load_corpus([sys.argv[1]])"
+
+
+def bench_extraction(articles: int, jobs_list: list[int], work: Path, repeat: int = 3) -> None:
+    """Cold, warm and add-ten runs of ``python -m core extract``; each row the median of ``repeat`` runs."""
     corpus = generate_corpus(work / "corpus", articles)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))
-    print(f"synthetic corpus: {articles} articles, {chars / 1e6:.1f} M characters")
-    start_s, _ = run_process([sys.executable, "-c", "pass"])
-    jieba_s, jieba_mb = run_process([sys.executable, "-c", JIEBA_PASS, str(corpus)])
-    print(f"interpreter start: {start_s:.2f} s; bare jieba.lcut pass: {jieba_s:.1f} s, peak {jieba_mb:.0f} MB")
+    print(f"synthetic corpus: {articles} articles, {chars / 1e6:.1f} M characters; median of {repeat} runs")
+    start = median_run([sys.executable, "-c", "pass"], repeat)
+    jieba = median_run([sys.executable, "-c", JIEBA_PASS, str(corpus)], repeat)
+    print(f"interpreter start: {start}; bare jieba.lcut pass: {jieba}, peak {jieba.peak_mb:.0f} MB", flush=True)
     cache = work / "cache"
     for jobs in jobs_list:
-        shutil.rmtree(cache, ignore_errors=True)
-        cold_s, cold_mb = run_process(extract_cmd(corpus, work / "out", cache, jobs))
-        print(f"cold extraction --jobs {jobs}: {cold_s:.1f} s ({articles / cold_s:.0f} articles/s), "
-              f"{cold_s / jieba_s:.2f}x one jieba pass, peak {cold_mb:.0f} MB")
-    warm_s, warm_mb = run_process(extract_cmd(corpus, work / "out", cache, jobs_list[-1]))
-    print(f"warm re-run: {warm_s:.1f} s, peak {warm_mb:.0f} MB")
-    generate_corpus(corpus, 10, start=articles)
-    add_s, _ = run_process(extract_cmd(corpus, work / "out", cache, jobs_list[-1]))
-    print(f"after adding 10 articles: {add_s:.1f} s")
+        cold = median_run(extract_cmd(corpus, work / "out", cache, jobs), repeat,
+                          lambda: shutil.rmtree(cache, ignore_errors=True))
+        print(f"cold extraction --jobs {jobs}: {cold} ({articles / cold.wall:.0f} articles/s), "
+              f"{cold.wall / jieba.wall:.2f}x one jieba pass by wall, {cold.cpu / jieba.cpu:.2f}x by CPU, "
+              f"peak {cold.peak_mb:.0f} MB", flush=True)
+    warm = median_run(extract_cmd(corpus, work / "out", cache, jobs_list[-1]), repeat)
+    print(f"warm re-run: {warm}, peak {warm.peak_mb:.0f} MB")
+    # The cache the command line filled: its file index is what a restart on this corpus finds.
+    load = median_run([sys.executable, "-c", LOAD_ONLY, str(corpus)], repeat, env={"DUIZHAO_CACHE": str(cache)})
+    print(f"warm load_corpus alone (the dashboard's first step): {load}", flush=True)
+    added = []
+    for i in range(repeat):
+        generate_corpus(corpus, 10, start=articles + 10 * i)
+        added.append(run_timed(extract_cmd(corpus, work / "out", cache, jobs_list[-1])))
+    print(f"after adding 10 articles: {statistics.median(t.wall for t in added):.2f} s wall, "
+          f"{statistics.median(t.cpu for t in added):.2f} s CPU")
 
 
 def bench_seeds(work: Path) -> None:
@@ -170,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--dashboard", action="store_true", help="also time the pages on the synthetic corpus")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median is shown")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--pages-only", nargs=2, type=Path, metavar=("CORPUS", "CACHE"),
                         help="only time the pages on CORPUS with CACHE (used by --dashboard)")
@@ -180,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="duizhao-bench-"))
     try:
         bench_seeds(work)
-        bench_extraction(args.articles, args.jobs, work)
+        bench_extraction(args.articles, args.jobs, work, args.repeat)
         if args.dashboard:
             bench_dashboard(work / "corpus", work / "cache")
     finally:

@@ -29,12 +29,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from core.cleaning import Removed, clean, page_removed
 from core.cleaning import boilerplate_rules as boilerplate_rules  # re-exported: the compiled patterns
 from core.decoding import Decoded as Decoded  # re-exported: what decode_bytes returns
 from core.decoding import LoadError, declared_charset, decode, decode_bytes
+from core.fileindex import FileIndex, Stamp
 from core.normalize import MappedText, converter
+from core.version import default_cache_dir
 from core.webpage import WebPage, iso_date, read_page
 from core.webpage import visible_text as visible_text  # re-exported: the HTML text of a page
 
@@ -129,8 +132,15 @@ class Corpus:
 # ---------------------------------------------------------------- loading
 
 
-def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
+def load_corpus(
+    paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MAX_ARTICLE_BYTES,
+    cache_dir: Path | None | Literal["default"] = "default",
+) -> Corpus:
     """Load every article in ``paths`` (folders, or single files), reading one file at a time.
+
+    A file whose size, times and inode are those remembered in ``cache_dir``'s file index
+    (``core.fileindex``; the default is ``default_cache_dir()``, None remembers nothing) is not
+    read again: its cleaned article comes from the index.
 
     A folder's ``manifest.csv`` supplies metadata; rows naming files that are
     not in the folder, repeated rows and values that cannot be used are
@@ -148,10 +158,10 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
             if files is None:
                 continue
             manifest = _folder_manifest(entry, manifests, problems, max_bytes)
-            names = {safe_file_name(p.name) for p in files}
+            names = {safe_file_name(p.name) for p, _ in files}
             missing = sorted(set(manifest) - names)
             problems.extend(LoadProblem(name, "listed in manifest.csv but not found") for name in missing)
-            found.update((p.resolve(), manifest.get(safe_file_name(p.name), {})) for p in files)
+            found.update((resolved, manifest.get(safe_file_name(p.name), {})) for p, resolved in files)
         elif entry.exists() and not entry.is_file():
             problems.append(LoadProblem(safe_file_name(entry.name), NOT_REGULAR))
         elif entry.is_file():
@@ -164,10 +174,15 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
             problems.append(LoadProblem(str(entry), "no such file or folder"))
 
     articles: list[Article] = []
+    index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
     for path in sorted(found, key=lambda p: (p.name, str(p))):
         try:
-            _check_size(path.stat().st_size, max_bytes)
-            article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
+            stamp = Stamp.of(path.stat())
+            _check_size(stamp.size, max_bytes)
+            article = index.article(path, stamp, found[path])
+            if article is None:
+                article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
+                index.remember(path, stamp, found[path], article)
         except LoadError as err:
             problems.append(LoadProblem(safe_file_name(path.name), str(err)))
             continue
@@ -177,11 +192,12 @@ def load_corpus(paths: Sequence[str | Path] = ("seeds",), *, max_bytes: int = MA
         articles.append(replace(article, path=str(path)))
         if article.replaced_bytes:
             problems.append(decoding_notice(article))
+    index.save()
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
 
 
-def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | None:
-    """The article files directly in ``folder``; None when it cannot be listed (reported).
+def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path, Path]] | None:
+    """The article files directly in ``folder``, each as listed and resolved; None when it cannot be listed (reported).
 
     What is not read is said, never dropped silently: a symbolic link leading out of the folder
     (it is not followed: a corpus folder must not reach /etc/passwd), a subfolder, a pipe, socket
@@ -189,7 +205,7 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | Non
     """
     inside = folder.resolve()
     try:
-        children = sorted(folder.iterdir())
+        children = sorted(folder.iterdir(), key=lambda p: p.name)  # one folder: its paths sort as names
     except OSError:
         problems.append(LoadProblem(safe_file_name(folder.name) or str(folder), FOLDER_UNREADABLE))
         return None
@@ -198,7 +214,9 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | Non
         if child.name.startswith("."):
             continue
         try:
-            if child.is_symlink() and not child.resolve().is_relative_to(inside):
+            # Only a link needs resolving: any other child of the resolved folder is already where it is.
+            resolved = child.resolve() if child.is_symlink() else inside / child.name
+            if not resolved.is_relative_to(inside):
                 problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
                 continue
             if child.is_dir():
@@ -207,7 +225,7 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[Path] | Non
                 if child.exists():
                     problems.append(LoadProblem(safe_file_name(child.name), NOT_REGULAR))
             elif child.suffix.lower() in ARTICLE_SUFFIXES:
-                files.append(child)
+                files.append((child, resolved))
         except (OSError, RuntimeError):  # a link loop, or a name that vanished meanwhile
             problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
     return files
@@ -289,7 +307,10 @@ def safe_file_name(name: str) -> str:
     spaces, quotes, ``;$|`` …) is kept: the name is only ever shown, never run.
     """
     last = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-    shown = "".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")).strip()
+    if last.isascii() and last.isprintable():  # the usual name: nothing to drop (checked per character below)
+        shown = last.strip()
+    else:
+        shown = "".join(ch for ch in last if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")).strip()
     if not shown.strip("."):
         return FALLBACK_FILE_NAME
     if len(shown) > _MAX_FILE_NAME_CHARS:

@@ -31,8 +31,23 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns = [neutralise(str(c)) for c in out.columns]
     for column in out.columns:
         if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+            out[column] = _neutralise_column(out[column])
     return out
+
+
+def _neutralise_column(column: pd.Series) -> pd.Series:
+    """``neutralise`` over a column, vectorised: only the cells that start like a formula are rebuilt."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.map(neutralise)  # maps each category once
+    try:
+        starts = column.str.startswith(_FORMULA_STARTS, na=False).astype(bool)
+    except (AttributeError, TypeError):  # no text in the column, or bytes: cell by cell
+        return column.map(neutralise)
+    if not starts.any():
+        return column
+    column = column.copy()
+    column[starts] = "'" + column[starts]
+    return column
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
