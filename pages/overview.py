@@ -67,6 +67,19 @@ with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_p
                               on_click=shared.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):
         st.warning(views.escape_markdown(message), icon=":material/error:")
+    st.markdown(f"**{t('lexicon_title')}**")
+    st.caption(t("lexicon_help"))
+    with st.form("lexicon", clear_on_submit=True, border=False):
+        st.file_uploader(t("lexicon_userdict"), type=["txt"], key="lexicon_userdict")
+        st.file_uploader(t("lexicon_aliases"), type=["tsv", "txt"], key="lexicon_aliases")
+        st.form_submit_button(t("lexicon_button"), icon=":material/dictionary:",
+                              on_click=shared.set_lexicon_from_form, args=(board.lang,))
+    for message in st.session_state.get("lexicon_messages", []):
+        st.warning(views.escape_markdown(message), icon=":material/error:")
+    lexicon = st.session_state.get("lexicon", {})
+    if lexicon:
+        names = "、".join(name for name, _ in lexicon.values())
+        st.caption(views.escape_markdown(i18n.t("lexicon_in_use", board.lang, files=names)))
     uploaded = len(st.session_state.get("uploads", []))
     if uploaded:
         st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
