@@ -67,7 +67,14 @@ with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_p
                               on_click=shared.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):
         st.warning(views.escape_markdown(message), icon=":material/error:")
-    st.markdown(f"**{t('lexicon_title')}**")
+    uploaded = len(st.session_state.get("uploads", []))
+    if uploaded:
+        st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
+        with st.container(horizontal=True):
+            shared.uploads_download(board)
+            st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")
+
+with st.expander(t("lexicon_title"), icon=":material/dictionary:", key="lexicon_panel"):
     st.caption(t("lexicon_help"))
     with st.form("lexicon", clear_on_submit=True, border=False):
         st.file_uploader(t("lexicon_userdict"), type=["txt"], key="lexicon_userdict")
@@ -80,9 +87,3 @@ with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_p
     if lexicon:
         names = "、".join(name for name, _ in lexicon.values())
         st.caption(views.escape_markdown(i18n.t("lexicon_in_use", board.lang, files=names)))
-    uploaded = len(st.session_state.get("uploads", []))
-    if uploaded:
-        st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
-        with st.container(horizontal=True):
-            shared.uploads_download(board)
-            st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")

@@ -649,8 +649,6 @@ def clear_uploads() -> None:
     st.session_state["uploads"] = []
     st.session_state["upload_originals"] = {}
     st.session_state["upload_messages"] = []
-    st.session_state.pop("lexicon", None)
-    st.session_state.pop("lexicon_messages", None)
     st.session_state.pop("private_corpus", None)
     st.session_state.pop("uploads_zip", None)
 
