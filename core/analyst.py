@@ -25,7 +25,11 @@ ENTITY_TYPES = ("person", "org", "place", "product", "media")
 
 
 class AnalystFileError(ValueError):
-    """An analyst lexicon file that cannot be read; the message names the file and the reason."""
+    """An analyst lexicon file that cannot be read: ``file`` (its name), ``line`` (0: the whole file), ``reason``."""
+
+    def __init__(self, file: str, reason: str, line: int = 0) -> None:
+        self.file, self.reason, self.line = file, reason, line
+        super().__init__(f"{file}: line {line}: {reason}" if line else f"{file}: {reason}")
 
 
 def files() -> list[Path]:
@@ -33,13 +37,18 @@ def files() -> list[Path]:
     return [Path(p) for p in (os.environ.get(USERDICT_ENV), os.environ.get(ALIASES_ENV)) if p]
 
 
-def _lines(path: Path) -> list[tuple[int, str]]:
+def _read(path: Path) -> bytes:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes()
     except OSError as exc:
-        raise AnalystFileError(f"{path.name}: cannot be read ({exc.strerror or 'error'})") from None
+        raise AnalystFileError(path.name, f"cannot be read ({exc.strerror or 'error'})") from None
+
+
+def _lines(name: str, data: bytes) -> list[tuple[int, str]]:
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AnalystFileError(f"{path.name}: not UTF-8 text") from None
+        raise AnalystFileError(name, "not UTF-8 text") from None
     lines = ((n, line.strip()) for n, line in enumerate(text.splitlines(), 1))
     return [(n, line) for n, line in lines if line and not line.startswith("#")]
 
@@ -58,27 +67,39 @@ def alias_rows(path: str | None = None) -> tuple[tuple[str, str, tuple[str, ...]
 
 @cache
 def _user_words(path: str) -> tuple[tuple[str, str], ...]:
+    return read_user_words(Path(path).name, _read(Path(path)))
+
+
+@cache
+def _alias_rows(path: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return read_alias_rows(Path(path).name, _read(Path(path)))
+
+
+def read_user_words(name: str, data: bytes) -> tuple[tuple[str, str], ...]:
+    """The (word, tag) pairs of a user dictionary's bytes; errors name the file as ``name``.
+
+    >>> read_user_words("mine.txt", "昇腾 5 nz".encode())
+    (('昇腾', 'nz'),)
+    """
     out = []
-    for n, line in _lines(Path(path)):
+    for n, line in _lines(name, data):
         fields = line.split()
         if len(fields) > 3 or (len(fields) == 3 and not fields[1].isdigit()):
-            raise AnalystFileError(f"{Path(path).name}: line {n}: expected 'word [frequency] [tag]'")
+            raise AnalystFileError(name, "expected 'word [frequency] [tag]'", n)
         tag = fields[-1] if len(fields) > 1 and not fields[-1].isdigit() else "n"
         out.append((fields[0], tag))
     return tuple(out)
 
 
-@cache
-def _alias_rows(path: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+def read_alias_rows(name: str, data: bytes) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(canonical name, type, aliases) of an alias file's bytes; errors name the file as ``name``."""
     out = []
-    for n, line in _lines(Path(path)):
+    for n, line in _lines(name, data):
         fields = [f.strip() for f in line.split("\t")]
         if len(fields) < 2 or not fields[0]:
-            raise AnalystFileError(f"{Path(path).name}: line {n}: expected 'name<TAB>type<TAB>aliases'")
+            raise AnalystFileError(name, "expected 'name<TAB>type<TAB>aliases'", n)
         if fields[1] not in ENTITY_TYPES:
-            raise AnalystFileError(
-                f"{Path(path).name}: line {n}: unknown type {fields[1]!r} (one of {', '.join(ENTITY_TYPES)})"
-            )
+            raise AnalystFileError(name, f"unknown type {fields[1]!r} (one of {', '.join(ENTITY_TYPES)})", n)
         aliases = tuple(a.strip() for a in (fields[2].split("|") if len(fields) > 2 else []) if a.strip())
         out.append((fields[0], fields[1], aliases))
     return tuple(out)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, fields, replace
 
 from core.entities import is_known_name, named_spans
 from core.lexicon import read_rows, read_words
+from core.name_patterns import byline_spans
 from core.normalize import MappedText, normalize
 from core.segment import tag
 
@@ -374,6 +375,8 @@ def _figures(
     occupied = bytearray(blocked)
     for q in quantities:
         occupied[q.start:q.end] = numbers[q.start:q.end]
+    for start, end in byline_spans(text):  # 记者张三报道: the reporter is never a figure's subject
+        occupied[start:end] = b"\x01" * (end - start)
     count = gate.count() if gate is not None else CapCount(len(quantities))
     statement_starts = [0] + [m.end() for m in _STATEMENT_END_RE.finditer(text)]
     date_ends = [e for _, e, _ in dates]
@@ -1227,7 +1230,7 @@ class _Context:
                 if titles:
                     return titles[-1]  # 该法案 → the title named earlier in the sentence
             candidate = _clean_subject(segment)
-            if candidate:
+            if candidate and not _is_outlet(candidate):
                 return candidate
         return ""
 
@@ -1282,6 +1285,13 @@ def _clean_subject(segment: str) -> str:
     if len(s) < 2 or len(s) > _SUBJECT_MAX:
         return ""
     return s
+
+
+def _is_outlet(phrase: str) -> bool:
+    """路透社, 美国联邦公报周二: a phrase opened by an outlet and naming nothing else; an outlet states
+    figures, it is not what they measure."""
+    named = named_spans(phrase)
+    return bool(named) and named[0][0] == 0 and all(kind == "media" for *_, kind in named)
 
 
 def _noun_phrase(words: str) -> str:

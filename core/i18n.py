@@ -80,6 +80,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Upload .txt / .md / .html files; they stay in this session and are never written to the corpus.",
     ),
     "upload_files": ("文章文件", "Article files"),
+    "lexicon_title": ("我的词典", "My lexicon"),
+    "lexicon_help": (
+        "jieba 用户词典（.txt，每行：词 词频 词性）与别名表（.tsv，每行以 Tab 分隔：名称、类型、以 | 分隔的别名）"
+        "只用于你上传的文章；基础语料对所有访客共享，保持不变。",
+        "A jieba user dictionary (.txt, a line: word frequency tag) and an alias file (.tsv, a line split by tabs: "
+        "name, type, aliases split by |) apply to the articles you upload only; the base corpus is shared by every "
+        "visitor and stays unchanged.",
+    ),
+    "lexicon_userdict": ("用户词典（.txt）", "User dictionary (.txt)"),
+    "lexicon_aliases": ("别名表（.tsv）", "Alias file (.tsv)"),
+    "lexicon_button": ("使用词典", "Use lexicon"),
+    "lexicon_in_use": ("正在使用：{files}", "In use: {files}"),
     "upload_source": ("来源名称（可选）", "Source name (optional)"),
     "upload_links": ("或按链接添加（每行一个网址）", "Or add by link (one web address a line)"),
     "links_over": ("每次最多读取 {n} 个链接，其余未读取", "at most {n} links are read at a time; the rest were not"),
@@ -262,6 +274,11 @@ def column_labels(columns: list[str], lang: str) -> dict[str, str]:
 REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), zh) for pattern, zh in (
     (r"empty file \(whitespace only\)", "空文件（只有空白）"),
     (r"empty file", "空文件"),
+    (r"line (\d+): expected 'word \[frequency\] \[tag\]'", r"第 \1 行：应为「词 [词频] [词性]」"),
+    (r"line (\d+): expected 'name<TAB>type<TAB>aliases'", r"第 \1 行：应为「名称<TAB>类型<TAB>别名」"),
+    (r"line (\d+): unknown type '(.*)' \(one of (.*)\)", r"第 \1 行：未知类型 '\2'（应为 \3 之一）"),
+    (r"not UTF-8 text", "不是 UTF-8 文本"),
+    (r"larger than (\d+) KiB", r"超过 \1 KiB"),
     (r"no visible text in the HTML", "HTML 中没有可见文字"),
     (r"not text: looks binary \(NUL bytes\)", "不是文本：像是二进制文件（含 NUL 字节）"),
     (r"not text: looks binary \(control characters\)", "不是文本：像是二进制文件（含控制字符）"),

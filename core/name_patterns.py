@@ -148,6 +148,8 @@ _DATELINE_FRAME = re.compile(
     r"(?:^|(?<=[\n(【〔\[]))(?P<outlet>[\u4e00-\u9fff]{2,6}?(?:通讯社|新闻社|社))"
     r"(?:记者(?P<names>" + _NAME_LIST + r"))?[\u4e00-\u9fff]{2,4}?(?:\d{1,2}月)?\d{1,2}日(?:专电|专讯|电|讯)"
 )
+# The rest of a bracketed byline after its names: /综合报导〕.
+_BYLINE_TAIL = re.compile(r"[^\n。,;()〔〕【】\[\]]{0,12}[)〕】\]]")
 _TITLED_OUTLET = re.compile(
     r"(?:据|根据|引述|援引|接受|美国|英国|日本|德国|法国)《(?P<name>[^《》\n]{2,20})》(?:\([^()\n]{1,30}\))?"
     r"(?:报导|报道|引述|指出|称|披露|分析|专访|获悉|取得|看到|的报导|的报道|的一篇)"
@@ -319,6 +321,17 @@ def _bylines(text: str) -> list[_Candidate]:
     for m in _REPORTER_FRAME.finditer(text):
         out.extend(_reporters(text, m.start("names"), m.group("names")))
     return out
+
+
+def byline_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every byline frame of a normalised text (《某社驻京记者某某15日电》, 记者某某报道,
+    〔编译某某/综合报导〕): a header naming who reports, never what a figure is about."""
+    spans = []
+    for frame in (_WIRE_FRAME, _DATELINE_FRAME, _REPORTER_FRAME):
+        for m in frame.finditer(text):
+            tail = _BYLINE_TAIL.match(text, m.end()) if text[m.start() - 1:m.start()] in "(〔【[" else None
+            spans.append((m.start(), tail.end() if tail else m.end()))
+    return sorted(spans)
 
 
 def _titled_outlets(text: str) -> list[_Candidate]:

@@ -134,6 +134,7 @@ def extract_corpus(
     write_cache: bool = True,
     extract: Callable[[Article], ArticleResult] = extract_article,
     engine: Engine | None = None,
+    fresh: frozenset[str] = frozenset(),
 ) -> Extraction:
     """Load ``paths`` (or use ``corpus``) and extract every article, reusing the cache.
 
@@ -141,13 +142,14 @@ def extract_corpus(
     uploads must not outlive the session). ``extract`` is the per-article function
     (:func:`core.sandbox.extract_limited` for uploads); an article it refuses with
     :class:`ArticleRefused` is left out and named among the problems. ``engine`` runs it
-    (default: :class:`LocalEngine` with ``jobs`` processes).
+    (default: :class:`LocalEngine` with ``jobs`` processes). Articles whose content hash is in
+    ``fresh`` are extracted anew whatever the cache holds (uploads read with a session's own lexicon).
     """
     corpus = corpus if corpus is not None else load_corpus(paths)
     cache = ResultCache(cache_dir, extractor_version())
     store = cache if write_cache else ResultCache(None, "")
     hashes = {a.content_hash for a in corpus.articles}
-    cached, covered, snapshot_complete = cache.load(hashes)
+    cached, covered, snapshot_complete = cache.load(hashes - fresh)
     todo = list({a.content_hash: a for a in corpus.articles if a.content_hash not in covered}.values())
     if todo:
         store.remove_stale_temps()

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -59,8 +60,12 @@ class ExtractionRefused(ArticleRefused):
     """An article whose extraction hit a limit: ``file`` names it, ``reason`` says which limit."""
 
 
-def extract_limited(article: Article, limits: Limits | None = None) -> ArticleResult:
+def extract_limited(
+    article: Article, limits: Limits | None = None, env: Mapping[str, str] | None = None,
+) -> ArticleResult:
     """``pipeline.extract_article(article)`` in a child process held to ``limits`` (default: DEFAULT_LIMITS).
+
+    ``env`` adds to the child's environment (a session's own lexicon files, see ``core.analyst``).
 
     The article goes to the child's stdin (pickled: this process wrote it); the result comes
     back as JSON, so nothing the child says can run code here. The parent's thread only waits:
@@ -69,7 +74,7 @@ def extract_limited(article: Article, limits: Limits | None = None) -> ArticleRe
     """
     limits = limits or DEFAULT_LIMITS
     command = [sys.executable, "-m", "core.sandbox", str(limits.cpu_seconds), str(limits.memory_bytes)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", **(env or {})}
     with tempfile.TemporaryFile() as data, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         data.write(pickle.dumps(article))
         data.seek(0)

@@ -73,3 +73,17 @@ with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_p
         with st.container(horizontal=True):
             shared.uploads_download(board)
             st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")
+
+with st.expander(t("lexicon_title"), icon=":material/dictionary:", key="lexicon_panel"):
+    st.caption(t("lexicon_help"))
+    with st.form("lexicon", clear_on_submit=True, border=False):
+        st.file_uploader(t("lexicon_userdict"), type=["txt"], key="lexicon_userdict")
+        st.file_uploader(t("lexicon_aliases"), type=["tsv", "txt"], key="lexicon_aliases")
+        st.form_submit_button(t("lexicon_button"), icon=":material/dictionary:",
+                              on_click=shared.set_lexicon_from_form, args=(board.lang,))
+    for message in st.session_state.get("lexicon_messages", []):
+        st.warning(views.escape_markdown(message), icon=":material/error:")
+    lexicon = st.session_state.get("lexicon", {})
+    if lexicon:
+        names = "、".join(name for name, _ in lexicon.values())
+        st.caption(views.escape_markdown(i18n.t("lexicon_in_use", board.lang, files=names)))

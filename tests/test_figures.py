@@ -555,3 +555,19 @@ def test_process_node_bound_under_a_control_is_its_threshold():
     assert (figure.value, figure.unit, figure.qualifier, figure.metric) == (7, "nm", "at_most", "管制门槛")
     (plain,) = extract_figures("中芯国际28纳米成熟制程良率稳定。")
     assert plain.metric != "管制门槛"
+
+
+# ---------------------------------------------------------------- outlets and reporters are no subject
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject"),
+    [("〔编译王小明／综合报导〕美国商务部将17家中国实体列入清单。", "美国商务部"),
+     ("(记者王小明/北京报道)星河科技去年营收增长22%。", "星河科技"),
+     ("记者王小明报道，中芯国际去年营收增长22%。", "中芯国际"),
+     ("路透社去年营收增长3%。", ""),
+     ("美国联邦公报周二将17家中国实体列入清单。", "")],
+)
+def test_an_outlet_or_a_reporter_is_never_the_subject(sentence, subject):
+    figure = extract_figures(sentence)[-1]
+    assert figure.subject == subject

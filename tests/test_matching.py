@@ -6,6 +6,7 @@ short articles, so the frames come from real figure and entity extraction.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.claims import compare, figure_interval, group_claims, note_of
-from core.frames import change_of, dimension_of, layout, resolve_period, role_of
+from core.entities import extract_entities
+from core.figures import extract_figures
+from core.frames import article_frame_rows, change_of, dimension_of, layout, resolve_period, role_of
 from core.matching import cluster_frames
 from core.pipeline import extract_corpus
 
@@ -198,3 +201,13 @@ def test_a_value_alone_never_links_two_figures(extraction):
     by_group = frames_only_value_alike.groupby("group_id")["dimension"].nunique()
     assert (by_group == 1).all()
     assert cluster_frames([]) == []
+
+
+def test_a_frame_names_no_outlet_and_no_reporter():
+    """路透社 and the byline's reporter are in the sentence, but a frame names only what is measured."""
+    text = "记者王小明报道，路透社引述美国联邦公报称，美国商务部将17家中国实体列入清单。"
+    mentions = extract_entities(text)
+    assert {m.type for m in mentions} >= {"person", "media"}  # the sentence does name both
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)]
+    [row] = article_frame_rows(figures, text, mentions)
+    assert set(row["sentence_entities"].split("|")) == {"美国商务部", "中国"}

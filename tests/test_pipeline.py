@@ -89,6 +89,14 @@ def test_private_extraction_reads_the_cache_but_writes_nothing(corpus_dir, tmp_p
     assert sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file()) == before
 
 
+def test_fresh_articles_are_extracted_anew_whatever_the_cache_holds(corpus_dir, tmp_path):
+    """A session's uploads read with its own lexicon must not take results cached without it."""
+    first = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache")
+    hashes = frozenset(first.articles["content_hash"].iloc[:1])
+    again = extract_corpus([corpus_dir], cache_dir=tmp_path / "cache", write_cache=False, fresh=hashes)
+    assert (again.cache_hits, again.extracted) == (1, 1)
+
+
 def report(n: int):
     from core.claims import ClaimReport
 

@@ -13,6 +13,7 @@ none of it. Selections are read-only; pages never modify the frames they get.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -30,12 +31,12 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from core import bundle, clouds, i18n, sandbox, views
+from core import analyst, bundle, clouds, i18n, sandbox, views
 from core.claims import ClaimReport, group_claims
 from core.corpus import Article, Corpus, load_corpus
 from core.export import csv_bytes
 from core.pipeline import DEFAULT_CACHE_DIR, ArticleResult, Extraction, extract_article, extract_corpus, remembered
-from core.version import corpus_key
+from core.version import corpus_key, write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -50,6 +51,14 @@ MAX_SESSION_UPLOAD_BYTES = 20_000_000
 # Links fetched per press of the upload button, and the seconds each may take: the page waits for them.
 MAX_LINKS_PER_ADD = 10
 LINK_SECONDS = 10.0
+# Bytes one lexicon file of an analyst (user dictionary, alias file) may have.
+MAX_LEXICON_BYTES = 1024 * 1024
+# A session's lexicon files: kind → the environment variable the sandboxed extraction reads, the
+# reader that checks the file, and the extension of its content-addressed copy.
+LEXICON_FILES = {
+    "userdict": (analyst.USERDICT_ENV, analyst.read_user_words, "txt"),
+    "aliases": (analyst.ALIASES_ENV, analyst.read_alias_rows, "tsv"),
+}
 # Results a selection remembers (term totals of a source, claims tables per filter …); the oldest goes first.
 MAX_REMEMBERED = 128
 T = TypeVar("T")
@@ -242,19 +251,24 @@ def private_extraction(key: str, corpus: Corpus, progress=None) -> tuple[Extract
     held = st.session_state.get("private_corpus")
     if held is None or held[0] != key:
         uploaded = frozenset(a.content_hash for a in st.session_state.get("uploads", []))
+        env = lexicon_env()
         extraction = extract_corpus(corpus=corpus, cache_dir=cache_dir(), jobs=1, progress=progress,
-                                    write_cache=False, extract=partial(_extract_upload, uploaded=uploaded))
+                                    write_cache=False, fresh=uploaded if env else frozenset(),
+                                    extract=partial(_extract_upload, uploaded=uploaded, env=env))
         held = (key, extraction, group_claims(extraction), {})
         st.session_state["private_corpus"] = held
     return held[1], held[2]
 
 
-def _extract_upload(article: Article, uploaded: frozenset[str]) -> ArticleResult:
-    """Uploads are strangers' files: each is extracted in a child process held to the sandbox's limits.
+def _extract_upload(article: Article, uploaded: frozenset[str], env: dict[str, str]) -> ArticleResult:
+    """Uploads are strangers' files: each is extracted in a child process held to the sandbox's limits,
+    with the session's lexicon (``env``) when it has one.
 
     A base article missing from the disk cache (one that cannot be written) is extracted here as usual.
     """
-    return sandbox.extract_limited(article) if article.content_hash in uploaded else extract_article(article)
+    if article.content_hash in uploaded:
+        return sandbox.extract_limited(article, env=env)
+    return extract_article(article)
 
 
 def base_folder() -> Path:
@@ -271,6 +285,8 @@ def load_extraction(lang: str) -> tuple[str, Extraction, ClaimReport]:
     """The session corpus's key, extraction and claims, with a progress bar while articles are extracted."""
     corpus = session_corpus()
     key = corpus_key(corpus)
+    if st.session_state.get("uploads") and st.session_state.get("lexicon"):
+        key = f"{key}-{lexicon_digest()}"  # results with and without the session's lexicon never mix
     bar = st.empty()
 
     def progress(done: int, total: int) -> None:
@@ -577,6 +593,55 @@ def fetch_for_upload(links: str, lang: str) -> tuple[list[tuple[str, bytes]], li
     if len(urls) > MAX_LINKS_PER_ADD:
         messages.append(i18n.t("links_over", lang, n=MAX_LINKS_PER_ADD))
     return [(page_file_name(page.url, page.content_type), page.data) for page in pages], messages
+
+
+def set_lexicon(kind: str, name: str, data: bytes, lang: str) -> str | None:
+    """Use an analyst's lexicon file (``kind``: userdict | aliases) for this session's uploads, once
+    :mod:`core.analyst` reads it; else a message naming the file, its line and what is wrong."""
+    _, read, _ = LEXICON_FILES[kind]
+    try:
+        if len(data) > MAX_LEXICON_BYTES:
+            raise analyst.AnalystFileError(name, f"larger than {MAX_LEXICON_BYTES // 1024} KiB")
+        read(name, data)
+    except analyst.AnalystFileError as exc:
+        reason = f"line {exc.line}: {exc.reason}" if exc.line else exc.reason
+        return i18n.t("upload_bad", lang, file=exc.file, reason=i18n.reason(reason, lang))
+    st.session_state["lexicon"] = {**st.session_state.get("lexicon", {}), kind: (name, data)}
+    st.session_state.pop("private_corpus", None)
+    return None
+
+
+def set_lexicon_from_form(lang: str) -> None:
+    """The lexicon form's submit callback: each file chosen to :func:`set_lexicon`."""
+    chosen = ((kind, st.session_state.get(f"lexicon_{kind}")) for kind in LEXICON_FILES)
+    messages = [set_lexicon(kind, f.name, f.getvalue(), lang) for kind, f in chosen if f is not None]
+    st.session_state["lexicon_messages"] = [m for m in messages if m]
+
+
+def lexicon_digest() -> str:
+    """A hash of this session's lexicon files, for the key of its extraction."""
+    digest = hashlib.sha256()
+    for kind, (_, data) in sorted(st.session_state.get("lexicon", {}).items()):
+        digest.update(f"{kind}:{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()[:16]
+
+
+def lexicon_env() -> dict[str, str]:
+    """The environment that gives a sandboxed extraction this session's lexicon files.
+
+    Each file is stored under the cache by the hash of its bytes (a name that says nothing of the
+    session, and the same bytes give the same file), since the child process reads it by path.
+    """
+    env = {}
+    for kind, (_, data) in st.session_state.get("lexicon", {}).items():
+        variable, _, extension = LEXICON_FILES[kind]
+        path = cache_dir() / "analyst" / f"{hashlib.sha256(data).hexdigest()}.{extension}"
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, data)
+        env[variable] = str(path)
+    return env
 
 
 def clear_uploads() -> None:

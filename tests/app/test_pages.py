@@ -349,3 +349,50 @@ def test_reading_view_opens_the_linked_article_at_its_figure(seeds):
         "the text opens at the linked figure's paragraph"
     missing = open_app("pages/reading.py", article=figure["article_id"], at="999999")
     assert not missing.info, "an offset naming no figure marks nothing"
+
+
+LEXICON_ARTICLE = "青岚与合作伙伴\n\n青岚和蓝潮去年合作，营收增长22%。".encode()
+
+
+def lexicon_session(aliases: bytes | None) -> AppTest:
+    """A session that uploads LEXICON_ARTICLE (and the alias file, when given); its markdown lists the
+    entities found in the uploaded article, the lexicon's message, and how many articles were uploaded."""
+    def script():
+        import streamlit as st
+
+        from ui import shared
+
+        if "added" not in st.session_state:
+            if st.session_state.get("aliases_file") is not None:
+                message = shared.set_lexicon("aliases", "mine.tsv", st.session_state["aliases_file"], "en")
+                st.session_state["lexicon_message"] = message or ""
+            shared.add_uploads([("lexicon.txt", st.session_state["article"])], "分析员", "en")
+            st.session_state["added"] = True
+        board = shared.setup()
+        ids = set(board.articles.loc[board.articles["source"] == "分析员", "article_id"])
+        found = board.entities.loc[board.entities["article_id"].isin(ids), "entity"]
+        st.markdown("|".join(sorted(set(found))) or "-")
+        st.markdown(st.session_state.get("lexicon_message") or "-")
+        st.markdown(str(len(ids)))
+
+    at = AppTest.from_function(script, default_timeout=120)
+    at.session_state["article"] = LEXICON_ARTICLE
+    at.session_state["aliases_file"] = aliases
+    return at.run()
+
+
+def test_a_sessions_alias_file_names_its_entity_in_its_uploads_only():
+    with_lexicon = lexicon_session("# my firms\n青岚科技\torg\t青岚|蓝潮\n".encode())
+    without = lexicon_session(None)
+    assert not with_lexicon.exception, [e.value for e in with_lexicon.exception]
+    assert not without.exception, [e.value for e in without.exception]
+    assert "青岚科技" in with_lexicon.markdown[0].value.split("|")
+    assert "青岚科技" not in without.markdown[0].value.split("|")
+
+
+def test_a_bad_alias_file_is_named_with_its_line_and_nothing_else_is_lost():
+    at = lexicon_session("青岚科技\torg\t青岚\n蓝潮\tcompany\n".encode())
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.markdown[1].value.startswith("mine.tsv: line 2: unknown type 'company'")
+    assert "青岚科技" not in at.markdown[0].value.split("|")
+    assert at.markdown[2].value == "1"  # the upload itself is kept
