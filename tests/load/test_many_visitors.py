@@ -77,10 +77,13 @@ WARM_UP_SECONDS = 15
 PAGES = {"overview": "/", "compare": "/compare", "figure_check": "/figure_check", "term_clouds": "/term_clouds"}
 TITLE_KEYS = {"overview": "overview_title", "compare": "compare_title", "figure_check": "figures_title",
               "term_clouds": "clouds_title"}
-SOURCES = '[data-testid="stSidebar"] [data-testid="stMultiSelect"]'  # the first one; compare adds a second
-LANGUAGE_BUTTONS = '[data-testid="stSidebar"] [data-testid="stButtonGroup"] button'
+# The navigation's label of each page (the top bar holds more pages than the visitors use).
+NAV_KEYS = {"overview": "page_overview", "compare": "page_compare", "figure_check": "page_figures",
+            "term_clouds": "page_clouds"}
+SOURCES = '[data-testid="stMain"] [data-testid="stMultiSelect"]'  # the source filter, first at the top of every page
+LANGUAGE_BUTTONS = '.st-key-lang [data-testid="stButtonGroup"] button'
 TITLE = '[data-testid="stMain"] h1 >> nth=0'
-NAV_LINKS = '[data-testid="stSidebarNav"] a'
+NAV_LINKS = '[data-testid="stTopNavLink"]'
 CSV_BUTTONS = '[data-testid="stMain"] [data-testid="stDownloadButton"] button:visible'
 # The multiselect's bulk action at the top of its options; every other option is a source.
 SELECT_ALL = re.compile("^Select all$")
@@ -286,9 +289,10 @@ async def open_url(page, url: str, tally: Tally, first: bool = False) -> None:
 
 
 async def visit_page(page, visitor: Visitor, name: str, tally: Tally) -> None:
-    """Click the sidebar link to page ``name`` (same session) and time it until the page is drawn."""
+    """Click the navigation's link to page ``name`` (same session) and time it until the page is drawn."""
     started = time.perf_counter()
-    await page.locator(NAV_LINKS).nth(list(PAGES).index(name)).click()
+    label = i18n.t(NAV_KEYS[name], visitor.lang)
+    await page.locator(NAV_LINKS).filter(has_text=label).first.click()
     await expect(page.locator(TITLE)).to_have_text(title_pattern(name), timeout=STEP_TIMEOUT_MS)
     await wait_drawn(page)
     tally.load_seconds.append(time.perf_counter() - started)
@@ -518,6 +522,7 @@ async def run_visitor(page, base_url: str, visitor: Visitor, visitors: list[Visi
             phase.arrive()
         await check_page(page, visitor, visitors, tally, "first overview")
         options = [await chip.get_attribute("aria-label") for chip in await page.locator(f"{SOURCES} [data-tag]").all()]
+        assert options, "the source filter shows no chosen source"
         await phase.all_in.wait()
         if visitor.marker:
             await upload_article(page, visitor, visitors, tally)
