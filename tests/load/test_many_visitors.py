@@ -80,7 +80,8 @@ TITLE_KEYS = {"overview": "overview_title", "compare": "compare_title", "figure_
 # The navigation's label of each page (the top bar holds more pages than the visitors use).
 NAV_KEYS = {"overview": "page_overview", "compare": "page_compare", "figure_check": "page_figures",
             "term_clouds": "page_clouds"}
-SOURCES = '[data-testid="stMain"] [data-testid="stMultiSelect"]'  # the source filter, first at the top of every page
+SOURCES = '.st-key-sources [data-testid="stMultiSelect"]'  # the source filter, inside the filter popover
+SOURCES_POPOVER = '.st-key-sources_popover button'
 LANGUAGE_BUTTONS = '.st-key-lang [data-testid="stButtonGroup"] button'
 TITLE = '[data-testid="stMain"] h1 >> nth=0'
 NAV_LINKS = '[data-testid="stTopNavLink"]'
@@ -300,9 +301,18 @@ async def visit_page(page, visitor: Visitor, name: str, tally: Tally) -> None:
     visitor.current = name
 
 
+async def open_sources(page):
+    """The source filter, its popover opened when it is closed (it sits at the top of every page)."""
+    sources = page.locator(SOURCES).first
+    if not await sources.is_visible():
+        await page.locator(SOURCES_POPOVER).first.click()
+        await sources.wait_for()
+    return sources
+
+
 async def change_sources(page, visitor: Visitor, tally: Tally) -> None:
     """Drop a random source chip, or (with few left, or by chance) add one back from the dropdown."""
-    sources = page.locator(SOURCES).first
+    sources = await open_sources(page)
     chips = sources.locator("[data-tag]")
     count = await chips.count()
     if count > 2 and (count > 3 or visitor.rng.random() < 0.5):
@@ -384,14 +394,15 @@ async def upload_article(page, visitor: Visitor, visitors: list[Visitor], tally:
     """Add the visitor's article on the overview; it must show in its sources and in its articles.csv."""
     lang = visitor.lang
     await page.locator('[data-testid="stExpander"] summary').filter(has_text=i18n.t("upload_title", lang)).click()
-    await page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files=[{
+    await page.locator('.st-key-upload_files input[type="file"]').set_input_files(files=[{
         "name": f"visit_{visitor.marker}.txt", "mimeType": "text/plain", "buffer": visitor.article()}])
     # The file goes to the server as soon as it is chosen; submitting before it is there submits no file.
-    await expect(page.locator('[data-testid="stFileUploader"]')).to_contain_text(
+    await expect(page.locator('.st-key-upload_files')).to_contain_text(
         f"visit_{visitor.marker}.txt", timeout=STEP_TIMEOUT_MS)
     await page.get_by_label(i18n.t("upload_source", lang)).fill(visitor.source_name)
     await page.get_by_role("button", name=i18n.t("upload_button", lang)).click()
-    await expect(page.locator(SOURCES).first).to_contain_text(visitor.source_name, timeout=STEP_TIMEOUT_MS)
+    await expect(await open_sources(page)).to_contain_text(visitor.source_name, timeout=STEP_TIMEOUT_MS)
+    await page.keyboard.press("Escape")
     await wait_drawn(page)
     tally.uploads += 1
     tally.steps[visitor.index] += 1
@@ -521,7 +532,9 @@ async def run_visitor(page, base_url: str, visitor: Visitor, visitors: list[Visi
         finally:
             phase.arrive()
         await check_page(page, visitor, visitors, tally, "first overview")
-        options = [await chip.get_attribute("aria-label") for chip in await page.locator(f"{SOURCES} [data-tag]").all()]
+        chips = (await open_sources(page)).locator("[data-tag]")
+        options = [await chip.get_attribute("aria-label") for chip in await chips.all()]
+        await page.keyboard.press("Escape")
         assert options, "the source filter shows no chosen source"
         await phase.all_in.wait()
         if visitor.marker:
