@@ -47,9 +47,10 @@ def proc_files(pid: int, name: str) -> Iterator[str]:
             continue  # the process ended while being read
 
 
-def rss_kib(pid: int) -> int:
-    """Resident memory of ``pid`` and its descendants, in KiB (``VmRSS`` of ``/proc/<pid>/status``)."""
-    return sum(int(line.split()[1]) for status in proc_files(pid, "status")
+def rss_kib(pid: int, descendants: bool = True) -> int:
+    """Resident memory of ``pid`` (and its descendants), in KiB (``VmRSS`` of ``/proc/<pid>/status``)."""
+    statuses = proc_files(pid, "status") if descendants else [Path(f"/proc/{pid}/status").read_text()]
+    return sum(int(line.split()[1]) for status in statuses
                for line in status.splitlines() if line.startswith("VmRSS:"))
 
 
