@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import fcntl
+import glob
 import hashlib
 import io
 import json
@@ -239,6 +240,7 @@ def _write_outputs(outputs: dict[str, bytes], out: Path, corpus: Corpus) -> None
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out.parent / f".{out.name}.lock"):
+        _remove_left_behind(out)
         fresh = temp_path(out)
         fresh.mkdir()
         try:
@@ -249,6 +251,17 @@ def _write_outputs(outputs: dict[str, bytes], out: Path, corpus: Corpus) -> None
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
+
+
+def _remove_left_behind(out: Path) -> None:
+    """Delete the temporary folders of ``out`` that a killed run left beside it.
+
+    Called under the lock on ``out``: every run writes its temporary folders only while holding
+    it, so any that exist now belong to a run that no longer holds it, and will never be renamed.
+    """
+    for entry in out.parent.glob(f".{glob.escape(out.name)}.*.tmp"):
+        if is_temp(entry) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _swap_in(fresh: Path, out: Path) -> None:

@@ -169,6 +169,22 @@ def test_a_second_run_waits_for_the_lock_on_out(tmp_path):
     assert len(list(out.glob("*.csv"))) == len(cli.OUTPUTS)
 
 
+def test_a_killed_runs_temporary_folders_beside_out_are_removed_by_the_next(tmp_path):
+    out = tmp_path / "out"
+    folder = corpus_folder(tmp_path)
+    # What a run killed while writing its set leaves: a hidden temporary folder named after ``out``.
+    left = tmp_path / f".out.{2**22 + 7}-{'ab' * 16}.tmp"
+    (left / "texts").mkdir(parents=True)
+    (left / "figures.csv").write_text("half written")
+    mine = tmp_path / ".out.my-notes.tmp"
+    mine.write_text("a user's file that only looks alike")
+    assert cli.main(["extract", str(folder), "--out", str(out), "--no-cache", "--jobs", "1"]) == 0
+    assert not left.exists()
+    assert mine.read_text() == "a user's file that only looks alike"
+    beside = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out."))
+    assert beside == [".out.lock", ".out.my-notes.tmp"]
+
+
 # The extractor version
 
 def test_extractor_version_hashes_every_module_found_by_pattern(tmp_path, monkeypatch):
