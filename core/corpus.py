@@ -48,7 +48,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 ARTICLE_SUFFIXES = frozenset({".txt", ".md"}) | HTML_SUFFIXES
 SCRIPTS = ("traditional", "simplified", "mixed")
 # Files above this many bytes are refused before they are read (load_corpus, load_article_bytes).
-MAX_ARTICLE_BYTES = 20_000_000
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 # What a folder's walk says about what it does not read.
 LINK_OUTSIDE = "a symbolic link leading outside the folder; not followed"
 SUBFOLDER = "a subfolder; its files are not read (give it as a path of its own)"
@@ -403,10 +403,11 @@ def _unique_ids(articles: list[Article]) -> list[Article]:
 
 
 def _size(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:.1f} KB"
+    """A size as the limits are stated (binary units: the 5 MiB upload limit reads "5.0 MiB", not "5.2 MB")."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KiB"
     return f"{n} bytes"
 
 

@@ -307,8 +307,8 @@ REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern)
     (r"the folder could not be read \(no permission\); its files are skipped", "无权读取该文件夹，其中的文件已跳过"),
     (r"refused: extracting it took more than the (\S+) s of processor time an upload may use",
      r"已拒绝：提取所需处理器时间超过上传文件的上限 \1 秒"),
-    (r"refused: extracting it needed more than the (\S+) MB of memory an upload may use",
-     r"已拒绝：提取所需内存超过上传文件的上限 \1 MB"),
+    (r"refused: extracting it needed more than the (\S+) MiB of memory an upload may use",
+     r"已拒绝：提取所需内存超过上传文件的上限 \1 MiB"),
     (r"refused: its extraction stopped unexpectedly", "已拒绝：提取意外中止"),
     (r"figures capped: the first (\S+) kept, (\S+) more numbers not read \(at most (\S+) figures a sentence, "
      r"(\S+) an article\)", r"数字已截断：保留前 \1 个，另有 \2 个数字未读取（每句最多 \3 个，每篇最多 \4 个）"),

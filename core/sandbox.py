@@ -33,7 +33,7 @@ from core.pipeline import ArticleRefused, ArticleResult
 ROOT = Path(__file__).resolve().parent.parent
 # Reasons an extraction is refused, as problems say them.
 TOO_SLOW = "refused: extracting it took more than the {seconds:g} s of processor time an upload may use"
-TOO_LARGE = "refused: extracting it needed more than the {megabytes:,} MB of memory an upload may use"
+TOO_LARGE = "refused: extracting it needed more than the {megabytes:,} MiB of memory an upload may use"
 FAILED = "refused: its extraction stopped unexpectedly"
 # How the child says it ran out of memory (its exit status), and how Rust's allocator says so on stderr.
 _OUT_OF_MEMORY = 3

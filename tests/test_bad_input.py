@@ -160,20 +160,20 @@ def test_mixed_line_endings_keep_offsets_on_the_article_text():
 def test_file_over_the_limit_is_refused_from_its_size_without_reading_it(tmp_path, monkeypatch):
     folder = folder_with_good(tmp_path)
     with open(folder / "huge.txt", "wb") as handle:
-        handle.truncate(50_000_000)  # sparse: 50 MB on paper, nothing on disk
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MiB on paper, nothing on disk
     read: list[str] = []
     real_read_bytes = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read_bytes(self))
     corpus = load_corpus([folder])
     assert_good_loaded(corpus)
-    assert [(p.file, p.reason) for p in corpus.problems] == [("huge.txt", "file too large (50.0 MB > 20.0 MB limit)")]
+    assert [(p.file, p.reason) for p in corpus.problems] == [("huge.txt", "file too large (50.0 MiB > 20.0 MiB limit)")]
     assert "huge.txt" not in read
 
 
 def test_upload_over_the_limit_is_refused_with_size_and_limit():
-    with pytest.raises(LoadError, match=re.escape("file too large (2.1 MB > 2.0 MB limit)")):
-        load_article_bytes("big.txt", b"a" * 2_100_000, max_bytes=2_000_000)
-    assert MAX_ARTICLE_BYTES == 20_000_000
+    with pytest.raises(LoadError, match=re.escape("file too large (2.1 MiB > 2.0 MiB limit)")):
+        load_article_bytes("big.txt", b"a" * 2_200_000, max_bytes=2 * 1024 * 1024)
+    assert MAX_ARTICLE_BYTES == 20 * 1024 * 1024
 
 
 def paragraphs(size: int) -> str:

@@ -130,7 +130,7 @@ def test_too_large_file_reported(tmp_path):
     assert [a.file for a in corpus.articles] == ["a.txt"]
     assert corpus.problems[0].file == "big.txt"
     assert corpus.problems[0].reason.startswith("file too large (")
-    assert corpus.problems[0].reason.endswith("> 1.0 KB limit)")
+    assert corpus.problems[0].reason.endswith("> 1000 bytes limit)")
 
 
 # ---------------------------------------------------------------- HTML

@@ -47,7 +47,7 @@ MAX_CORPORA = 4
 # Source selections kept per process; each holds filtered copies of the tables it was asked for.
 MAX_SELECTIONS = 16
 # Bytes one session may upload in all: its files and their extraction live in the server's memory until it ends.
-MAX_SESSION_UPLOAD_BYTES = 20_000_000
+MAX_SESSION_UPLOAD_BYTES = 20 * 1024 * 1024
 # Links fetched per press of the upload button, and the seconds each may take: the page waits for them.
 MAX_LINKS_PER_ADD = 10
 LINK_SECONDS = 10.0
