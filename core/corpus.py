@@ -24,6 +24,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -95,9 +96,12 @@ class Article:
         A joining newline maps to the character right after the previous span
         (the line break that ended it in ``text``).
         """
+        if len(self.body_spans) == 1:
+            start, end = self.body_spans[0]
+            return MappedText(self.text[start:end], self.text, range(start, end), range(start + 1, end + 1))
         pieces: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
+        starts = array("q")
+        ends = array("q")
         previous_end = None
         for start, end in self.body_spans:
             if previous_end is not None:
@@ -108,7 +112,7 @@ class Article:
             starts.extend(range(start, end))
             ends.extend(range(start + 1, end + 1))
             previous_end = end
-        return MappedText("".join(pieces), self.text, tuple(starts), tuple(ends))
+        return MappedText("".join(pieces), self.text, starts, ends)
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,8 +188,8 @@ def _joined_wraps(text: str) -> MappedText | None:
     keep = [True] * len(text)
     for start, end in cuts:
         keep[start:end] = [False] * (end - start)
-    idx = tuple(i for i, k in enumerate(keep) if k)
-    return MappedText("".join(text[i] for i in idx), text, idx, tuple(i + 1 for i in idx))
+    idx = [i for i, k in enumerate(keep) if k]
+    return MappedText("".join(text[i] for i in idx), text, idx, [i + 1 for i in idx])
 
 
 def _splits_phrase(mapped: MappedText, start: int, end: int) -> bool:

@@ -48,6 +48,10 @@ from core.normalize import fold_width, to_simplified
 
 # How many characters each side of the number make its measure phrase.
 MEASURE_REACH = 10
+# The most of its clause (each side of the number) and of its sentence (before it) a frame reads: real clauses
+# are far shorter, and a list of thousands of figures in one "sentence" must not cost each of them the whole list.
+CLAUSE_REACH = 200
+SENTENCE_REACH = 600
 # Lines at least this long that end without punctuation are hard-wrapped text, not headings.
 WRAPPED_LINE = 24
 # Entity types that name the measured thing; people and media state figures, they are not measured.
@@ -187,8 +191,10 @@ def normalised(text: str) -> str:
 def _masked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
     """``text[start:end]`` with every figure span inside it replaced by ``#``."""
     out, at = [], start
-    for s, e in spans:
-        if e <= start or s >= end:
+    for s, e in spans[max(0, bisect.bisect_left(spans, (start, start)) - 1):]:
+        if s >= end:
+            break
+        if e <= start:
             continue
         out.append(text[at:max(s, at)])
         out.append("#")
@@ -431,10 +437,10 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
     for row, start, end in zip(part, starts, ends, strict=True):
         c_start, c_end = lay.clause(start)
         s_start, s_end = lay.sentence(start)
-        c_start, c_end = max(c_start, s_start), min(c_end, s_end)
+        c_start, c_end = max(c_start, s_start, start - CLAUSE_REACH), min(c_end, s_end, end + CLAUSE_REACH)
         before = normalised(_masked(text, c_start, start, spans))
         after = normalised(_masked(text, end, c_end, spans))
-        dated = plain(_masked(text, s_start, start, spans))
+        dated = plain(_masked(text, max(s_start, start - SENTENCE_REACH), start, spans))
         clause_entities = _named(mentions, mention_starts, c_start, c_end)
         sentence_entities = _named(mentions, mention_starts, s_start, s_end)
         if _HOME.search(text, s_start, s_end):

@@ -13,6 +13,8 @@ evidence found in the copy is highlighted where it stands in the original.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,24 +34,36 @@ _PUNCT = {
 _VARIANTS = {ord("衞"): "卫", ord("歳"): "岁", ord("緖"): "绪"}
 _FOLD = {**{k: chr(v) for k, v in _FULLWIDTH.items()}, **_PUNCT, **_VARIANTS}
 
-@dataclass(frozen=True)
+def offsets(values: Iterable[int]) -> Sequence[int]:
+    """Offsets as the maps keep them: a ``range`` stays one (a run of characters taken one for one costs
+    nothing), anything else becomes a packed array of 8-byte integers, not a tuple of Python ints (a 5 MiB
+    article would otherwise hold ~36 bytes a character in each map)."""
+    if isinstance(values, range | array):
+        return values
+    return array("q", values)
+
+
+@dataclass(frozen=True, eq=False)
 class MappedText:
     """A derived text whose every character remembers its span in an original.
 
     ``starts[i]``/``ends[i]`` are the original offsets of the characters that
     produced ``text[i]``; a converted phrase maps each of its characters to the
-    whole original phrase.
+    whole original phrase. The maps are ``range`` objects or packed arrays (:func:`offsets`).
     """
 
     text: str
     original: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", offsets(self.starts))
+        object.__setattr__(self, "ends", offsets(self.ends))
 
     @classmethod
     def identity(cls, text: str) -> MappedText:
-        idx = tuple(range(len(text)))
-        return cls(text, text, idx, tuple(i + 1 for i in idx))
+        return cls(text, text, range(len(text)), range(1, len(text) + 1))
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the half-open span ``[start, end)`` of ``text`` onto ``original``."""
@@ -69,14 +83,32 @@ class MappedText:
             raise ValueError("derived text was not made from this text")
         if not self.text:
             return MappedText(derived.text, self.original, derived.starts, derived.ends)
-        size, own_starts, own_ends = len(self.starts), self.starts, self.ends
-        starts = tuple(own_starts[s] if s < size else len(self.original) for s in derived.starts)
+        own_starts, own_ends = self.starts, self.ends
+        if _one_for_one(own_starts, own_ends):
+            # Each character of self.text is one original character, shifted: compose by shifting.
+            shift = own_starts[0]
+            return MappedText(derived.text, self.original, _shifted(derived.starts, shift),
+                              _shifted(derived.ends, shift))
+        size = len(own_starts)
+        starts = array("q", [own_starts[s] if s < size else len(self.original) for s in derived.starts])
         # Most characters come from exactly one character (e == s + 1): no slice to take the max of.
-        ends = tuple(
+        ends = array("q", [
             own_ends[s] if e == s + 1 and s < size else max(own_ends[s:e]) if e > s and s < size else start
             for start, s, e in zip(starts, derived.starts, derived.ends, strict=True)
-        )
+        ])
         return MappedText(derived.text, self.original, starts, ends)
+
+
+def _one_for_one(starts: Sequence[int], ends: Sequence[int]) -> bool:
+    """Whether the maps are a contiguous run ``range(a, b)`` / ``range(a + 1, b + 1)``."""
+    return (isinstance(starts, range) and isinstance(ends, range) and starts.step == 1 and ends.step == 1
+            and ends.start == starts.start + 1)
+
+
+def _shifted(values: Sequence[int], shift: int) -> Sequence[int]:
+    if isinstance(values, range):
+        return range(values.start + shift, values.stop + shift, values.step)
+    return array("q", [v + shift for v in values]) if shift else values
 
 
 @cache
@@ -103,7 +135,7 @@ def to_simplified(text: str) -> str:
     return normalize_script(text)[0]
 
 
-def normalize_script(text: str) -> tuple[str, list[int], list[int]]:
+def normalize_script(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """Simplified text plus, per output character, the (start, end) of its source span in ``text``."""
     chars = converter("tw2s").convert(text)
     if len(chars) != len(text):
@@ -111,10 +143,10 @@ def normalize_script(text: str) -> tuple[str, list[int], list[int]]:
         chars = text
     table, pattern = _phrases()
     if pattern is None or not pattern.search(chars):
-        return chars, list(range(len(text))), list(range(1, len(text) + 1))
+        return chars, range(len(text)), range(1, len(text) + 1)
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    starts = array("q")
+    ends = array("q")
     last = 0
     for match in pattern.finditer(chars):
         out.append(chars[last:match.start()])
@@ -134,4 +166,4 @@ def normalize_script(text: str) -> tuple[str, list[int], list[int]]:
 def normalize(text: str) -> MappedText:
     """Simplified script, folded widths; each character mapped back to ``text``."""
     converted, starts, ends = normalize_script(fold_width(text))
-    return MappedText(converted, text, tuple(starts), tuple(ends))
+    return MappedText(converted, text, starts, ends)

@@ -211,3 +211,17 @@ def test_a_frame_names_no_outlet_and_no_reporter():
     figures = [dataclasses.asdict(f) for f in extract_figures(text)]
     [row] = article_frame_rows(figures, text, mentions)
     assert set(row["sentence_entities"].split("|")) == {"美国商务部", "中国"}
+
+
+def test_a_figure_in_a_sentence_of_thousands_reads_a_bounded_window_of_it():
+    """营收增长1%、2%、… with no clause break: each figure's phrases are cut to its reach, not the whole list,
+    so the cost per figure does not grow with the sentence (it made a 200 KB line take a minute)."""
+    from core.frames import CLAUSE_REACH, SENTENCE_REACH
+
+    text = "2024年，公司营收增长" + "、".join(f"{n % 90 + 1}%" for n in range(3000)) + "。"
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)][:50]
+    rows = article_frame_rows(figures, text, [])
+    assert len(rows) == 50
+    assert all(len(row["context_phrase"]) <= 2 * CLAUSE_REACH + 1 for row in rows)
+    assert rows[0]["frame_period"] == "2024"  # the sentence's year is still read: it stands within reach
+    assert max(len(text) - f["end"] for f in figures) > 10 * SENTENCE_REACH
