@@ -60,7 +60,8 @@ COMPARISON_COLUMNS = [
 ]
 GROUP_COLUMNS = [
     "group_id", "rank", "status", "metric", "subject", "unit", "figures", "articles", "sources",
-    "contradictions", "explained", "agreements", "spread", "headline", "headline_en",
+    "contradictions", "explained", "agreements", "spread", "headline", "headline_en", "self_contradictions",
+    "period_differences",
 ]
 CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
 
@@ -430,7 +431,17 @@ def group_claims(extraction) -> ClaimReport:
         return _empty_report()
     figures = _with_frames(extraction, figures)
     frames = list(figures["_frame"])
-    clusters = cluster_frames(frames)
+    clusters = cluster_frames(frames, [str(a) for a in figures["article_id"]])
+    if not clusters:
+        return _empty_report()
+    records_by_row = _records(figures, _COMPARED)
+    for record in records_by_row:
+        _prepare(record)
+    compared = [settled([(a, b, compare(a, b)) for a, b in pairs_to_compare([records_by_row[i] for i in members])])
+                for members in clusters]
+    # A cluster whose figures were never compared with each other (two parallel statements of one sentence)
+    # is no claim group.
+    clusters, compared = [m for m, c in zip(clusters, compared, strict=True) if c], [c for c in compared if c]
     if not clusters:
         return _empty_report()
     labels = [group_label([frames[i] for i in members]) for members in clusters]
@@ -442,18 +453,14 @@ def group_claims(extraction) -> ClaimReport:
         label=[label.zh for label, members in zip(labels, clusters, strict=True) for _ in members],
         label_en=[label.en for label, members in zip(labels, clusters, strict=True) for _ in members],
     )
-    records = _records(grouped, _COMPARED)
-    for record in records:
-        _prepare(record)
     comparison_rows, group_rows, context_rows = [], [], []
-    at = 0
-    for number, (members, label) in enumerate(zip(clusters, labels, strict=True), start=1):
+    for number, (members, label, verdicts) in enumerate(zip(clusters, labels, compared, strict=True), start=1):
         group_id = f"G{number:03d}"
-        part = records[at:at + len(members)]
-        at += len(members)
-        pairs = [(group_id, label, a, b, compare(a, b)) for a, b in pairs_to_compare(part)]
+        part = [records_by_row[i] for i in members]
+        pairs = [(group_id, label, a, b, verdict) for a, b, verdict in verdicts]
         comparison_rows.extend(pairs)
-        group_rows.append(_group_row(group_id, label, part, [verdict for *_, verdict in pairs]))
+        group_rows.append(_group_row(group_id, label, part, [verdict for *_, verdict in pairs],
+                                     [(a, b) for a, b, _ in verdicts]))
         context_rows.extend(_context(group_id, label.lexicon_measure, label.scope, extraction))
 
     groups = rank_groups(pd.DataFrame(group_rows, columns=[c for c in GROUP_COLUMNS if c != "rank"]))
@@ -559,18 +566,41 @@ def status_of(contradictions: int, differences: int) -> str:
 def rank_groups(groups: pd.DataFrame) -> pd.DataFrame:
     """Groups in reading order, ``rank`` from 1.
 
-    Figures from different sources before figures within one source; then contradictions,
-    differences explained by period or modality, agreements; then more sources, the wider
+    Figures from different sources before figures within one source; then contradictions between
+    articles (an article at odds only with itself ranks its group as its other pairs do), differences
+    explained, agreements; among explained ones, differences of modality before those of period alone
+    (a series over time); then the smaller share of agreeing pairs, more sources, the wider
     disagreement (relative spread of the values), more figures.
     """
-    ordered = groups.assign(_single=groups["sources"] < 2, _status=groups["status"].map(STATUS_ORDER))
-    ordered = ordered.sort_values(
-        ["_single", "_status", "sources", "spread", "figures", "group_id"],
-        ascending=[True, True, False, False, False, True], kind="stable",
+    def count(name: str) -> pd.Series:  # a count the table may lack (a table built by hand): 0
+        return groups[name] if name in groups else pd.Series(0, index=groups.index)
+
+    contradictions, explained, agreements = count("contradictions"), count("explained"), count("agreements")
+    ordered = groups.assign(
+        _single=groups["sources"] < 2,
+        _status=[STATUS_ORDER[_between_status(*row)] for row in zip(
+            groups["status"], count("articles"), contradictions, explained, count("self_contradictions"),
+            strict=True)],
+        # Figures of different periods are a series more than a disagreement: after the groups with other reasons.
+        _series=(explained > 0) & (count("period_differences") >= explained),
+        _agreeing=agreements / (contradictions + explained + agreements).clip(lower=1),
     )
-    ordered = ordered.drop(columns=["_single", "_status", "rank"], errors="ignore").reset_index(drop=True)
+    ordered = ordered.sort_values(
+        ["_single", "_status", "_series", "_agreeing", "sources", "spread", "figures", "group_id"],
+        ascending=[True, True, True, True, False, False, False, True], kind="stable",
+    )
+    ordered = ordered.drop(columns=["_single", "_status", "_series", "_agreeing", "rank"],
+                           errors="ignore").reset_index(drop=True)
     ordered.insert(1, "rank", range(1, len(ordered) + 1))
     return ordered
+
+
+def _between_status(status: str, articles: int, contradictions: int, explained: int, own: int) -> str:
+    """A group's status as its articles compare with each other: an article at odds with itself (``own``
+    unexplained pairs) makes a contradiction of its own group, but ranks a group of several articles no higher."""
+    if articles < 2 or not own:
+        return status
+    return status_of(contradictions - own, contradictions - own + explained)
 
 
 def spread(values: pd.Series) -> float:
@@ -603,7 +633,8 @@ def pairs_to_compare(records: list[dict]) -> list[tuple[dict, dict]]:
     the bucket's extremes).
     """
     if len(records) <= MAX_PAIRWISE:
-        return [(records[i], records[j]) for i in range(len(records)) for j in range(i + 1, len(records))]
+        return [(records[i], records[j]) for i in range(len(records)) for j in range(i + 1, len(records))
+                if not _parallel(records[i], records[j])]
     statements = list({_statement(r): r for r in reversed(records)}.values())[::-1]
     if len(statements) <= MAX_PAIRWISE:
         return [(statements[i], statements[j]) for i in range(len(statements)) for j in range(i + 1, len(statements))]
@@ -625,6 +656,32 @@ def pairs_to_compare(records: list[dict]) -> list[tuple[dict, dict]]:
     pairs.extend((a, b) for i, a in enumerate(extremes) for b in extremes[i + 1:]
                  if (a.get("period"), a.get("modality")) != (b.get("period"), b.get("modality")))
     return pairs
+
+
+def _parallel(a: dict, b: dict) -> bool:
+    """Two levels of one period in one sentence (14nm及以上…，7nm…; 高通约六成…，英伟达约两成…): parallel statements,
+    not a change and not two claims on one fact, so never compared with each other. A change keeps its pair
+    (从28%降至15%: the from-level and the level), and so does a series (2023年一季度29%，2024年一季度36%)."""
+    return _same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) \
+        and not periods_differ(_period_of(a), _period_of(b), True)
+
+
+def settled(pairs: list[tuple[dict, dict, Verdict]]) -> list[tuple[dict, dict, Verdict]]:
+    """The pairs a group reports: an unexplained difference between two articles is dropped when another
+    figure of one agrees with a figure of the other.
+
+    An article that gives several values of a measure (14nm及以上成熟制程…，7nm制程…) is contradicted by another
+    article only if none of its values agrees with any of the other's: 7nm against 突破7纳米 agrees, so its 14nm
+    is another statement, not a contradiction of the other article.
+    """
+    agreeing = {_articles(a, b) for a, b, verdict in pairs if verdict.verdict == "agree"
+                and a.get("article_id") != b.get("article_id")}
+    return [(a, b, verdict) for a, b, verdict in pairs
+            if not (verdict.reason == "unexplained" and _articles(a, b) in agreeing)]
+
+
+def _articles(a: dict, b: dict) -> tuple[str, str]:
+    return tuple(sorted((str(a.get("article_id")), str(b.get("article_id")))))
 
 
 def _statement(record: dict) -> tuple:
@@ -689,9 +746,12 @@ def _render(row: dict) -> tuple[str, str]:
     return explain(_text(row["metric"]), _text(row["subject"]), sides[0], sides[1], verdict, _text(row.get("note")))
 
 
-def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[Verdict]) -> dict:
+def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[Verdict],
+               sides: list[tuple[dict, dict]]) -> dict:
     reasons = [p.reason for p in pairs if p.verdict == "differ"]
     contradictions = reasons.count("unexplained")
+    own = sum(1 for p, (a, b) in zip(pairs, sides, strict=True)
+              if p.reason == "unexplained" and a.get("article_id") == b.get("article_id"))
     status = status_of(contradictions, len(reasons))
     values = " / ".join(dict.fromkeys(str(m["text"]) for m in members))
     unit = "|".join(dict.fromkeys(str(m["unit"]) for m in members))
@@ -712,7 +772,8 @@ def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: lis
         "sources": len({m["source"] for m in members if not _missing(m.get("source"))}),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
         "agreements": len(pairs) - len(reasons), "spread": spread(pd.Series(numbers, dtype=float)),
-        "headline": headline, "headline_en": headline_en,
+        "headline": headline, "headline_en": headline_en, "self_contradictions": own,
+        "period_differences": reasons.count("different_period"),
     }
 
 

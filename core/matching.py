@@ -42,6 +42,11 @@ from core.lexicon import read_rows
 THRESHOLD = 0.28
 # A pair with no subject entity in common is a candidate only with contexts at least this alike.
 STRONG_CONTEXT = 0.55
+# Below this cosine of their phrases, and with no lexicon measure in common, two figures in different sentences
+# of one article share nothing of what they measure, whatever subjects they share: an article names its
+# subjects throughout, so there they are no evidence. In one sentence, and across articles, a shared subject
+# still counts (a short clause, 2024年時為25%, may name its measure only in the clause before).
+MIN_TEXT = 0.05
 # Weights of the similarity's parts.
 W_TEXT, W_ENTITIES, W_LEXICON = 0.7, 0.3, 0.15
 # Similarity kept when both clauses name their subjects and share none, or name different lexicon measures.
@@ -63,9 +68,14 @@ class _Node:
     members: tuple[int, ...]
 
 
-def cluster_frames(frames: Sequence[Frame]) -> list[list[int]]:
-    """Groups of frame indexes (two or more members each) that measure the same thing, in first-member order."""
+def cluster_frames(frames: Sequence[Frame], articles: Sequence[str] | None = None) -> list[list[int]]:
+    """Groups of frame indexes (two or more members each) that measure the same thing, in first-member order.
+
+    ``articles`` (one id per frame) tells which frames come from one article (see :data:`MIN_TEXT`).
+    """
     nodes = _nodes(frames)
+    where = [frozenset(articles[m] for m in node.members) if articles is not None else frozenset()
+             for node in nodes]
     vectors = _vectors([n.frame for n in nodes])
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
@@ -75,7 +85,8 @@ def cluster_frames(frames: Sequence[Frame]) -> list[list[int]]:
     for members in blocks.values():
         edges = {pair: s for pair in _candidates(nodes, vectors, members)
                  if (s := similarity(nodes[pair[0]].frame, nodes[pair[1]].frame,
-                                     vectors[pair[0]], vectors[pair[1]], weights)) > 0}
+                                     vectors[pair[0]], vectors[pair[1]], weights,
+                                     len(where[pair[0]]) == 1 and where[pair[0]] == where[pair[1]])) > 0}
         for cluster in _average_linkage(members, [len(nodes[i].members) for i in range(len(nodes))], edges):
             indexes = sorted(m for i in cluster for m in nodes[i].members)
             if len(indexes) >= 2:
@@ -204,12 +215,14 @@ def subjects(frame: Frame) -> frozenset[str]:
 
 
 def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
-               weights: dict[str, float] | None = None) -> float:
+               weights: dict[str, float] | None = None, one_article: bool = False) -> float:
     """How alike two frames are, 0 … about 1.1 (see the module docstring); 0 across blocks."""
     if _block(a) != _block(b) or _opposed(a.direction, b.direction):
         return 0.0
     text = cosine(va, vb)
     lexicon = W_LEXICON if _lexicon_match(a, b) else 0.0
+    if one_article and a.sentence_index != b.sentence_index and text < MIN_TEXT and not lexicon:
+        return 0.0  # one article, its subjects, nothing of what is measured in common: 单月涨幅 is not 市场份额
     alike = W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights) + lexicon
     # Each clause names what it is about, and they name nothing in common: 土耳其三家 beside 其中二十三家位于中国.
     if a.entities and b.entities and not set(a.entities) & set(b.entities):

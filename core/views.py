@@ -80,6 +80,10 @@ def filter_report(report: ClaimReport, sources: Iterable[str]) -> ClaimReport:
         groups["contradictions"] = ids.map(contradictions).fillna(0).astype(int)
         groups["explained"] = ids.map(explained).fillna(0).astype(int)
         groups["agreements"] = ids.map(agreements).fillna(0).astype(int)
+        own = differ[(differ["reason"] == "unexplained") & (differ["file_a"] == differ["file_b"])]
+        groups["self_contradictions"] = ids.map(own.groupby("group_id").size()).fillna(0).astype(int)
+        by_period = differ[differ["reason"] == "different_period"].groupby("group_id").size()
+        groups["period_differences"] = ids.map(by_period).fillna(0).astype(int)
         spreads = {g: spread(pd.concat([part["value"], part["value_high"]]))
                    for g, part in claims.groupby("group_id", sort=False)}
         groups["spread"] = ids.map(spreads).fillna(0.0)

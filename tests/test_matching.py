@@ -33,6 +33,7 @@ ARTICLES = {
     "e_cn.txt": "2024年，长江存储在全球闪存市场的份额为8%。\n"
                 "分析师称，2024年长江存储在全球闪存市场的份额达到12%。\n",
     "f_cn.txt": "据估计，2024年长江存储在全球闪存市场的份额约为8%。\n",
+    "g_cn.txt": "据业内估计，2024年长江存储在全球闪存市场的份额约为30%。\n",
 }
 
 
@@ -103,8 +104,18 @@ def test_an_article_contradicting_itself_says_so(report):
 def test_an_estimate_and_a_report_of_the_same_quantity_are_the_same_kind(report):
     agree = pairs(report, ("e_cn.txt", 8), ("f_cn.txt", 8))
     assert agree and all(r["verdict"] == "agree" for r in agree)
-    differ = pairs(report, ("e_cn.txt", 12), ("f_cn.txt", 8))
-    assert differ and all(r["reason"] == "unexplained" for r in differ)
+    # An estimate far from every report is a contradiction, not a difference of modality.
+    differ = pairs(report, ("e_cn.txt", 12), ("g_cn.txt", 30)) + pairs(report, ("e_cn.txt", 8), ("g_cn.txt", 30))
+    assert len(differ) == 2 and all(r["reason"] == "unexplained" for r in differ)
+
+
+def test_an_article_is_contradicted_only_if_none_of_its_values_agrees(report):
+    """e gives 8% and 12% (at odds with itself); f's 8% agrees with e's 8%, so f against e's 12% is e's own
+    inconsistency, not a contradiction between the two articles: that pair is not reported."""
+    assert pairs(report, ("e_cn.txt", 8), ("f_cn.txt", 8))[0]["verdict"] == "agree"
+    assert pairs(report, ("e_cn.txt", 12), ("f_cn.txt", 8)) == []
+    [own] = pairs(report, ("e_cn.txt", 8), ("e_cn.txt", 12))
+    assert own["reason"] == "unexplained" and own["note"] == "self_contradiction"
 
 
 def test_group_labels_read_in_both_languages(report):
@@ -225,3 +236,22 @@ def test_a_figure_in_a_sentence_of_thousands_reads_a_bounded_window_of_it():
     assert all(len(row["context_phrase"]) <= 2 * CLAUSE_REACH + 1 for row in rows)
     assert rows[0]["frame_period"] == "2024"  # the sentence's year is still read: it stands within reach
     assert max(len(text) - f["end"] for f in figures) > 10 * SENTENCE_REACH
+
+
+def test_one_articles_figures_sharing_only_their_subject_stay_apart(tmp_path):
+    """An article names its subject throughout: 日本's monthly growth and 日本's market share in two sentences
+    share a subject and a dimension but no word of what they measure, so they are no claim group."""
+    (tmp_path / "a.txt").write_text(
+        "日本的出口方面，5月单月涨幅高达45%。\n另据经济产业省，日本半导体设备对华市场份额为31%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert report.groups.empty
+
+
+def test_two_levels_of_one_period_in_one_sentence_are_parallel_not_a_change(tmp_path):
+    """高通约六成营收来自中国，英伟达约两成: two statements side by side, never a before/after of one measure."""
+    (tmp_path / "a.txt").write_text("据统计，高通约六成营收来自中国，英伟达约两成营收依赖中国市场。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("美国对越南商品的关税将从46%降至20%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    notes = dict(zip(report.comparisons["value_a"], report.comparisons["note"], strict=True))
+    assert 0.6 not in notes and 0.2 not in notes and 60 not in notes
+    assert notes.get(46) == "before_after"
