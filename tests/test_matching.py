@@ -249,7 +249,8 @@ def test_one_articles_figures_sharing_only_their_subject_stay_apart(tmp_path):
 
 def test_two_levels_of_one_period_in_one_sentence_are_parallel_not_a_change(tmp_path):
     """高通约六成营收来自中国，英伟达约两成: two statements side by side, never a before/after of one measure."""
-    (tmp_path / "a.txt").write_text("据统计，高通约六成营收来自中国，英伟达约两成营收依赖中国市场。\n", encoding="utf-8")
+    text = "据统计，高通约六成营收来自中国，英伟达约两成营收依赖中国市场。\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_text("美国对越南商品的关税将从46%降至20%。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     notes = dict(zip(report.comparisons["value_a"], report.comparisons["note"], strict=True))
