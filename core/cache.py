@@ -199,14 +199,7 @@ class ResultCache:
         """Store one article's result (atomically: a reader never sees half a file)."""
         if self.root is None:
             return
-        rows = [
-            {"table": name, **{f"{name}.{k}": v for k, v in row.items()}}
-            for name in RESULT_TABLES for row in result.rows(name)
-        ] or [{"table": "none"}]
-        # Rows of different tables have different keys: build the union of columns (from_pylist
-        # would take the first row's keys only and drop the rest).
-        columns = dict.fromkeys(k for row in rows for k in row)
-        table = pa.Table.from_pydict({k: [row.get(k) for row in rows] for k in columns})
+        table = pa.Table.from_pydict(_article_columns(result))
         table = table.replace_schema_metadata({
             **self._stamp(), META_CONTENT_HASH: content_hash.encode(),
             META_SIGNATURE: sign("article", self.version, content_hash, _rows_digest(table.to_pydict())).encode(),
@@ -291,6 +284,23 @@ def _parquet_bytes(table: pa.Table) -> pa.Buffer:
 def _read_parquet_bytes(data: bytes) -> pa.Table:
     """A Parquet file held in memory, each page's checksum verified."""
     return pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+
+
+def _article_columns(result: ArticleResult) -> dict[str, list]:
+    """One article's tables as the columns of one file: a ``table`` column naming each row's table, then
+    ``<table>.<field>`` columns, empty (None) in the rows of other tables. Built table by table: a column
+    only reads the rows of its own table."""
+    tables = [(name, result.rows(name)) for name in RESULT_TABLES]
+    total = sum(len(rows) for _, rows in tables)
+    if not total:
+        return {"table": ["none"]}
+    columns: dict[str, list] = {"table": [name for name, rows in tables for _ in rows]}
+    at = 0
+    for name, rows in tables:
+        for key in dict.fromkeys(k for row in rows for k in row):
+            columns[f"{name}.{key}"] = [None] * at + [row.get(key) for row in rows] + [None] * (total - at - len(rows))
+        at += len(rows)
+    return columns
 
 
 def _rows_digest(columns: dict[str, list]) -> str:
