@@ -43,18 +43,15 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
+from core.doc import Doc, Layout, layout
 from core.lexicon import read_rows
 from core.normalize import fold_width, to_simplified
 
 # How many characters each side of the number make its measure phrase.
 MEASURE_REACH = 10
-# Lines at least this long that end without punctuation are hard-wrapped text, not headings.
-WRAPPED_LINE = 24
 # Entity types that name the measured thing; people and media state figures, they are not measured.
 SUBJECT_TYPES = frozenset({"org", "place", "product"})
 
-_CLAUSE_END = "，,;；:：。!?！？"
-_SENTENCE_END = "。!?！？"
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９.,，．]*")
 
 
@@ -107,66 +104,6 @@ def dimension_of(unit: str, classifier: str = "") -> str:
     if kind == "duration":
         return f"duration:{unit}"
     return f"{kind or 'other'}:{unit}"
-
-
-# --- clause and sentence spans -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """An article's sentence boundaries (offsets into its original text, hard wraps joined); clauses
-    are found within a sentence when asked for, around the figures only."""
-
-    text: str
-    sentence_starts: list[int]
-
-    def sentence(self, offset: int) -> tuple[int, int]:
-        i = self.sentence_index(offset)
-        starts = self.sentence_starts
-        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
-
-    def clause(self, offset: int) -> tuple[int, int]:
-        low, high = self.sentence(offset)
-        start = max((self.text.rfind(ch, low, offset) + 1 for ch in _CLAUSE_ONLY), default=low)
-        end = _CLAUSE_MARK.search(self.text, offset, high)
-        return max(start, low), end.end() if end else high
-
-    def sentence_index(self, offset: int) -> int:
-        return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
-
-
-def layout(text: str) -> _Layout:
-    """Sentence starts of ``text``.
-
-    A line break ends a sentence unless the line is hard-wrapped: long and ending in no
-    punctuation (a wire story wrapped at 40 characters continues on the next line).
-    """
-    sentences = [0]
-
-    def cut(at: int) -> None:
-        # A boundary right after another (。 then a line break) moves it rather than opening an empty span.
-        if text[sentences[-1]:at].strip():
-            sentences.append(at)
-        else:
-            sentences[-1] = at
-
-    line_start = 0
-    for match in _SENTENCE_MARK.finditer(text):
-        i = match.start()
-        if match.group() != "\n":
-            cut(i + 1)
-            continue
-        line = text[line_start:i].strip()
-        line_start = i + 1
-        if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
-            continue
-        cut(i + 1)
-    return _Layout(text, sentences)
-
-
-_CLAUSE_ONLY = tuple(ch for ch in _CLAUSE_END if ch not in _SENTENCE_END)
-_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
-_SENTENCE_MARK = re.compile(f"[{re.escape(_SENTENCE_END)}\n]")
 
 
 # --- masking and normalising ---------------------------------------------------------------------
@@ -376,9 +313,15 @@ def article_frame_rows(figures: list[dict], text: str, mentions: list, published
 
     ``mentions`` are the article's entity mentions (with ``start``, ``entity`` and ``type``).
     """
+    return doc_frame_rows(figures, Doc.of(text, published), mentions)
+
+
+def doc_frame_rows(figures: list[dict], doc: Doc, mentions: list) -> list[dict]:
+    """As :func:`article_frame_rows`, for the figures of ``doc``: its frame sentences are read once."""
     named = sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions)
     order = sorted(range(len(figures)), key=lambda i: int(figures[i]["start"]))
-    framed = _article_frames([figures[i] for i in order], text, named, _year(published))
+    framed = _article_frames([figures[i] for i in order], doc.mapped.original, named, _year(doc.published),
+                             doc.layout)
     rows: list[dict] = [{}] * len(figures)
     for i, frame in zip(order, framed, strict=True):
         rows[i] = {column: "|".join(getattr(frame, field)) if field in _JOINED else getattr(frame, field)
@@ -418,14 +361,14 @@ def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, st
 
 
 def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int, str, str]],
-                    year: int | None) -> list[Frame]:
+                    year: int | None, lay: Layout | None = None) -> list[Frame]:
     starts = [int(row["start"]) for row in part]
     ends = [int(row["end"]) for row in part]
     if text is None:
         # No article text: each figure's sentence stands for its article, offsets made relative to it.
         return [_sentence_frame(row, year) for row in part]
     spans = sorted(zip(starts, ends, strict=True))
-    lay = layout(text)
+    lay = lay or layout(text)
     mention_starts = [m[0] for m in mentions]
     frames = []
     for row, start, end in zip(part, starts, ends, strict=True):

@@ -31,14 +31,14 @@ import bisect
 import re
 from dataclasses import dataclass, fields
 
-from core.doc import _STATEMENT_END_RE, _sentence_spans
+from core.doc import Doc
 from core.figures.caps import CapCount, FigureCap, _CapGate
 from core.figures.dates import DateMention, _date_mentions, _find_dates, _year_of, extract_dates, extract_dates_mapped
 from core.figures.description import _Context, _elliptical, _period, _sentence_window
 from core.figures.exclusions import _NOT_FIGURES
 from core.figures.numbers import parse_chinese_number, parse_number
 from core.figures.phrases import _Firms, _owner
-from core.figures.quantities import _find_quantities, _is_thousands_separator, _units_from_restatements
+from core.figures.quantities import _find_quantities, _is_thousands_separator, _Quantity, _units_from_restatements
 from core.figures.vocabulary import _CONTROL_RE, CONTROL_THRESHOLD
 from core.name_patterns import byline_spans
 from core.normalize import MappedText, normalize
@@ -47,7 +47,7 @@ from core.normalize import MappedText, normalize
 __all__ = [
     "CONTROL_THRESHOLD", "FIELDS", "CapCount", "DateMention", "Figure", "FigureCap", "extract_dates",
     "extract_dates_mapped", "extract_figures", "extract_figures_and_dates_capped", "extract_figures_and_dates_mapped",
-    "extract_figures_mapped", "parse_chinese_number", "parse_number",
+    "extract_figures_mapped", "figures_of", "parse_chinese_number", "parse_number",
 ]
 
 
@@ -84,83 +84,109 @@ def extract_figures(text: str, published: str | None = None) -> list[Figure]:
 def extract_figures_and_dates_mapped(
     mapped: MappedText, published: str | None = None,
 ) -> tuple[list[Figure], list[DateMention]]:
-    """Figures and dates of a normalised text in one pass over its dates (what the pipeline wants)."""
-    dates, blocked = _find_dates(mapped.text, _year_of(published))
-    return _figures(mapped, dates, blocked)[0], _date_mentions(mapped, dates)
+    """Figures and dates of a normalised text in one pass over its dates."""
+    figures, dates, _ = figures_of(Doc(mapped, published))
+    return figures, dates
 
 
 def extract_figures_and_dates_capped(
     mapped: MappedText, published: str | None, cap: FigureCap,
 ) -> tuple[list[Figure], list[DateMention], CapCount]:
     """As :func:`extract_figures_and_dates_mapped`, keeping the first figures within ``cap``, and what it cut."""
-    dates, blocked = _find_dates(mapped.text, _year_of(published))
-    figures, count = _figures(mapped, dates, blocked, cap)
-    return figures, _date_mentions(mapped, dates), count
+    return figures_of(Doc(mapped, published), cap)
 
 
 def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> list[Figure]:
     """Figures of a normalised text, described from their clauses; text and offsets in its original."""
-    dates, blocked = _find_dates(mapped.text, _year_of(published))
-    return _figures(mapped, dates, blocked)[0]
+    return figures_of(Doc(mapped, published))[0]
 
 
-def _figures(
-    mapped: MappedText, dates: list[tuple[int, int, str]], blocked: bytearray, cap: FigureCap | None = None,
-) -> tuple[list[Figure], CapCount]:
-    text = mapped.text
-    for pattern in _NOT_FIGURES:
-        for m in pattern.finditer(text):
-            blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    sentences = _sentence_spans(text)
-    sentence_starts = [s for s, _ in sentences]
-    gate = _CapGate(cap, sentence_starts) if cap is not None else None
-    quantities = _units_from_restatements(
-        _find_quantities(text, blocked, lambda i: _is_thousands_separator(mapped, i), gate))
-    numbers = bytearray(len(text))
-    for q in quantities:
-        numbers[q.start:q.end] = b"\x01" * (q.end - q.start)
-    occupied = bytearray(blocked)
-    for q in quantities:
-        occupied[q.start:q.end] = numbers[q.start:q.end]
-    for start, end in byline_spans(text):  # 记者张三报道: the reporter is never a figure's subject
-        occupied[start:end] = b"\x01" * (end - start)
-    count = gate.count() if gate is not None else CapCount(len(quantities))
-    statement_starts = [0] + [m.end() for m in _STATEMENT_END_RE.finditer(text)]
-    date_ends = [e for _, e, _ in dates]
-    paragraphs = [0] + [m.end() for m in re.finditer("\n", text)]
-    firms = _Firms(text)
-    figures: list[Figure] = []
-    previous: tuple[int, str] | None = None  # (sentence index, subject) of the last figure
-    described: dict[tuple[int, str], tuple[str, str]] = {}  # (sentence, unit) → last (metric, subject)
-    for q in quantities:
-        index = max(bisect.bisect_right(sentence_starts, q.lead) - 1, 0)
-        whole_start = sentences[index][0]
-        sent_start, sent_end = _sentence_window(text, whole_start, sentences[index][1], q)
-        context = _Context(text, occupied, numbers, sent_start, sent_end, q)
-        metric, anchor = context.metric()
-        subject = context.subject(anchor)
-        metric, subject = _elliptical(context, metric, subject, described.get((index, q.unit)))
-        if not metric and q.unit == "nm" and q.qualifier in ("at_most", "under") \
-                and _CONTROL_RE.search(text, sent_start, sent_end):
-            metric = CONTROL_THRESHOLD
-        if not subject and previous and previous[0] == index:
-            subject = previous[1]
-        subject = _owner(text, paragraphs, firms, sent_start, q.lead, metric, subject) or subject
-        previous = (index, subject)
-        described[(index, q.unit)] = (metric, subject)
+def figures_of(doc: Doc, cap: FigureCap | None = None) -> tuple[list[Figure], list[DateMention], CapCount]:
+    """Figures and dates of a document (what the pipeline wants), the first figures within ``cap``, and what
+    the cap cut: dates are found, quantities read outside them, each quantity described from its sentence."""
+    dates, blocked = _find_dates(doc.text, _year_of(doc.published))
+    marks = _Marks.read(doc, blocked, cap)
+    describer = _Describer(doc, dates, marks)
+    return [describer.figure(q) for q in marks.quantities], _date_mentions(doc.mapped, dates), marks.count
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The quantities of a text, and masks of where numbers stand and what no subject may contain."""
+
+    quantities: list[_Quantity]
+    numbers: bytearray
+    occupied: bytearray
+    count: CapCount
+
+    @classmethod
+    def read(cls, doc: Doc, blocked: bytearray, cap: FigureCap | None) -> _Marks:
+        text, mapped = doc.text, doc.mapped
+        for pattern in _NOT_FIGURES:
+            for m in pattern.finditer(text):
+                blocked[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        gate = _CapGate(cap, doc.sentence_starts) if cap is not None else None
+        quantities = _units_from_restatements(
+            _find_quantities(text, blocked, lambda i: _is_thousands_separator(mapped, i), gate))
+        numbers = bytearray(len(text))
+        for q in quantities:
+            numbers[q.start:q.end] = b"\x01" * (q.end - q.start)
+        occupied = bytearray(blocked)
+        for q in quantities:
+            occupied[q.start:q.end] = numbers[q.start:q.end]
+        for start, end in byline_spans(text):  # 记者张三报道: the reporter is never a figure's subject
+            occupied[start:end] = b"\x01" * (end - start)
+        count = gate.count() if gate is not None else CapCount(len(quantities))
+        return cls(quantities, numbers, occupied, count)
+
+
+class _Describer:
+    """Describes an article's quantities in text order; a figure may take what the one before it said."""
+
+    def __init__(self, doc: Doc, dates: list[tuple[int, int, str]], marks: _Marks) -> None:
+        self.doc, self.dates, self.marks = doc, dates, marks
+        self.date_ends = [e for _, e, _ in dates]
+        self.paragraphs = [0] + [m.end() for m in re.finditer("\n", doc.text)]
+        self.firms = _Firms(doc)
+        self.previous: tuple[int, str] | None = None  # (sentence index, subject) of the last figure
+        self.described: dict[tuple[int, str], tuple[str, str]] = {}  # (sentence, unit) → last (metric, subject)
+
+    def figure(self, q: _Quantity) -> Figure:
+        doc, text, mapped = self.doc, self.doc.text, self.doc.mapped
+        index = max(bisect.bisect_right(doc.sentence_starts, q.lead) - 1, 0)
+        whole_start, whole_end = doc.sentences[index]
+        sent_start, sent_end = _sentence_window(text, whole_start, whole_end, q)
+        context = _Context(doc, self.marks.occupied, self.marks.numbers, sent_start, sent_end, q)
+        metric, subject = self._metric_and_subject(context, index)
         source, source_modality = context.source()
         # 2024年进口额…;出口额…: the parts of a sentence split at ; share the dates named in it.
         # A window cut from an overlong sentence is a statement of its own.
+        statements = doc.statement_starts
         statement = sent_start if sent_start > whole_start else \
-            statement_starts[bisect.bisect_right(statement_starts, whole_start) - 1]
-        period = _period(text, dates, date_ends, statement, q.lead)
+            statements[bisect.bisect_right(statements, whole_start) - 1]
+        period = _period(text, self.dates, self.date_ends, statement, q.lead)
         start, end = mapped.to_original(q.start, q.end)
         s_start, s_end = mapped.to_original(sent_start, sent_end)
-        figures.append(Figure(
+        return Figure(
             text=mapped.original[start:end], value=q.value, value_high=q.value_high, unit=q.unit,
             classifier=q.classifier, qualifier=q.qualifier, metric=metric, subject=subject, period=period,
             modality=context.modality() or source_modality or "reported", attributed_to=source,
             sentence=mapped.original[s_start:s_end], start=start, end=end,
             sentence_start=s_start, sentence_end=s_end,
-        ))
-    return figures, count
+        )
+
+    def _metric_and_subject(self, context: _Context, index: int) -> tuple[str, str]:
+        q, text = context.q, self.doc.text
+        metric, anchor = context.metric()
+        subject = context.subject(anchor)
+        metric, subject = _elliptical(context, metric, subject, self.described.get((index, q.unit)))
+        if not metric and q.unit == "nm" and q.qualifier in ("at_most", "under") \
+                and _CONTROL_RE.search(text, context.sent_start, context.sent_end):
+            metric = CONTROL_THRESHOLD
+        if not subject and self.previous and self.previous[0] == index:
+            subject = self.previous[1]
+        owner = _owner(self.doc, self.paragraphs, self.firms, context.sent_start, q.lead, metric, subject)
+        subject = owner or subject
+        self.previous = (index, subject)
+        self.described[(index, q.unit)] = (metric, subject)
+        return metric, subject

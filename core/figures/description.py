@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from core.doc import _trimmed
+from core.doc import Doc, trimmed
 from core.figures.dates import _COMPARISON_BASE_RE
 from core.figures.exclusions import _TITLE_RE
 from core.figures.phrases import _SOURCE_TRAILING_RE, _SUBJECT_LEADING_RE, _clean_source, _clean_subject, _is_outlet
@@ -55,9 +55,9 @@ def _period(
 class _Context:
     """The sentence and clause around one quantity, and what they say about it."""
 
-    def __init__(self, text: str, occupied: bytearray, numbers: bytearray, sent_start: int, sent_end: int,
+    def __init__(self, doc: Doc, occupied: bytearray, numbers: bytearray, sent_start: int, sent_end: int,
                  q: _Quantity):
-        self.text, self.occupied, self.numbers, self.q = text, occupied, numbers, q
+        self.doc, self.text, self.occupied, self.numbers, self.q = doc, doc.text, occupied, numbers, q
         self.sent_start, self.sent_end = sent_start, sent_end
         self.clause_start = self._boundary_before(q.lead, _CLAUSE_SEPARATORS)
         self.clause_end = self._boundary_after(q.end, _CLAUSE_SEPARATORS)
@@ -185,23 +185,23 @@ class _Context:
         opening = _SUBJECT_LEADING_RE.match(text, start, anchor)
         if opening:
             start = opening.end()
-        segments, current = [], []
+        segments, opened = [], None  # the runs of characters no number, date or byline occupies
         for i in range(start, anchor):
             if self.occupied[i]:
-                if current:
-                    segments.append("".join(current))
-                    current = []
-            else:
-                current.append(text[i])
-        if current:
-            segments.append("".join(current))
-        for segment in segments:
-            if _ANAPHORA_RE.match(segment.strip()):
+                if opened is not None:
+                    segments.append((opened, i))
+                    opened = None
+            elif opened is None:
+                opened = i
+        if opened is not None:
+            segments.append((opened, anchor))
+        for s_start, s_end in segments:
+            if _ANAPHORA_RE.match(text[s_start:s_end].strip()):
                 titles = _TITLE_RE.findall(text, self.sent_start, start)
                 if titles:
                     return titles[-1]  # 该法案 → the title named earlier in the sentence
-            candidate = _clean_subject(segment)
-            if candidate and not _is_outlet(candidate):
+            candidate = _clean_subject(self.doc, s_start, s_end)
+            if candidate and not _is_outlet(self.doc, candidate, self.sent_start, anchor):
                 return candidate
         return ""
 
@@ -238,7 +238,7 @@ class _Context:
             return "", ""
         phrase = best[1]
         implied = max(((phrase.rfind(w), v) for w, v in _IMPLIED_MODALITY.items() if v and w in phrase), default=None)
-        return _clean_source(phrase), implied[1] if implied else ""
+        return _clean_source(self.doc, phrase, self.sent_start, lead), implied[1] if implied else ""
 
 
 
@@ -258,7 +258,7 @@ def _sentence_window(text: str, start: int, end: int, q: _Quantity) -> tuple[int
         ceiling = q.end + _REACH
         cuts = [m.start() for m in _CLAUSE_BREAK_RE.finditer(text, q.end, ceiling)]
         end = cuts[-1] if cuts else ceiling
-    return _trimmed(text, start, end)
+    return trimmed(text, start, end)
 
 
 

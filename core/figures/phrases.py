@@ -7,7 +7,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from core.entities import is_known_name, named_spans
+from core.doc import Doc
+from core.entities import is_known_name
 from core.figures.vocabulary import (
     _FIRM_METRICS,
     _IMPLIED_MODALITY,
@@ -19,7 +20,6 @@ from core.figures.vocabulary import (
     _SOURCE_VERBS,
     _alternation,
 )
-from core.segment import tag
 
 _COMPARISON_CUT_RE = re.compile(r"(?<=..)(?:较|相比|相较|比起)")
 _DATELINE_RE = re.compile(r"[【〔\[][^】〕\]]*[】〕\]]")
@@ -51,7 +51,7 @@ _SEGMENT_WORDS_RE = re.compile(r"(?:来自|在|的|市场|地区|区|业务|客�
 _FIRM_ANAPHORA = frozenset({"公司", "该公司", "其", "该企业", "该集团", "该厂", "企业"})
 
 def _owner(
-    text: str, paragraphs: list[int], firms: _Firms, sentence_start: int, lead: int, metric: str, subject: str
+    doc: Doc, paragraphs: list[int], firms: _Firms, sentence_start: int, lead: int, metric: str, subject: str
 ) -> str:
     """The firm a figure is about when its subject phrase does not name it, or '' to keep the subject.
 
@@ -61,35 +61,37 @@ def _owner(
     """
     if subject in _FIRM_ANAPHORA:
         return firms.last_within(paragraphs[bisect.bisect_right(paragraphs, sentence_start) - 1], lead)
-    if not (metric.startswith(_FIRM_METRICS) and _is_place_phrase(subject)):
+    if not (metric.startswith(_FIRM_METRICS) and _is_place_phrase(doc, subject, sentence_start, lead)):
         return ""
-    named = [name for _, _, name, kind in named_spans(text, sentence_start, lead) if kind == "org"]
+    named = [name for _, _, name, kind in doc.named_spans(sentence_start, lead) if kind == "org"]
     return named[-1] if named else ""
 
 
 class _Firms:
-    """The organisations a text names, found on first use (most articles never ask) and looked up by bisection.
+    """The organisations a document names, listed on first use (most articles never ask) and looked up
+    by bisection.
 
-    A paragraph can be a whole file pasted as one line: scanning it again for every figure would be quadratic.
+    A paragraph can be a whole file pasted as one line: looking through it again for every figure would
+    be quadratic.
     """
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
         self.spans: list[tuple[int, int, str]] | None = None
         self.ends: list[int] = []
 
     def last_within(self, start: int, end: int) -> str:
         """The last organisation named wholly inside ``text[start:end]``, or ''."""
         if self.spans is None:
-            self.spans = [(s, e, name) for s, e, name, kind in named_spans(self.text) if kind == "org"]
+            self.spans = [(s, e, name) for s, e, name, kind in self.doc.named_spans() if kind == "org"]
             self.ends = [e for _, e, _ in self.spans]
         i = bisect.bisect_right(self.ends, end) - 1
         return self.spans[i][2] if i >= 0 and self.spans[i][0] >= start else ""
 
 
-def _is_place_phrase(subject: str) -> bool:
+def _is_place_phrase(doc: Doc, subject: str, low: int, high: int) -> bool:
     """'' or places with only segment words around them (中国市场, 来自中国大陆的, 中国区)."""
-    named = named_spans(subject)
+    named = doc.phrase_spans(subject, low, high)
     if any(kind != "place" for *_, kind in named):
         return False
     rest = subject
@@ -97,8 +99,9 @@ def _is_place_phrase(subject: str) -> bool:
         rest = rest[:start] + rest[end:]
     return _SEGMENT_WORDS_RE.fullmatch(rest) is not None and (bool(named) or not subject)
 
-def _clean_subject(segment: str) -> str:
-    s = _noun_phrase(_PARENTHETICAL_RE.sub("", segment).strip(" “”\"'《》、"))
+def _clean_subject(doc: Doc, start: int, end: int) -> str:
+    """Who a figure is about, from ``text[start:end]``, the words before its measure (see :func:`_noun_phrase`)."""
+    s = _noun_phrase(doc, _phrase_runs(doc.text, start, end))
     s = _COMPARISON_CUT_RE.split(s, 1)[0]  # 产量较上一年: what follows 较 is the comparison's base
     for _ in range(3):
         opening = _SUBJECT_LEADING_RE.match(s)
@@ -114,20 +117,40 @@ def _clean_subject(segment: str) -> str:
     return s
 
 
-def _is_outlet(phrase: str) -> bool:
+def _is_outlet(doc: Doc, phrase: str, low: int, high: int) -> bool:
     """路透社, 美国联邦公报周二: a phrase opened by an outlet and naming nothing else; an outlet states
     figures, it is not what they measure."""
-    named = named_spans(phrase)
+    named = doc.phrase_spans(phrase, low, high)
     return bool(named) and named[0][0] == 0 and all(kind == "media" for *_, kind in named)
 
 
-def _noun_phrase(words: str) -> str:
-    """The noun phrase opening ``words``: leading verbs and particles dropped, cut at the next one.
+_PHRASE_EDGES = " “”\"'《》、"
 
-    苹果公司在印度组装了 → 苹果公司, 聚焦美国 → 美国, 源于 → ''.
+
+def _phrase_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` without its parentheticals and the quotes and spaces at its ends, as spans."""
+    runs, at = [], start
+    for m in _PARENTHETICAL_RE.finditer(text, start, end):
+        runs.append((at, m.start()))
+        at = m.end()
+    runs = [(a, b) for a, b in (*runs, (at, end)) if b > a]
+    while runs and text[runs[0][0]] in _PHRASE_EDGES:
+        runs[0] = (runs[0][0] + 1, runs[0][1])
+        runs = runs if runs[0][0] < runs[0][1] else runs[1:]
+    while runs and text[runs[-1][1] - 1] in _PHRASE_EDGES:
+        runs[-1] = (runs[-1][0], runs[-1][1] - 1)
+        runs = runs if runs[-1][0] < runs[-1][1] else runs[:-1]
+    return runs
+
+
+def _noun_phrase(doc: Doc, runs: list[tuple[int, int]]) -> str:
+    """The noun phrase opening the words of ``runs``: leading verbs and particles dropped, cut at the next one.
+
+    苹果公司在印度组装了 → 苹果公司, 聚焦美国 → 美国, 源于 → ''. The words and their tags are the
+    article's own (:meth:`core.doc.Doc.tagged_within`), not a new tagging of the phrase.
     """
     kept: list[str] = []
-    for word, pos in tag(words):
+    for word, pos in (tagged for a, b in runs for tagged in doc.tagged_within(a, b)):
         # 阶梯式, 跨越式: a word in 式 describes a manner, not a thing
         manner = len(word) > 2 and word.endswith("式")
         if (manner or pos in _NOT_SUBJECT_TAGS and word not in _PHRASE_GLUE) and not is_known_name(word):
@@ -138,7 +161,7 @@ def _noun_phrase(words: str) -> str:
     return "".join(kept)
 
 
-def _clean_source(phrase: str) -> str:
+def _clean_source(doc: Doc, phrase: str, low: int, high: int) -> str:
     """美国智库战略与国际研究中心(CSIS)的最新模拟显示 → 战略与国际研究中心.
 
     A named organisation, outlet or person in the phrase is the source (荷兰设备大厂艾司摩尔财报 →
@@ -146,7 +169,8 @@ def _clean_source(phrase: str) -> str:
     the words for what the source put out.
     """
     s = _PARENTHETICAL_RE.sub("", _DATELINE_RE.sub("", phrase))
-    named = [s[start:end] for start, end, _, kind in named_spans(s) if kind in ("org", "media", "person")]
+    named = [s[start:end] for start, end, _, kind in doc.phrase_spans(s, low, high)
+             if kind in ("org", "media", "person")]
     if named:
         return named[-1]
     s = _QUOTING_RE.split(s)[-1]
