@@ -44,6 +44,7 @@ from functools import cache, lru_cache
 import pandas as pd
 
 from core.doc import Doc, Layout, layout
+from core.figures.cues import modality_of, role_of
 from core.lexicon import read_rows
 from core.normalize import fold_width, to_simplified
 
@@ -187,40 +188,11 @@ def resolve_period(clause: str, published_year: int | None) -> str:
     return ""
 
 
-# --- modality and role ---------------------------------------------------------------------------
-
-_FUTURE = re.compile(
-    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)"
-)
-_TARGET = re.compile(r"目标|力争|计划|规划")
-# 其中2家, 包括两家: a part of a total just stated, never the total itself.
-_PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
-_FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
-# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
-_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
 # A clause that only points back at figures named before it.
 _ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
 
 
-# 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
-_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
-_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
-# 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
-_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
-
-
-def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:
-    """``rule`` for a number a rule sets (a ban's threshold, a cap), ``projected``/``target`` when the words
-    before the number say so (a condition in the sentence counts as projected), else the extractor's;
-    an estimate is a report."""
-    if _RULE_BEFORE.search(before) or _RULE_AFTER.search(after):
-        return "rule"
-    if _TARGET.search(before):
-        return "target"
-    if _FUTURE.search(before) or _CONDITION.search(sentence_before):
-        return "projected"
-    return "reported" if stated in ("", "estimate") else stated
-
+# --- change --------------------------------------------------------------------------------------
 
 # Verbs that state a change by an amount when they stand right before the number, besides measure_changes.tsv.
 _CHANGE_VERBS = ("提高", "提升", "上调", "调升", "下调", "调降", "降低", "削减", "暂停", "调高", "调低", "扩大", "缩小",
@@ -252,18 +224,6 @@ def change_of(before: str) -> str:
         if match and match.end() == len(tail):
             return canonical[match.group(1)]
     return ""
-
-
-def role_of(before: str) -> str:
-    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base,
-    ``part`` for a part of a total (其中2家), else ``level``."""
-    if _PART_OF.search(before):
-        return "part"
-    if _FROM.search(before):
-        return "from"
-    if _BASE.search(before):
-        return "base"
-    return "level"
 
 
 # --- frames --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from core.figures.cues import _COMPARISON_BASE_RE
 from core.figures.exclusions import _TITLE_RE
 from core.figures.numbers import _CN_DIGIT_CLASS, parse_number
 from core.normalize import MappedText, normalize
@@ -216,4 +217,3 @@ def _merge_date_ranges(text: str, dates: list[tuple[int, int, str]]) -> list[tup
         out.append((start, end, value))
     return out
 
-_COMPARISON_BASE_RE = re.compile(r"(?:较|比|相比|相较|较之) ?\Z")

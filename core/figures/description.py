@@ -8,7 +8,7 @@ import bisect
 import re
 
 from core.doc import Doc, trimmed
-from core.figures.dates import _COMPARISON_BASE_RE
+from core.figures.cues import _COMPARISON_BASE_RE, _COMPARISON_OPEN_RE, _MODALITY_RE, _NOT_FROM, _TARGET_YEAR_RE
 from core.figures.exclusions import _TITLE_RE
 from core.figures.phrases import _SOURCE_TRAILING_RE, _SUBJECT_LEADING_RE, _clean_source, _clean_subject, _is_outlet
 from core.figures.quantities import _Quantity
@@ -19,13 +19,9 @@ _REACH = 200
 _CLAUSE_BREAK_RE = re.compile(r"[,:、]")
 _CLAUSE_SEPARATORS = frozenset(",;:!?。\n()")
 _SOURCE_SEPARATORS = frozenset(",;:!?。\n")
-_MODALITY_RE = re.compile(_alternation(_MODALITY))
-_COMPARISON_OPEN_RE = re.compile(r" ?(?:[并而但则也且])?(?:较之|相较于?|相比于?|较|比(?![重例率较如]))")
 # 营收成长, 产量较上一年增加: what may stand between a measure and the change word moving it.
 _BETWEEN_MEASURE_AND_CHANGE_RE = re.compile(r".?|(?:较|比|相比|相较)[^,;。]{0,8}")
 _MOVES_TO_RE = re.compile(r"(?:已经?|将|均|则|也|分别|又|再|正)*[从由].*[至到]")
-_NOT_FROM = frozenset({"由于", "理由", "自由", "从而", "从事", "从未", "从来", "从中", "从业"})
-_TARGET_YEAR_RE = re.compile(r"到 ?\d{4} ?年.{0,12}?(?:实现|达到|要|将|力争)")
 _SOURCE_PREPOSITION_RE = re.compile(r"根据|依据|(?<![数占证依根])据(?!悉)")
 _SOURCE_VERB_END_RE = re.compile(rf"(?:{_alternation(_SOURCE_VERBS)})\Z")
 _ANAPHORA_RE = re.compile(r"(?:该|此|这一?)\w")
@@ -120,25 +116,28 @@ class _Context:
         anchor = head.start() if head else change.start() if change and change.start() < q.lead else q.lead
         if after is not None and _MEASURES[after.group()].kind == "change":
             change, after = (after if change is None and not level else change), None
-        name = ""
         share = self._share_of(head)
-        if share is not None:
-            anchor = share
+        return self._metric_name(head, after, change, share is not None), anchor if share is None else share
+
+    def _metric_name(self, head: re.Match | None, after: re.Match | None, change: re.Match | None,
+                     share: bool) -> str:
+        """The measure's name from the words found: 营收占比, 出口额增长, 占比 alone."""
+        name = ""
         if head is not None:
-            name = _MEASURES[head.group()].name + ("占比" if share is not None else "")
+            name = _MEASURES[head.group()].name + ("占比" if share else "")
         elif after is not None:
             after_measure = _MEASURES[after.group()]
             name = after_measure.name
-            if change is None and q.unit == "%" and after_measure.kind == "amount":
+            if change is None and self.q.unit == "%" and after_measure.kind == "amount":
                 name += "占比"  # 六成营收来自中国: a share of revenue
-        elif share is not None:
+        elif share:
             name = "占比"  # 占全球的42%
         if change is not None:
             moved = _MEASURES[change.group()].name
             if not name:
                 name = self._amount_in_previous_clause()
             name = moved if not name or moved.startswith(name) else name + moved
-        return name, anchor
+        return name
 
     def _measure_before(self, change: re.Match) -> re.Match | None:
         """The amount or rate before a change word (营收成长, 产量较上一年增加), if one stands there."""

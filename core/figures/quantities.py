@@ -319,29 +319,10 @@ def _number_quantity(
     named = None if prefix else _CURRENCY_BEFORE_RE.search(text, max(0, m.start() - 5), m.start())
     lead = prefix.start() if prefix else named.start() if named else m.start()
     qualifier, lead = _qualifier_before(text, lead)
-    value, value_high, end = amount.value, None, amount.end
-    unit = amount.unit
-    classifier = ""
-    if prefix:
-        unit = _PREFIX_UNITS[prefix.group(1)]
-        en = _EN_SCALE_RE.match(text, end)
-        if amount.unit is None and en:
-            value, end = value * _EN_SCALES[en.group(1).lower()], en.end()
-        elif amount.unit is not None:
-            return None
-    elif unit is None:
-        rng = _range_end(text, amount, blocked, separator_ok, lead)
-        if rng is None:
-            glued = text[amount.end:amount.end + 1]
-            if not amount.scaled or glued.isascii() and glued.isalpha():
-                return None
-            unit = _Unit("count", "count", 1.0)
-        else:
-            value, value_high, end, unit, classifier = rng
-    else:
-        rng = _range_end(text, amount, blocked, separator_ok, lead)
-        if rng is not None:
-            value_high, end = rng[1], rng[2]
+    read = _unit_and_range(text, amount, prefix, blocked, separator_ok, lead)
+    if read is None:
+        return None
+    value, value_high, end, unit, classifier = read
     if unit.kind == "count" and amount.unit is not None:
         classifier = classifier or amount.surface
     if named and (unit.code == "count" and not classifier or amount.surface == "元"):
@@ -361,6 +342,30 @@ def _number_quantity(
     if sign:
         value, start, lead = -value, sign.start(), min(lead, sign.start())
     return _Quantity(start, end, lead, value, value_high, unit.code, unit.kind, classifier, qualifier)
+
+
+def _unit_and_range(
+    text: str, amount: _Amount, prefix: re.Match | None, blocked: bytearray, separator_ok: _SeparatorCheck, lead: int,
+) -> tuple[float, float | None, int, _Unit, str] | None:
+    """(value, upper end, end, unit, classifier) of an amount: a currency sign before it (US$5 billion),
+    its own unit, or the unit of the range it opens (30至40%); None when it has none and is no scaled count."""
+    value, end = amount.value, amount.end
+    if prefix:
+        en = _EN_SCALE_RE.match(text, end)
+        if amount.unit is not None:
+            return None
+        if en:
+            value, end = value * _EN_SCALES[en.group(1).lower()], en.end()
+        return value, None, end, _PREFIX_UNITS[prefix.group(1)], ""
+    rng = _range_end(text, amount, blocked, separator_ok, lead)
+    if amount.unit is not None:
+        return (value, rng[1], rng[2], amount.unit, "") if rng is not None else (value, None, end, amount.unit, "")
+    if rng is not None:
+        return rng
+    glued = text[amount.end:amount.end + 1]
+    if not amount.scaled or glued.isascii() and glued.isalpha():
+        return None
+    return value, None, end, _Unit("count", "count", 1.0), ""
 
 
 def _is_article_or_pair(text: str, m: re.Match, amount: _Amount, unit: _Unit, qualifier: str) -> bool:
