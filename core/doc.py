@@ -24,9 +24,10 @@ Sentence definitions, each in one place here:
 - a *frame sentence* ends at 。!?！？ or a line break that is not hard wrapping, read in the
   original text (a wire story wrapped at 40 characters continues on the next line).
 
-The frame sentence joins wrapped lines and the figure sentence does not; making them one changes
-the frames of figures in hard-wrapped articles (their sentence index and the entities of their
-sentence), so both stay, named apart.
+The frame sentence joins wrapped lines and ends at no ``;``; the figure sentence does the opposite.
+For 73 of the 259 figures of the seeds, real-dev and the unseen fixtures the two differ, so making
+them one would change the frames' answers (sentence index, the entities of the sentence, the dates
+before the number): both stay, named apart.
 """
 
 from __future__ import annotations
