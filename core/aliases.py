@@ -8,7 +8,9 @@ first, see ``core.analyst``), CLDR territory names and the world-city gazetteer
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +18,7 @@ import ahocorasick
 
 from core import analyst, gazetteer
 from core.lexicon import read_rows, read_words
-from core.normalize import fold_width, to_simplified
+from core.normalize import MappedText, fold_width, to_simplified
 
 _ASCII_LOWER = {cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)}
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -54,29 +56,81 @@ class _AliasIndex:
 
     def matches(self, text: str) -> list[tuple[int, int, _Entry]]:
         """The longest match at every position of ``text`` that has one: (start, end, entry)."""
+        return _longest(text, self.occurrences(text), 0, len(text))
+
+    def occurrences(self, text: str) -> list[_Occurrence]:
+        """Every key found in ``text``, overlapping ones too, from one automaton pass, ordered by end."""
         if not self._by_key:
             return []
-        best: dict[int, tuple[int, _Entry]] = {}
-        for last, (length, entries) in self._automaton.iter(text.translate(_ASCII_LOWER)):
-            start, end = last + 1 - length, last + 1
-            if start in best and best[start][0] >= end:
-                continue
-            entry = _acceptable_entry(text, start, end, entries)
-            if entry:
-                best[start] = (end, entry)
-        return [(start, end, entry) for start, (end, entry) in sorted(best.items())]
+        return [(last + 1 - length, last + 1, entries)
+                for last, (length, entries) in self._automaton.iter(text.translate(_ASCII_LOWER))]
 
     def lookup(self, name: str) -> _Entry | None:
         entries = self._by_key.get(name.translate(_ASCII_LOWER), ())
         return next((e for e in entries if not e.case_sensitive or e.alias == name), None)
 
 
-def _acceptable_entry(text: str, start: int, end: int, entries: tuple[_Entry, ...]) -> _Entry | None:
-    """The first entry of a key that matches ``text[start:end]`` in case and at word edges."""
+# (start, end, the entries of the key found there)
+_Occurrence = tuple[int, int, tuple[_Entry, ...]]
+
+
+def _longest(text: str, occurrences: Iterable[_Occurrence], low: int, high: int) -> list[tuple[int, int, _Entry]]:
+    """The longest acceptable occurrence at every start inside ``text[low:high]``, as if that span were the text."""
+    best: dict[int, tuple[int, _Entry]] = {}
+    for start, end, entries in occurrences:
+        if start < low or end > high or start in best and best[start][0] >= end:
+            continue
+        entry = _acceptable_entry(text, start, end, entries, low, high)
+        if entry:
+            best[start] = (end, entry)
+    return [(start, end, entry) for start, (end, entry) in sorted(best.items())]
+
+
+class LexiconHits:
+    """The lexicon's matches in one text, found by one automaton pass and asked for span by span.
+
+    ``within(low, high)`` answers exactly what a scan of ``text[low:high]`` alone would (a Latin
+    alias at the span's edge counts as word-bounded there), so a figure's sentence or an article's
+    organisations are looked up without scanning the text again.
+    """
+
+    def __init__(self, text: str, occurrences: list[_Occurrence]) -> None:
+        self.text = text
+        self._occurrences = sorted(occurrences, key=lambda o: o[0])
+        self._starts = [o[0] for o in self._occurrences]
+
+    @classmethod
+    def scan(cls, text: str) -> LexiconHits:
+        return cls(text, _lexicon().occurrences(text))
+
+    def within(self, low: int = 0, high: int | None = None) -> list[tuple[int, int, _Entry]]:
+        """The longest match at every position of ``text[low:high]``, offsets into ``text``."""
+        high = len(self.text) if high is None else high
+        first, last = bisect.bisect_left(self._starts, low), bisect.bisect_left(self._starts, high)
+        return _longest(self.text, self._occurrences[first:last], low, high)
+
+    def named_spans(self, low: int = 0, high: int | None = None) -> list[tuple[int, int, str, str]]:
+        """As :func:`named_spans` of ``text[low:high]``, from this one scan."""
+        return _leftmost(self.within(low, high), low)
+
+    def mapped_back(self, joined: MappedText) -> LexiconHits:
+        """These hits in ``joined.original``, for hits found in ``joined.text`` (a text with characters cut
+        out of its original); a hit spanning a cut has no counterpart there and is left out."""
+        out = []
+        for start, end, entries in self._occurrences:
+            s, e = joined.starts[start], joined.ends[end - 1]
+            if e - s == end - start:
+                out.append((s, e, entries))
+        return LexiconHits(joined.original, out)
+
+def _acceptable_entry(
+    text: str, start: int, end: int, entries: tuple[_Entry, ...], low: int = 0, high: int | None = None,
+) -> _Entry | None:
+    """The first entry of a key that matches ``text[start:end]`` in case and at word edges (of ``text[low:high]``)."""
     for entry in entries:
         if entry.case_sensitive and text[start:end] != entry.alias:
             continue
-        if _word_bounded(text, start, end):
+        if _word_bounded(text, start, end, low, len(text) if high is None else high):
             return entry
     return None
 
@@ -85,11 +139,11 @@ def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _word_bounded(text: str, start: int, end: int) -> bool:
-    """Latin edges of a match must not continue a Latin word (SIA is not in ASIAN)."""
-    if _is_ascii_alnum(text[start]) and start > 0 and _is_ascii_alnum(text[start - 1]):
+def _word_bounded(text: str, start: int, end: int, low: int, high: int) -> bool:
+    """Latin edges of a match must not continue a Latin word (SIA is not in ASIAN) inside ``text[low:high]``."""
+    if _is_ascii_alnum(text[start]) and start > low and _is_ascii_alnum(text[start - 1]):
         return False
-    return not (_is_ascii_alnum(text[end - 1]) and end < len(text) and _is_ascii_alnum(text[end]))
+    return not (_is_ascii_alnum(text[end - 1]) and end < high and _is_ascii_alnum(text[end]))
 
 
 def _normalise_name(name: str) -> str:
@@ -230,10 +284,15 @@ def named_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     Like :func:`known_entities`, a lexicon scan without segmentation, for the short spans a figure's
     description looks at (its sentence before it, its source phrase); offsets are into ``text``.
     """
-    found, covered_to = [], 0
-    for s, e, entry in _lexicon().matches(text[start:end]):
+    return _leftmost([(start + s, start + e, entry) for s, e, entry in _lexicon().matches(text[start:end])], start)
+
+
+def _leftmost(matches: list[tuple[int, int, _Entry]], start: int) -> list[tuple[int, int, str, str]]:
+    """Non-overlapping matches, each the longest at the leftmost free position from ``start``."""
+    found, covered_to = [], start
+    for s, e, entry in matches:
         if s >= covered_to:
-            found.append((start + s, start + e, entry.entity, entry.type))
+            found.append((s, e, entry.entity, entry.type))
             covered_to = e
     return found
 

@@ -27,11 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.doc import Doc
 from core.frames import FRAME_COLUMNS as FRAME_TABLE_COLUMNS_BY_FIELD
 from core.frames import Frame, figure_frames, frames_of_table
 from core.lexicon import read_rows
 from core.matching import cluster_frames, lexicon_measure, lexicon_scope
-from core.normalize import MappedText, fold_width
+from core.normalize import fold_width
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
 # exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
@@ -127,7 +128,7 @@ def _lookup(text: str, lexicon: str) -> str:
     return ""
 
 
-def qualitative_mentions(mapped: MappedText) -> list[dict]:
+def qualitative_mentions(doc: Doc) -> list[dict]:
     """Sentences that name a measure of a scope without any number (半导体自给率稳步提升).
 
     The measure must follow its scope word directly (半导体自给率, 芯片的市场份额), and not be the
@@ -136,14 +137,14 @@ def qualitative_mentions(mapped: MappedText) -> list[dict]:
     """
     rows = []
     named = _scoped_measure()
-    for match in _SENTENCE.finditer(mapped.text):
-        for clause in _CLAUSE.finditer(match.group()):
+    mapped = doc.mapped
+    for low, high in doc.statements():
+        for clause in _CLAUSE.finditer(mapped.text, low, high):
             hit = named.search(clause.group())
             if hit and not _NUMBER.search(clause.group()):
-                low, high = match.start(), match.end()
                 if high - low > 2 * _CONTEXT_REACH:
                     # A sentence that never ends (a file pasted as one line): keep the part around the measure.
-                    at = low + clause.start() + hit.start()
+                    at = clause.start() + hit.start()
                     low, high = max(low, at - _CONTEXT_REACH), min(high, at + len(hit.group()) + _CONTEXT_REACH)
                 start, end = mapped.to_original(low, high)
                 rows.append({"measure": _lookup(hit.group("measure"), "measures.tsv"),
@@ -161,7 +162,6 @@ def _scoped_measure() -> re.Pattern[str]:
     )
 
 
-_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _CLAUSE = re.compile(r"[^,，;；:：]+")
 # How far a context sentence reaches each way from its measure when the sentence has no end in sight.
 _CONTEXT_REACH = 200

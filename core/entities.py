@@ -35,7 +35,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import accumulate
 
 from core import analyst
 from core.aliases import (
@@ -45,7 +44,6 @@ from core.aliases import (
     _Entry,
     _gov_openers,
     _is_ascii_alnum,
-    _lexicon,
     _org_suffixes,
     _speech_pattern,
     _stopwords,
@@ -57,6 +55,7 @@ from core.aliases import (
     known_entities,
     named_spans,
 )
+from core.doc import Doc
 from core.name_patterns import (
     _ACRONYM,
     _BRACKET,
@@ -89,10 +88,9 @@ from core.name_patterns import (
     legal_core,
 )
 from core.normalize import MappedText, normalize
-from core.segment import tag
 
 __all__ = [  # the public names, some defined in core.aliases and core.name_patterns
-    "ENTITY_TYPES", "EntityCount", "EntityMention", "canonical_name", "count_entities", "entity_type",
+    "ENTITY_TYPES", "EntityCount", "EntityMention", "canonical_name", "count_entities", "entities_of", "entity_type",
     "extract_entities", "extract_entities_mapped", "is_known_name", "known_entities", "legal_core", "named_spans",
 ]
 
@@ -131,15 +129,18 @@ def extract_entities(text: str) -> list[EntityMention]:
 
 def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     """Entity mentions found in ``mapped.text``, reported at their place in ``mapped.original``."""
-    if not mapped.text.strip():
+    return entities_of(Doc(mapped))
+
+
+def entities_of(doc: Doc) -> list[EntityMention]:
+    """Entity mentions of a document, from its tokens and its lexicon hits, at their place in the original."""
+    if not doc.text.strip():
         return []
-    joined = _joined_wraps(mapped.text)
-    if joined is not None:
-        mapped = mapped.then(joined)
+    mapped = doc.joined
     text = mapped.text
-    tokens = _tokens(text)
+    tokens = doc.tokens
     boundaries = {start for start, _, _, _ in tokens} | {len(text)}
-    lexical = _scan(text, _lexicon(), boundaries, _LEXICON)
+    lexical = _accepted(text, doc.hits.within(), boundaries, _LEXICON)
     found = [
         *_legal_names(text, tokens, lexical),
         *_bylines(text),
@@ -158,7 +159,7 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
         + _short_names(text, accepted)
         + _bracket_aliases(text, [*lexical, *accepted])
     )
-    propagated = _scan(text, found_index, boundaries, _PROPAGATED)
+    propagated = _accepted(text, found_index.matches(text), boundaries, _PROPAGATED)
     candidates = [c for c in (*lexical, *accepted, *propagated) if not _splits_phrase(mapped, c.start, c.end)]
     chosen = _resolve(text, candidates)
     mentions = []
@@ -169,27 +170,7 @@ def extract_entities_mapped(mapped: MappedText) -> list[EntityMention]:
     return mentions
 
 
-# A line break inside a sentence of a hard-wrapped text (a long line, Chinese on both sides, no
-# sentence punctuation before it) cuts names in two: 北京复旦微电子 / 技术有限公司.
-_WRAP = re.compile(r"(?<=[\u3400-\u9fff])\n+(?=[\u3400-\u9fff])")
-_WRAPPED_LINE = 25
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s]*")
-
-
-def _joined_wraps(text: str) -> MappedText | None:
-    """``text`` without the line breaks of hard wrapping, every character mapped back; None if it has none."""
-    cuts = []
-    for m in _WRAP.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start >= _WRAPPED_LINE:
-            cuts.append((m.start(), m.end()))
-    if not cuts:
-        return None
-    keep = [True] * len(text)
-    for start, end in cuts:
-        keep[start:end] = [False] * (end - start)
-    idx = [i for i, k in enumerate(keep) if k]
-    return MappedText("".join(text[i] for i in idx), text, idx, [i + 1 for i in idx])
 
 
 def _splits_phrase(mapped: MappedText, start: int, end: int) -> bool:
@@ -216,28 +197,11 @@ def count_entities(mentions: list[EntityMention]) -> list[EntityCount]:
 # -- the lexicon scan ---------------------------------------------------------------------------
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, str]]:
-    """Segmenter tokens as (start, end, word, tag) in ``text``."""
-    tagged = tag(text)
-    if sum(len(word) for word, _ in tagged) == len(text):  # the usual case: the words tile the text
-        ends = list(accumulate(len(word) for word, _ in tagged))
-        return [(end - len(word), end, word, pos_tag) for (word, pos_tag), end in zip(tagged, ends, strict=True)]
-    out = []
-    pos = 0
-    for word, pos_tag in tagged:
-        start = pos if text.startswith(word, pos) else text.find(word, pos)
-        if start < 0:
-            continue
-        out.append((start, start + len(word), word, pos_tag))
-        pos = start + len(word)
-    return out
-
-
-def _scan(text: str, index: _AliasIndex, boundaries: set[int], source: int) -> list[_Candidate]:
-    """The longest alias match at every position where one is acceptable."""
+def _accepted(text: str, matches: list[tuple[int, int, _Entry]], boundaries: set[int], source: int) -> list[_Candidate]:
+    """The alias matches (the longest at every position) that stand where a name may."""
     return [
         _Candidate(start, end, entry.entity, entry.type, source)
-        for start, end, entry in index.matches(text)
+        for start, end, entry in matches
         if _acceptable_match(text, start, end, entry, boundaries)
     ]
 

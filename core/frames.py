@@ -43,6 +43,8 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
+from core.doc import Doc, Layout, layout
+from core.figures.cues import modality_of, role_of
 from core.lexicon import read_rows
 from core.normalize import fold_width, to_simplified
 
@@ -52,13 +54,9 @@ MEASURE_REACH = 10
 # are far shorter, and a list of thousands of figures in one "sentence" must not cost each of them the whole list.
 CLAUSE_REACH = 200
 SENTENCE_REACH = 600
-# Lines at least this long that end without punctuation are hard-wrapped text, not headings.
-WRAPPED_LINE = 24
 # Entity types that name the measured thing; people and media state figures, they are not measured.
 SUBJECT_TYPES = frozenset({"org", "place", "product"})
 
-_CLAUSE_END = "，,;；:：。!?！？"
-_SENTENCE_END = "。!?！？"
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９.,，．]*")
 
 
@@ -111,66 +109,6 @@ def dimension_of(unit: str, classifier: str = "") -> str:
     if kind == "duration":
         return f"duration:{unit}"
     return f"{kind or 'other'}:{unit}"
-
-
-# --- clause and sentence spans -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """An article's sentence boundaries (offsets into its original text, hard wraps joined); clauses
-    are found within a sentence when asked for, around the figures only."""
-
-    text: str
-    sentence_starts: list[int]
-
-    def sentence(self, offset: int) -> tuple[int, int]:
-        i = self.sentence_index(offset)
-        starts = self.sentence_starts
-        return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
-
-    def clause(self, offset: int) -> tuple[int, int]:
-        low, high = self.sentence(offset)
-        start = max((self.text.rfind(ch, low, offset) + 1 for ch in _CLAUSE_ONLY), default=low)
-        end = _CLAUSE_MARK.search(self.text, offset, high)
-        return max(start, low), end.end() if end else high
-
-    def sentence_index(self, offset: int) -> int:
-        return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)
-
-
-def layout(text: str) -> _Layout:
-    """Sentence starts of ``text``.
-
-    A line break ends a sentence unless the line is hard-wrapped: long and ending in no
-    punctuation (a wire story wrapped at 40 characters continues on the next line).
-    """
-    sentences = [0]
-
-    def cut(at: int) -> None:
-        # A boundary right after another (。 then a line break) moves it rather than opening an empty span.
-        if text[sentences[-1]:at].strip():
-            sentences.append(at)
-        else:
-            sentences[-1] = at
-
-    line_start = 0
-    for match in _SENTENCE_MARK.finditer(text):
-        i = match.start()
-        if match.group() != "\n":
-            cut(i + 1)
-            continue
-        line = text[line_start:i].strip()
-        line_start = i + 1
-        if not line or len(line) >= WRAPPED_LINE and line[-1] not in _CLAUSE_END + "」”）)》】":
-            continue
-        cut(i + 1)
-    return _Layout(text, sentences)
-
-
-_CLAUSE_ONLY = tuple(ch for ch in _CLAUSE_END if ch not in _SENTENCE_END)
-_CLAUSE_MARK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
-_SENTENCE_MARK = re.compile(f"[{re.escape(_SENTENCE_END)}\n]")
 
 
 # --- masking and normalising ---------------------------------------------------------------------
@@ -256,40 +194,11 @@ def resolve_period(clause: str, published_year: int | None) -> str:
     return ""
 
 
-# --- modality and role ---------------------------------------------------------------------------
-
-_FUTURE = re.compile(
-    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)"
-)
-_TARGET = re.compile(r"目标|力争|计划|规划")
-# 其中2家, 包括两家: a part of a total just stated, never the total itself.
-_PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
-_FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
-# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
-_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
 # A clause that only points back at figures named before it.
 _ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
 
 
-# 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
-_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
-_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
-# 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
-_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
-
-
-def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:
-    """``rule`` for a number a rule sets (a ban's threshold, a cap), ``projected``/``target`` when the words
-    before the number say so (a condition in the sentence counts as projected), else the extractor's;
-    an estimate is a report."""
-    if _RULE_BEFORE.search(before) or _RULE_AFTER.search(after):
-        return "rule"
-    if _TARGET.search(before):
-        return "target"
-    if _FUTURE.search(before) or _CONDITION.search(sentence_before):
-        return "projected"
-    return "reported" if stated in ("", "estimate") else stated
-
+# --- change --------------------------------------------------------------------------------------
 
 # Verbs that state a change by an amount when they stand right before the number, besides measure_changes.tsv.
 _CHANGE_VERBS = ("提高", "提升", "上调", "调升", "下调", "调降", "降低", "削减", "暂停", "调高", "调低", "扩大", "缩小",
@@ -321,18 +230,6 @@ def change_of(before: str) -> str:
         if match and match.end() == len(tail):
             return canonical[match.group(1)]
     return ""
-
-
-def role_of(before: str) -> str:
-    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base,
-    ``part`` for a part of a total (其中2家), else ``level``."""
-    if _PART_OF.search(before):
-        return "part"
-    if _FROM.search(before):
-        return "from"
-    if _BASE.search(before):
-        return "base"
-    return "level"
 
 
 # --- frames --------------------------------------------------------------------------------------
@@ -382,9 +279,15 @@ def article_frame_rows(figures: list[dict], text: str, mentions: list, published
 
     ``mentions`` are the article's entity mentions (with ``start``, ``entity`` and ``type``).
     """
+    return doc_frame_rows(figures, Doc.of(text, published), mentions)
+
+
+def doc_frame_rows(figures: list[dict], doc: Doc, mentions: list) -> list[dict]:
+    """As :func:`article_frame_rows`, for the figures of ``doc``: its frame sentences are read once."""
     named = sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions)
     order = sorted(range(len(figures)), key=lambda i: int(figures[i]["start"]))
-    framed = _article_frames([figures[i] for i in order], text, named, _year(published))
+    framed = _article_frames([figures[i] for i in order], doc.mapped.original, named, _year(doc.published),
+                             doc.layout)
     rows: list[dict] = [{}] * len(figures)
     for i, frame in zip(order, framed, strict=True):
         rows[i] = {column: "|".join(getattr(frame, field)) if field in _JOINED else getattr(frame, field)
@@ -424,14 +327,14 @@ def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, st
 
 
 def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int, str, str]],
-                    year: int | None) -> list[Frame]:
+                    year: int | None, lay: Layout | None = None) -> list[Frame]:
     starts = [int(row["start"]) for row in part]
     ends = [int(row["end"]) for row in part]
     if text is None:
         # No article text: each figure's sentence stands for its article, offsets made relative to it.
         return [_sentence_frame(row, year) for row in part]
     spans = sorted(zip(starts, ends, strict=True))
-    lay = layout(text)
+    lay = lay or layout(text)
     mention_starts = [m[0] for m in mentions]
     frames = []
     for row, start, end in zip(part, starts, ends, strict=True):

@@ -65,23 +65,28 @@ class ArticleRefused(Exception):
 
 
 def extract_article(article: Article) -> ArticleResult:
-    """Extract one article's figures, dates, entity mentions, term counts and measure context."""
+    """Extract one article's figures, dates, entity mentions, term counts and measure context.
+
+    The article's :class:`~core.doc.Doc` is built once here and every stage reads it: none
+    re-splits sentences, re-tags words or re-scans the entity lexicon.
+    """
     from core import claims, entities, figures, frames, terms
+    from core.doc import Doc
     from core.normalize import normalize
 
     body = article.body()
-    mapped = body.then(normalize(body.text))
+    doc = Doc(body.then(normalize(body.text)), article.published)
     cap = figures.FigureCap(FIGURE_CAP_PER_ARTICLE, FIGURE_CAP_PER_SENTENCE)
-    found, dates, count = figures.extract_figures_and_dates_capped(mapped, article.published or None, cap)
-    mentions = entities.extract_entities_mapped(mapped)
+    found, dates, count = figures.figures_of(doc, cap)
+    mentions = entities.entities_of(doc)
     figure_rows = [dict(vars(f)) for f in found]
-    frame_rows = frames.article_frame_rows(figure_rows, mapped.original, mentions, article.published or "")
+    frame_rows = frames.doc_frame_rows(figure_rows, doc, mentions)
     return ArticleResult(
         figures=[{**f, **frame} for f, frame in zip(figure_rows, frame_rows, strict=True)],
         dates=[dict(vars(d)) for d in dates],
         mentions=[dict(vars(m)) for m in mentions],
-        term_counts=dict(terms.term_counts(mapped.text)),
-        context=claims.qualitative_mentions(mapped),
+        term_counts=dict(terms.term_counts_of(doc)),
+        context=claims.qualitative_mentions(doc),
         caps=[dict(vars(count))] if count.unread_in_sentences or count.unread_in_article else [],
     )
 

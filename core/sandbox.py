@@ -116,12 +116,17 @@ def _wait(child: subprocess.Popen, err: BinaryIO, wall_seconds: float) -> int:
 
 
 def _child(cpu_seconds: int, memory_bytes: int) -> int:
-    """In the child: set the limits, read the article, extract, print the result as JSON."""
+    """In the child: set the limits, read the article, extract, print the result as JSON.
+
+    The extraction code is imported before the limits are set: they bound what an article costs,
+    and an import that runs out of memory fails as a ``SystemError``, not a ``MemoryError``.
+    """
+    from core import claims, entities, figures, frames, terms  # noqa: F401  (what extract_article imports)
+    from core.pipeline import extract_article
+
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
-        from core.pipeline import extract_article
-
         article = pickle.loads(sys.stdin.buffer.read())
         result = extract_article(article)
         sys.stdout.write(json.dumps(vars(result), ensure_ascii=False, default=float))

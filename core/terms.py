@@ -24,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from core.doc import Doc
 from core.lexicon import read_words
 from core.segment import cut
 
@@ -100,8 +101,20 @@ def content_tokens(text: str) -> list[str]:
 
 def term_counts(text: str) -> Counter[str]:
     """How often each term occurs in normalised ``text``."""
+    return _terms(Counter(cut(text)))
+
+
+def term_counts_of(doc: Doc) -> Counter[str]:
+    """How often each term occurs in a document, from its one segmentation pass.
+
+    The words are those of the text with hard wraps rejoined (``Doc.joined``): a word a line
+    break cut in two (生物/科技) counts whole, as the entity stage reads it.
+    """
+    return _terms(Counter(doc.words))
+
+
+def _terms(counts: Counter[str]) -> Counter[str]:
     # Counting first and filtering the distinct tokens keeps the cost close to segmentation alone.
-    counts = Counter(cut(text))
     return Counter({token: n for token, n in counts.items() if _is_term(token)})
 
 

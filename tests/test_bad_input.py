@@ -1,5 +1,5 @@
 """Bad input, case by case: every file that cannot be read is reported by name with a reason, the
-other articles still load, and nothing crashes or runs away (core/corpus.py, core/figures.py, CSV export).
+other articles still load, and nothing crashes or runs away (core/corpus.py, core/figures/, CSV export).
 
 Each case goes through ``load_corpus`` on a folder that also holds a good article and, where uploads
 can meet it, through ``load_article_bytes``.

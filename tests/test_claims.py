@@ -16,6 +16,7 @@ from core.claims import (
     periods_differ,
     qualitative_mentions,
 )
+from core.doc import Doc
 
 
 def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modality="reported",
@@ -162,7 +163,7 @@ def test_qualitative_mention_needs_the_scope_right_before_the_measure():
     from core.normalize import normalize
 
     text = "中國芯片出口額已突破萬億人民幣,半導體自給率穩步提升。芯片出口管制越來越嚴。"
-    found = qualitative_mentions(normalize(text))
+    found = qualitative_mentions(Doc(normalize(text)))
     assert [(m["measure"], m["scope"]) for m in found] == [("自给率", "半导体")]
     assert found[0]["sentence"].startswith("中國芯片")
 
@@ -172,7 +173,7 @@ def test_qualitative_mention_in_a_sentence_without_end_keeps_only_the_part_aroun
 
     filler = "中美科技竞争持续" * 500
     text = filler + "半導體自給率穩步提升" + filler
-    found = qualitative_mentions(normalize(text))
+    found = qualitative_mentions(Doc(normalize(text)))
     assert len(found) == 1
     sentence = found[0]["sentence"]
     assert "半導體自給率" in sentence and len(sentence) <= 2 * 200 + len("半导体自给率")

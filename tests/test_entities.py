@@ -196,8 +196,8 @@ def test_a_long_article_is_scanned_against_the_lexicon_once(monkeypatch):
     text = ("美国商务部工业和安全局将中芯國際列入实体清单,英伟达CEO黄仁勋表示关注。" * 600)[:20000]
     lexicon = aliases._lexicon()
     calls = []
-    original = lexicon.matches
-    monkeypatch.setattr(lexicon, "matches", lambda t: calls.append(len(t)) or original(t))
+    original = lexicon.occurrences
+    monkeypatch.setattr(lexicon, "occurrences", lambda t: calls.append(len(t)) or original(t))
     found = extract_entities(text)
     assert calls == [len(text)]
     assert {m.entity for m in found} >= {"中芯国际", "英伟达", "黄仁勋"}

@@ -1,4 +1,4 @@
-"""Tests for core/figures.py: one construction per test on a short sentence, outputs pinned."""
+"""Tests for core/figures/: one construction per test on a short sentence, outputs pinned."""
 
 from __future__ import annotations
 

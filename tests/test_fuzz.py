@@ -1,4 +1,4 @@
-"""Fuzzing the figure parser (core/figures.py), decoding (core/corpus.py) and per-article extraction
+"""Fuzzing the figure parser (core/figures/), decoding (core/corpus.py) and per-article extraction
 (core/pipeline.extract_article) with hypothesis: no crash, offsets inside the text and pointing at
 the figure's own text, every value finite. Regressions the fuzzer found are pinned at the end.
 """

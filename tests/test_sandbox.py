@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from core import figures, pipeline
+from core import pipeline
 from core.corpus import load_article_bytes
+from core.figures import quantities
 from core.pipeline import FIGURE_CAP_PER_SENTENCE, extract_article, extract_corpus
 from core.sandbox import ExtractionRefused, Limits, extract_limited
 
@@ -32,8 +33,8 @@ def test_a_figure_dense_sentence_keeps_the_cap_and_says_what_it_left_unread(tmp_
 
 def test_numbers_past_the_cap_are_not_read(monkeypatch):
     reads = []
-    original = figures._number_quantity
-    monkeypatch.setattr(figures, "_number_quantity", lambda *a: reads.append(1) or original(*a))
+    original = quantities._number_quantity
+    monkeypatch.setattr(quantities, "_number_quantity", lambda *a: reads.append(1) or original(*a))
     monkeypatch.setattr(pipeline, "FIGURE_CAP_PER_ARTICLE", 50)
     text = "".join(f"第{i}季度营收增长{i % 9 + 1}%。" for i in range(2000))
     result = extract_article(article(text))

@@ -1,0 +1,69 @@
+"""How a figure is put and what part it plays: the modality and role words, in one place.
+
+Two readers use them. The figure description (:mod:`core.figures.description`) reads the
+normalised clause before a number: cue words from ``core/data/figure_cues.tsv`` (预计 → projected,
+目标 → target, 约 → estimate), a comparison opening the clause (较第一季的67.6%: a base), 从/由
+before it (从25%提高到50%: where a change starts). The frame (:mod:`core.frames`) reads the same
+clause with every number masked as ``#`` and decides the figure's final modality (adding ``rule``
+for a threshold a rule sets, and a condition in the sentence) and its role (level, from, base, part).
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.figures.vocabulary import _MODALITY, _alternation
+
+# -- read by the figure description, on the normalised text
+
+_MODALITY_RE = re.compile(_alternation(_MODALITY))
+_COMPARISON_OPEN_RE = re.compile(r" ?(?:[并而但则也且])?(?:较之|相较于?|相比于?|较|比(?![重例率较如]))")
+_NOT_FROM = frozenset({"由于", "理由", "自由", "从而", "从事", "从未", "从来", "从中", "从业"})
+_TARGET_YEAR_RE = re.compile(r"到 ?\d{4} ?年.{0,12}?(?:实现|达到|要|将|力争)")
+# 较去年, 比2024年: the comparison's base a date or figure right after it names.
+_COMPARISON_BASE_RE = re.compile(r"(?:较|比|相比|相较|较之) ?\Z")
+
+
+# -- read by the frame, on the masked clause
+
+_FUTURE = re.compile(
+    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)"
+)
+_TARGET = re.compile(r"目标|力争|计划|规划")
+# 其中2家, 包括两家: a part of a total just stated, never the total itself.
+_PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
+_FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
+# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
+_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
+
+
+# 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
+_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
+_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
+# 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
+_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
+
+
+def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:
+    """``rule`` for a number a rule sets (a ban's threshold, a cap), ``projected``/``target`` when the words
+    before the number say so (a condition in the sentence counts as projected), else the extractor's;
+    an estimate is a report."""
+    if _RULE_BEFORE.search(before) or _RULE_AFTER.search(after):
+        return "rule"
+    if _TARGET.search(before):
+        return "target"
+    if _FUTURE.search(before) or _CONDITION.search(sentence_before):
+        return "projected"
+    return "reported" if stated in ("", "estimate") else stated
+
+
+def role_of(before: str) -> str:
+    """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base,
+    ``part`` for a part of a total (其中2家), else ``level``."""
+    if _PART_OF.search(before):
+        return "part"
+    if _FROM.search(before):
+        return "from"
+    if _BASE.search(before):
+        return "base"
+    return "level"

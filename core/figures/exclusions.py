@@ -1,0 +1,26 @@
+"""Spans that never hold a figure: titles in 《》, addresses, registration and contact numbers,
+copyright lines and set phrases (``core/data/figure_idioms.txt``)."""
+
+from __future__ import annotations
+
+import re
+
+from core.figures.numbers import _CN_DIGIT_CLASS
+from core.figures.vocabulary import _alternation
+from core.lexicon import read_words
+
+_TITLE_RE = re.compile(r"《([^《》\n]{0,100})》")
+_NOT_FIGURES = (
+    _TITLE_RE,
+    re.compile(r"〈[^〈〉\n]{0,100}〉"),
+    re.compile(r"(?:https?://|www\.)[!-~]+", re.I),
+    re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
+    re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+               r"\.(?:com|cn|net|org|gov|edu|hk|tw|io|info|top|cc|me)(?![A-Za-z0-9])", re.I),
+    re.compile(r"(?:ICP|公网安备|备案号?|许可证)[^\n\d]{0,6}\d[\d-]*号?", re.I),
+    re.compile(r"(?:QQ|电话|手机|传真|热线|微信|邮编|tel|fax)\s*(?:号码?)?\s*[::]?\s*[\d+()\- ]{5,}", re.I),
+    re.compile(r"(?:©|\(c\)|copyright|版权所有)[^\n]*", re.I),
+    re.compile(rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿])(?:{_alternation(read_words('figure_idioms.txt'))})"),
+)
+
+# ---------------------------------------------------------------- context

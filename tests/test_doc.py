@@ -1,0 +1,111 @@
+"""The per-article document (core/doc.py): built once, and every stage reads it instead of re-deriving it."""
+
+import pytest
+
+from core import aliases, segment
+from core.corpus import load_article_bytes
+from core.doc import Doc, joined_wraps, sentence_spans
+from core.pipeline import extract_article
+
+pytestmark = pytest.mark.unit
+
+# Figures with subjects and sources, entities, a hard-wrapped line (long, no punctuation at its end).
+TEXT = (
+    "据海关总署数据，今年前三季度中国芯片进口额下降12%，出口额增长约三成。\n"
+    "美国商务部周二将23家中国实体列入实体清单，其中包括北京复旦微电子\n"
+    "技术有限公司;华为的营收占比降至13%。英伟达表示，中国市场营收占比约为一成半。\n"
+)
+
+
+class _CountingSegmenter:
+    """Stands in for the process-wide segmenter and records every text it is asked to cut or tag."""
+
+    def __init__(self, real):
+        self.real, self.tagged, self.cut = real, [], []
+
+    def tag(self, text, hmm):
+        self.tagged.append(text)
+        return self.real.tag(text, hmm)
+
+    def cut(self, text, hmm):
+        self.cut.append(text)
+        return self.real.cut(text, hmm)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    counter = _CountingSegmenter(segment.segmenter())
+    monkeypatch.setattr(segment, "segmenter", lambda: counter)
+    scans = []
+    lexicon = aliases._lexicon()
+    original = aliases._AliasIndex.occurrences
+
+    def occurrences(index, text):
+        if index is lexicon:
+            scans.append(text)
+        return original(index, text)
+
+    monkeypatch.setattr(aliases._AliasIndex, "occurrences", occurrences)
+    return counter, scans
+
+
+def article(text: str):
+    return load_article_bytes("a.txt", text.encode())
+
+
+def test_an_article_is_segmented_and_tagged_once_and_scanned_against_the_lexicon_once(counted):
+    counter, scans = counted
+    result = extract_article(article(TEXT))
+    assert len(result.figures) >= 5 and {"美国商务部", "华为", "英伟达"} <= {m["entity"] for m in result.mentions}
+    assert len(counter.tagged) == 1, counter.tagged
+    assert counter.cut == []  # term counts read the same pass
+    assert len(scans) == 1
+
+
+def test_the_one_pass_is_of_the_text_with_hard_wraps_rejoined(counted):
+    counter, scans = counted
+    result = extract_article(article(TEXT))
+    (tagged,) = counter.tagged
+    assert "北京复旦微电子技术有限公司" in tagged and scans == [tagged]
+    assert any(m["surface"] == "北京复旦微电子技术有限公司" for m in result.mentions)
+
+
+def test_named_spans_of_a_span_are_what_a_scan_of_that_span_alone_finds():
+    doc = Doc.of(TEXT)
+    text = doc.text
+    for start, end in [*doc.sentences, (0, len(text)), (3, 40), (text.index("北京"), text.index("技术") + 2)]:
+        assert doc.named_spans(start, end) == aliases.named_spans(text, start, end), (start, end)
+
+
+def test_a_latin_name_at_the_edge_of_a_span_counts_as_a_word_there():
+    doc = Doc.of("据ASMLX公司称")  # ASMLX is no name; the span that ends after ASML holds one
+    text = doc.text
+    assert all(name != "ASML" for *_, name, _ in doc.named_spans())
+    assert [text[s:e] for s, e, _, _ in doc.named_spans(1, 5)] == ["ASML"]
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            assert doc.named_spans(start, end) == aliases.named_spans(text, start, end), (start, end)
+
+
+def test_figure_sentences_end_at_full_stops_semicolons_and_line_breaks():
+    text = "出口增长5%;进口下降3%。\n新的一段"
+    assert [text[s:e] for s, e in sentence_spans(text)] == ["出口增长5%;", "进口下降3%。", "新的一段"]
+
+
+def test_statements_end_at_full_stops_and_line_breaks_not_at_semicolons():
+    doc = Doc.of("出口增长5%;进口下降3%。。\n新的一段")
+    assert [doc.text[s:e] for s, e in doc.statements()] == ["出口增长5%;进口下降3%。", "新的一段"]
+
+
+def test_only_long_lines_without_punctuation_are_rejoined():
+    assert joined_wraps("短行\n下一行") is None
+    wrapped = "美国商务部周二将二十三家中国实体列入实体清单其中包括北京复旦微电子\n技术有限公司"
+    joined = joined_wraps(wrapped)
+    assert joined is not None and "\n" not in joined.text
+    assert joined.original[joined.starts[joined.text.index("技术")]] == "技"
+
+
+def test_the_frame_layout_is_computed_once_per_document():
+    doc = Doc.of(TEXT)
+    assert doc.layout is doc.layout
+    assert doc.layout.text == TEXT
