@@ -103,7 +103,9 @@ class Doc:
     @cached_property
     def tagged(self) -> list[tuple[str, str]]:
         """(word, tag) pairs of ``joined.text``: the article's one segmentation and tagging pass."""
-        return tag(self.joined.text)
+        # A long article repeats its words: one string object per distinct word, not per occurrence.
+        distinct: dict[str, str] = {}
+        return [(distinct.setdefault(word, word), pos) for word, pos in tag(self.joined.text)]
 
     @cached_property
     def tokens(self) -> list[Token]:

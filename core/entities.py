@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core import analyst
@@ -139,7 +140,7 @@ def entities_of(doc: Doc) -> list[EntityMention]:
     mapped = doc.joined
     text = mapped.text
     tokens = doc.tokens
-    boundaries = {start for start, _, _, _ in tokens} | {len(text)}
+    boundaries = _Boundaries(len(text), (start for start, _, _, _ in tokens))
     lexical = _accepted(text, doc.hits.within(), boundaries, _LEXICON)
     found = [
         *_legal_names(text, tokens, lexical),
@@ -197,7 +198,22 @@ def count_entities(mentions: list[EntityMention]) -> list[EntityCount]:
 # -- the lexicon scan ---------------------------------------------------------------------------
 
 
-def _accepted(text: str, matches: list[tuple[int, int, _Entry]], boundaries: set[int], source: int) -> list[_Candidate]:
+class _Boundaries:
+    """Where words start (and the text's end), as a flag per position: a set of millions of ints costs ~50
+    bytes each, a flag one byte."""
+
+    def __init__(self, size: int, starts: Iterable[int]) -> None:
+        self._flags = bytearray(size + 1)
+        self._flags[size] = 1
+        for start in starts:
+            self._flags[start] = 1
+
+    def __contains__(self, at: int) -> bool:
+        return 0 <= at < len(self._flags) and self._flags[at] == 1
+
+
+def _accepted(text: str, matches: list[tuple[int, int, _Entry]], boundaries: _Boundaries,
+              source: int) -> list[_Candidate]:
     """The alias matches (the longest at every position) that stand where a name may."""
     return [
         _Candidate(start, end, entry.entity, entry.type, source)
@@ -206,7 +222,7 @@ def _accepted(text: str, matches: list[tuple[int, int, _Entry]], boundaries: set
     ]
 
 
-def _acceptable_match(text: str, start: int, end: int, entry: _Entry, boundaries: set[int]) -> bool:
+def _acceptable_match(text: str, start: int, end: int, entry: _Entry, boundaries: _Boundaries) -> bool:
     surface = text[start:end]
     # A short Chinese alias must be a word of its own (北大 is not in 东北大学); a place may
     # also open a longer word (日本首相, 中国人) but not end inside one (发展中国家).
