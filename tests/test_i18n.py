@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from core import i18n, views
+from core import words
 from core.corpus import load_corpus
+from ui import i18n, uploads, views
 
 
 def test_every_key_has_both_languages():
@@ -31,16 +32,16 @@ def troubled_folder(tmp_path):
 def test_every_reason_the_loader_gives_reads_in_chinese(troubled_folder, tmp_path):
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     corpus = load_corpus([troubled_folder, tmp_path / "nowhere", tmp_path / "x.pdf"], max_bytes=5000)
-    _, refused = views.load_uploads([("a.txt", "正文。".encode()), ("b.txt", "正文。".encode())], budget=10)
+    _, refused = uploads.load_uploads([("a.txt", "正文。".encode()), ("b.txt", "正文。".encode())], budget=10)
     reasons = [p.reason for p in [*corpus.problems, *refused]]
     assert len(reasons) >= 12, reasons
-    untranslated = [r for r in reasons if not re.search(r"[\u4e00-\u9fff]", i18n.reason(r, "zh"))]
+    untranslated = [r for r in reasons if not re.search(r"[\u4e00-\u9fff]", words.reason(r, "zh"))]
     assert untranslated == []
-    assert all(i18n.reason(r, "en") == r for r in reasons)
+    assert all(words.reason(r, "en") == r for r in reasons)
 
 
 def test_an_unknown_reason_is_shown_as_it_is():
-    assert i18n.reason("something new", "zh") == "something new"
+    assert words.reason("something new", "zh") == "something new"
 
 
 @pytest.mark.parametrize(("metric", "english"), [

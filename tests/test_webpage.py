@@ -169,7 +169,7 @@ def test_gbk_page_with_a_bad_byte_reads_with_it_replaced(tmp_path):
 
 
 def test_decoding_notice_in_chinese():
-    from core.i18n import reason
+    from core.words import reason
 
     assert reason("2 undecodable byte(s) replaced with U+FFFD; the rest was read as UTF-8", "zh") == (
         "2 个无法解码的字节已替换为 U+FFFD；其余按 UTF-8 读取")

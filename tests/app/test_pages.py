@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import views
 from core.corpus import UNKNOWN_SOURCE, load_corpus
+from ui import uploads, views
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -103,7 +103,7 @@ def test_no_source_selected_gives_a_friendly_message():
 def test_session_uploads_join_the_corpus(seeds):
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = "English"
-    loaded, _ = views.load_uploads([("extra.txt", "上传的文章\n\n2025年中国芯片自给率达到40%。".encode())], "上传")
+    loaded, _ = uploads.load_uploads([("extra.txt", "上传的文章\n\n2025年中国芯片自给率达到40%。".encode())], "上传")
     at.session_state["uploads"] = [article for article, _ in loaded]
     at.session_state["upload_originals"] = {article.content_hash: data for article, data in loaded}
     at.run()
@@ -138,8 +138,7 @@ def test_session_uploads_come_back_as_a_zip_with_their_tables():
 
         import streamlit as st
 
-        from core import bundle
-        from ui import shared
+        from ui import bundle, shared
 
         if "added" not in st.session_state:
             text = "我的文章\n\n2025年中国芯片自给率达到40%。".encode()
@@ -161,7 +160,7 @@ def test_session_uploads_come_back_as_a_zip_with_their_tables():
 def test_one_sessions_uploads_never_reach_another_session(seeds):
     uploader = AppTest.from_file(APP, default_timeout=120)
     uploader.query_params["lang"] = "English"
-    loaded, _ = views.load_uploads([("secret.txt", "机密文章\n\n2025年中国芯片自给率达到41%。".encode())], "访客甲")
+    loaded, _ = uploads.load_uploads([("secret.txt", "机密文章\n\n2025年中国芯片自给率达到41%。".encode())], "访客甲")
     uploader.session_state["uploads"] = [article for article, _ in loaded]
     uploader.session_state["upload_originals"] = {article.content_hash: data for article, data in loaded}
     uploader.run()
