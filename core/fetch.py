@@ -334,7 +334,7 @@ def save_pages(pages: Sequence[Fetched], into: Path) -> tuple[list[Path], list[R
             article = load_article_bytes(name, page.data, max_bytes=max(len(page.data), 1),
                                          charset=page.charset, url=page.final_url)
         except LoadError as err:
-            refused.append(Refusal(page.url, "unreadable", {"detail": str(err)}))
+            refused.append(Refusal(page.url, "unreadable", {"detail": err.reason}))
             continue
         write_atomically(into / name, page.data)
         rows[name] = {"file": name, "source": article.source, "author": article.author, "title": article.title,

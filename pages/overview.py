@@ -14,7 +14,7 @@ t = board.t
 st.title(t("overview_title"))
 
 for problem in board.extraction.problems:
-    reason = words.reason(problem.reason, board.lang)
+    reason = words.say(problem.reason, board.lang)
     st.warning(f"{t('load_notice' if problem.notice else 'problems')} {display.escape_markdown(problem.file)}: "
                f"{display.escape_markdown(reason)}",
                icon=":material/warning:")

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from core import glosses, words
+
 LANGUAGES = {"中文": "zh", "English": "en"}
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -203,12 +205,9 @@ STATUS = {
 }
 STATUS_COLOR = {"contradiction": "red", "explained": "orange", "agree": "green"}
 VERDICT = {"agree": ("一致", "agree"), "differ": ("不同", "differ")}
-MODALITY = {
-    "reported": ("实测", "reported"),
-    "projected": ("预测", "projected"),
-    "target": ("目标", "target"),
-    "estimate": ("估算", "estimate"),
-}
+# Core's codes keep their words in core/words.py (one table each); the pages read them as (中文, English) pairs.
+MODALITY = {code: (zh, en) for code, (zh, en, _, _) in words.MODALITY.items()}
+QUALIFIER = words.QUALIFIER
 SCRIPT = {"simplified": ("简体", "Simplified"), "traditional": ("繁体", "Traditional"), "mixed": ("混合", "Mixed")}
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -295,12 +294,6 @@ STRINGS.update({
     "kind_one_source": ("同一来源的几篇文章", "Several articles of one source"),
     "kind_self_contradiction": ("同一篇文章自相矛盾", "One article contradicts itself"),
     "kind_before_after": ("同一句中的前后变化", "A before/after in one sentence"),
-    "reason_change": ("前后变化", "a change over time"),
-    "reason_agree": ("一致", "agree"),
-    "reason_modality": ("性质不同", "different kinds of figure"),
-    "reason_period": ("时期不同", "different periods"),
-    "reason_contradiction": ("真正矛盾", "a real contradiction"),
-    "reason_self": ("文中前后不一", "inconsistent within the article"),
     "attributed": ("出处", "according to"),
     "read_article": ("阅读原文", "Read the article"),
     "reading_title": ("阅读原文", "Read an article"),
@@ -342,60 +335,22 @@ STRINGS.update({
     "uploads_named": ("不填则以文件名为来源", "Left empty, each file's name is its source"),
 })
 
-# Measures and places in English. A measure the table does not cover is glossed part by part (scope, then the
-# measure); what remains untranslated is shown in Chinese in brackets. Extend with the canonical Simplified form.
-MEASURE_EN: dict[str, str] = {
-    "自给率": "self-sufficiency rate", "关税": "tariff", "市场份额": "market share", "份额": "share",
-    "管制门槛": "control threshold", "制程": "process node", "出口额": "exports", "进口额": "imports",
-    "出口": "exports", "进口": "imports", "营收": "revenue", "收入": "revenue", "产值": "output",
-    "产能": "capacity", "投资": "investment", "投资额": "investment", "市场规模": "market size",
-    "销售额": "sales", "利润": "profit", "净利润": "net profit", "补贴": "subsidies", "研发投入": "R&D spending",
-    "占比": "share", "增长": "growth", "下降": "decline", "增速": "growth rate", "增长率": "growth rate",
-    "产量": "output", "储量": "reserves", "税率": "tax rate", "估值": "valuation", "市值": "market value",
-    "罚款": "fine", "贸易逆差": "trade deficit", "贸易顺差": "trade surplus", "贸易额": "trade",
-    "半导体": "semiconductor", "芯片": "chip", "稀土": "rare-earth", "设备": "equipment",
-    "半导体设备": "semiconductor equipment", "人工智能": "AI", "光刻机": "lithography machine",
-    "晶圆": "wafer", "汽车": "car", "电动车": "electric vehicle", "钢铁": "steel", "铝": "aluminium",
-    "工资": "wages", "就业": "jobs", "人数": "headcount", "订单": "orders", "库存": "inventory",
-}
-PLACE_EN: dict[str, str] = {
-    "中国": "China", "美国": "US", "日本": "Japan", "韩国": "South Korea", "台湾": "Taiwan", "荷兰": "Netherlands",
-    "欧盟": "EU", "德国": "Germany", "英国": "UK", "法国": "France", "印度": "India", "俄罗斯": "Russia",
-    "香港": "Hong Kong", "越南": "Vietnam", "新加坡": "Singapore", "马来西亚": "Malaysia", "墨西哥": "Mexico",
-    "加拿大": "Canada", "澳大利亚": "Australia", "全球": "global", "世界": "world",
-}
-
-
 def measure_label(metric: str, lang: str) -> str:
-    """A measure's name in ``lang``: 半导体自给率 → semiconductor self-sufficiency rate; unknown parts in brackets."""
-    if lang != "en" or not metric:
-        return metric
-    words, rest = [], metric
-    while rest:
-        match = next((rest[:n] for n in range(len(rest), 0, -1) if rest[:n] in MEASURE_EN), None)
-        if match is None:
-            # The untranslated remainder, up to the next part the table knows.
-            cut = next((i for i in range(1, len(rest)) if any(rest[i:].startswith(k) for k in MEASURE_EN)),
-                       len(rest))
-            words.append(f"[{rest[:cut]}]")
-            rest = rest[cut:]
-        else:
-            words.append(MEASURE_EN[match])
-            rest = rest[len(match):]
-    return " ".join(words)
+    """A measure's name in ``lang``: 半导体自给率 → semiconductors self-sufficiency rate (glossed part by part by
+    :func:`core.glosses.phrase_gloss`; unglossed parts in brackets)."""
+    return glosses.phrase_gloss(metric) if lang == "en" and metric else metric
 
 
 def entity_label(name: str, lang: str) -> str:
-    """A place's English name (中国 → China); any other name as written, Chinese in brackets in English."""
+    """A name in ``lang``: in English its Latin form (中国 → China, :func:`core.glosses.entity_gloss`), else as
+    written when it is Latin already, else the Chinese in brackets."""
     if lang != "en" or not name:
         return name
-    if name in PLACE_EN:
-        return PLACE_EN[name]
-    return name if name.isascii() else f"[{name}]"
+    return glosses.entity_gloss(name) or (name if name.isascii() else f"[{name}]")
 
 
 def kind_label(kind: str, lang: str) -> str:
-    """What kind of difference a group is (views.GROUP_KINDS) in ``lang``."""
+    """What kind of difference a group is (core.claims.GROUP_KINDS) in ``lang``."""
     return t(f"kind_{kind}", lang)
 
 STRINGS.update({
@@ -416,8 +371,6 @@ STRINGS.update({
     "details": ("全部原句与逐对比较", "Every sentence and pairwise comparison"),
 })
 
-QUALIFIER = {"exact": ("", ""), "about": ("约", "about"), "over": ("超过", "over"), "at_least": ("至少", "at least"),
-             "under": ("不到", "under"), "at_most": ("至多", "at most")}
 
 STRINGS.update({
     "search_these": ("点一个词，在所选文章中检索它", "Pick a word to search the selected articles for it"),

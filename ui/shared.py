@@ -37,6 +37,7 @@ from core.corpus import Article, Corpus, load_corpus
 from core.export import csv_bytes
 from core.pipeline import DEFAULT_CACHE_DIR, ArticleResult, Extraction, extract_article, extract_corpus, remembered
 from core.version import corpus_key, write_atomically
+from core.words import Reason
 from ui import bundle, clouds, display, i18n, overlap, uploads, views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -562,7 +563,7 @@ def add_uploads(files: list[tuple[str, bytes]], source: str, lang: str) -> list[
     before = {a.source for a in session_corpus().articles}
     st.session_state["uploads"] = [*st.session_state.get("uploads", []), *(article for article, _ in loaded)]
     st.session_state["upload_originals"] = {**originals, **{a.content_hash: data for a, data in loaded}}
-    messages = [i18n.t("upload_bad", lang, file=p.file, reason=words.reason(p.reason, lang)) for p in problems]
+    messages = [i18n.t("upload_bad", lang, file=p.file, reason=words.say(p.reason, lang)) for p in problems]
     st.session_state["upload_messages"] = messages
     if "sources" in st.session_state:
         added = [a.source for a, _ in loaded if a.source not in before]
@@ -602,11 +603,10 @@ def set_lexicon(kind: str, name: str, data: bytes, lang: str) -> str | None:
     _, read, _ = LEXICON_FILES[kind]
     try:
         if len(data) > MAX_LEXICON_BYTES:
-            raise analyst.AnalystFileError(name, f"larger than {MAX_LEXICON_BYTES // 1024} KiB")
+            raise analyst.AnalystFileError(name, Reason.of("larger_than", kib=MAX_LEXICON_BYTES // 1024))
         read(name, data)
     except analyst.AnalystFileError as exc:
-        reason = f"line {exc.line}: {exc.reason}" if exc.line else exc.reason
-        return i18n.t("upload_bad", lang, file=exc.file, reason=words.reason(reason, lang))
+        return i18n.t("upload_bad", lang, file=exc.file, reason=words.say(exc.where, lang))
     st.session_state["lexicon"] = {**st.session_state.get("lexicon", {}), kind: (name, data)}
     st.session_state.pop("private_corpus", None)
     return None

@@ -19,6 +19,7 @@ from core.corpus import (
     load_article_bytes,
     safe_file_name,
 )
+from core.words import Reason
 
 
 def load_uploads(
@@ -38,13 +39,12 @@ def load_uploads(
     for name, data in files:
         meta = {"source": typed} if typed else {}
         if left is not None and len(data) > left:
-            problems.append(LoadProblem(safe_file_name(name), f"not added: this session's uploads are limited to "
-                                              f"{_megabytes(budget)} in all; remove uploaded articles to add more"))
+            problems.append(LoadProblem(safe_file_name(name), Reason.of("upload_budget", limit=_megabytes(budget))))
             continue
         try:
             article = load_article_bytes(name, data, meta=meta, max_bytes=max_bytes)
         except LoadError as error:
-            problems.append(LoadProblem(safe_file_name(name), str(error)))
+            problems.append(LoadProblem(safe_file_name(name), error.reason))
             continue
         if article.source == UNKNOWN_SOURCE:
             # Never the shared unknown-source bucket: an upload that names no publisher is its own source.
@@ -59,7 +59,7 @@ def load_uploads(
     return loaded, problems
 
 
-DUPLICATE_UPLOAD = "not added: the same text is already in the corpus"
+DUPLICATE_UPLOAD = Reason.of("upload_duplicate")
 
 
 def upload_source_name(file_name: str) -> str:

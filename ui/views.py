@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.claims import ClaimReport, interval, rank_groups, spread, status_of
+from core import words
+from core.claims import ClaimReport, group_kinds, interval, rank_groups, spread, status_of
 from core.corpus import UNKNOWN_SOURCE
 from ui import i18n
 from ui.display import (
@@ -126,30 +127,6 @@ def corpus_table(articles: pd.DataFrame, lang: str) -> pd.DataFrame:
     for column in ("title", "author", "published"):
         table[column] = table[column].fillna("").astype(str)
     return table.rename(columns=i18n.column_labels(CORPUS_COLUMNS, lang))
-
-
-# What kind of difference a claim group shows, derived from who stated its figures and where:
-#   cross_source        figures from two or more sources — where the sources disagree
-#   one_source          several articles of one source
-#   self_contradiction  one article, in different sentences: an article at odds with itself
-#   before_after        one article, one sentence: a change stated as it happened (从28%降至15%), never a disagreement
-GROUP_KINDS = ("cross_source", "one_source", "self_contradiction", "before_after")
-
-
-def group_kinds(claims: pd.DataFrame) -> dict[str, str]:
-    """Group id → one of :data:`GROUP_KINDS`, from the group's figures (``source``, ``article_id``,
-    ``sentence_start``)."""
-    kinds: dict[str, str] = {}
-    for group_id, members in claims.groupby("group_id", sort=False):
-        if members["source"].astype(str).nunique() >= 2:
-            kinds[group_id] = "cross_source"
-        elif members["article_id"].nunique() >= 2:
-            kinds[group_id] = "one_source"
-        elif "sentence_start" in members and members["sentence_start"].nunique(dropna=False) == 1:
-            kinds[group_id] = "before_after"
-        else:
-            kinds[group_id] = "self_contradiction"
-    return kinds
 
 
 def overview_sections(report: ClaimReport, limit: int = 4) -> dict[str, list[str]]:
@@ -263,15 +240,16 @@ def group_label(subject: str, metric: str, lang: str) -> str:
 def reason_words(pair: pd.Series | None, kind: str, lang: str) -> str:
     """Why a group's figures differ, in a few words: 预测 vs 实测, 时期不同, 真正矛盾, 前后变化 …"""
     if kind == "before_after":
-        return i18n.t("reason_change", lang)
+        return words.pair_reason("before_after", lang, short=True)
     if pair is None or pair["verdict"] != "differ":
-        return i18n.t("reason_agree", lang)
+        return words.pair_reason("agree", lang, short=True)
     if pair["reason"] == "different_modality":
-        sides = [i18n.label(i18n.MODALITY, str(pair.get(f"modality_{s}") or "reported"), lang) for s in "ab"]
-        return " vs ".join(sides) if sides[0] != sides[1] else i18n.t("reason_modality", lang)
+        sides = [words.modality_label(str(pair.get(f"modality_{s}") or "reported"), lang) for s in "ab"]
+        return " vs ".join(sides) if sides[0] != sides[1] else words.pair_reason("different_modality", lang, short=True)
     if pair["reason"] == "different_period":
-        return i18n.t("reason_period", lang)
-    return i18n.t("reason_contradiction" if kind == "cross_source" else "reason_self", lang)
+        return words.pair_reason("different_period", lang, short=True)
+    code = "unexplained" if kind == "cross_source" else "self_contradiction"
+    return words.pair_reason(code, lang, short=True)
 
 
 def evidence_of(row, lang: str) -> Evidence:

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.claims import group_kinds
 from core.corpus import UNKNOWN_SOURCE, load_corpus
-from ui import uploads, views
+from ui import uploads
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -272,7 +273,7 @@ def test_overview_counts_contradictions_and_explained_differences_apart():
 def test_figure_check_draws_the_evidence_of_open_groups_only(seed_report):
     at = open_app("pages/figure_check.py", lang="English")
     charts = [c.key for c in at.get("plotly_chart")]
-    kinds = views.group_kinds(seed_report.claims)
+    kinds = group_kinds(seed_report.claims)
     drawn = [f"dots_{g}" for g in seed_report.groups["group_id"] if kinds[g] != "before_after"]
     assert "before_after" in kinds.values() and drawn
     assert [c for c in charts if c.startswith("dots_")] == drawn, "every group but a before/after has its dot plot"
@@ -300,7 +301,7 @@ def link_of(at: AppTest) -> dict[str, list[str]]:
 
 def test_overview_shows_cross_source_disagreements_first_and_one_article_apart(seed_report):
     at = open_app(lang="en")
-    kinds = views.group_kinds(seed_report.claims)
+    kinds = group_kinds(seed_report.claims)
     self_sufficiency = group_with_values(seed_report, 38, 78)
     headers = [h.value for h in at.subheader]
     assert headers[:3] == ["Where the sources disagree", "A source or an article at odds with itself",
