@@ -23,6 +23,7 @@ shared.url_choice("articles", list(names), default, multi=True)
 chosen = st.multiselect(
     t("pick_articles"), list(names), format_func=names.get, max_selections=4, key="articles",
     persist_state="session", placeholder=t("articles_placeholder"),
+    select_all=False,  # two to four articles, never all; and no "Select all" in Streamlit's English
 )
 shared.to_url("articles", chosen, default)
 if len(chosen) < 2:

@@ -58,7 +58,8 @@ shared.article_list(board)
 
 with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_panel"):
     st.caption(t("upload_help"))
-    with st.form("upload", clear_on_submit=True, border=False):
+    # No "Press Enter to submit form" (Streamlit's English, and Enter in the source field should not upload).
+    with st.form("upload", clear_on_submit=True, border=False, enter_to_submit=False):
         st.file_uploader(t("upload_files"), type=["txt", "md", "html", "htm"], accept_multiple_files=True,
                          key="upload_files")
         st.text_area(t("upload_links"), max_chars=4_000, height=68, key="upload_links")
