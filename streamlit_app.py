@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n
-from ui import shared
+from ui import i18n, shared
 
 board = shared.setup()
 st.session_state["dashboard"] = board

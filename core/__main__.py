@@ -102,7 +102,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 
 def _print_refusals(refused, lang: str) -> None:
-    from core.i18n import refusal
+    from core.words import refusal
 
     for item in refused:
         print(f"refused {item.url}: {refusal(item.code, lang, **item.params)}", file=sys.stderr)

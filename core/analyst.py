@@ -19,17 +19,25 @@ import os
 from functools import cache
 from pathlib import Path
 
+from core.words import Reason
+
 USERDICT_ENV = "DUIZHAO_USERDICT"
 ALIASES_ENV = "DUIZHAO_ALIASES"
 ENTITY_TYPES = ("person", "org", "place", "product", "media")
 
 
 class AnalystFileError(ValueError):
-    """An analyst lexicon file that cannot be read: ``file`` (its name), ``line`` (0: the whole file), ``reason``."""
+    """An analyst lexicon file that cannot be read: ``file`` (its name), ``line`` (0: the whole file), ``reason``
+    (a :class:`~core.words.Reason`; ``where`` adds its line)."""
 
-    def __init__(self, file: str, reason: str, line: int = 0) -> None:
+    def __init__(self, file: str, reason: Reason, line: int = 0) -> None:
         self.file, self.reason, self.line = file, reason, line
-        super().__init__(f"{file}: line {line}: {reason}" if line else f"{file}: {reason}")
+        super().__init__(f"{file}: {self.where}")
+
+    @property
+    def where(self) -> Reason:
+        """The reason with its line: ``line 2: expected 'word [frequency] [tag]'``."""
+        return Reason.of("at_line", line=self.line, detail=self.reason) if self.line else self.reason
 
 
 def files() -> list[Path]:
@@ -41,14 +49,14 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise AnalystFileError(path.name, f"cannot be read ({exc.strerror or 'error'})") from None
+        raise AnalystFileError(path.name, Reason.of("cannot_read", detail=exc.strerror or "error")) from None
 
 
 def _lines(name: str, data: bytes) -> list[tuple[int, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise AnalystFileError(name, "not UTF-8 text") from None
+        raise AnalystFileError(name, Reason.of("not_utf8")) from None
     lines = ((n, line.strip()) for n, line in enumerate(text.splitlines(), 1))
     return [(n, line) for n, line in lines if line and not line.startswith("#")]
 
@@ -85,7 +93,7 @@ def read_user_words(name: str, data: bytes) -> tuple[tuple[str, str], ...]:
     for n, line in _lines(name, data):
         fields = line.split()
         if len(fields) > 3 or (len(fields) == 3 and not fields[1].isdigit()):
-            raise AnalystFileError(name, "expected 'word [frequency] [tag]'", n)
+            raise AnalystFileError(name, Reason.of("userdict_line"), n)
         tag = fields[-1] if len(fields) > 1 and not fields[-1].isdigit() else "n"
         out.append((fields[0], tag))
     return tuple(out)
@@ -97,9 +105,10 @@ def read_alias_rows(name: str, data: bytes) -> tuple[tuple[str, str, tuple[str, 
     for n, line in _lines(name, data):
         fields = [f.strip() for f in line.split("\t")]
         if len(fields) < 2 or not fields[0]:
-            raise AnalystFileError(name, "expected 'name<TAB>type<TAB>aliases'", n)
+            raise AnalystFileError(name, Reason.of("alias_line"), n)
         if fields[1] not in ENTITY_TYPES:
-            raise AnalystFileError(name, f"unknown type {fields[1]!r} (one of {', '.join(ENTITY_TYPES)})", n)
+            wrong = Reason.of("alias_type", type=repr(fields[1]), types=", ".join(ENTITY_TYPES))
+            raise AnalystFileError(name, wrong, n)
         aliases = tuple(a.strip() for a in (fields[2].split("|") if len(fields) > 2 else []) if a.strip())
         out.append((fields[0], fields[1], aliases))
     return tuple(out)

@@ -49,6 +49,7 @@ from core.version import (
     signed,
     write_atomically,
 )
+from core.words import Reason
 
 DEFAULT_CACHE_DIR = default_cache_dir()
 
@@ -378,7 +379,7 @@ def _write_memo(path: Path, header: dict, value: object) -> None:
             blobs.append(data)
             offset += len(data)
         elif isinstance(item, list) and all(isinstance(x, LoadProblem) for x in item):
-            fields_json[name] = {"problems": [[x.file, x.reason] for x in item]}
+            fields_json[name] = {"problems": [[x.file, x.reason.as_json(), x.notice] for x in item]}
         else:
             fields_json[name] = {"value": item}
     body = {**header, "kind": kind, "tables": tables, "fields": fields_json}
@@ -416,7 +417,8 @@ def _read_memo(path: Path, expected: dict) -> object:
                     raise CacheEntryInvalid(f"memo table {name} differs from the one written")
                 values[name] = _read_parquet_bytes(data).to_pandas()
         for name, item in body["fields"].items():
-            values[name] = [LoadProblem(*x) for x in item["problems"]] if "problems" in item else item["value"]
+            values[name] = [LoadProblem(x[0], Reason.from_json(x[1]), *x[2:]) for x in item["problems"]] \
+                if "problems" in item else item["value"]
         return _restored(kind, values)
     except FileNotFoundError:
         return _MISSING

@@ -22,11 +22,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import cache
 
 import pandas as pd
 
+from core import glosses, words
 from core.doc import Doc
 from core.frames import FRAME_COLUMNS as FRAME_TABLE_COLUMNS_BY_FIELD
 from core.frames import Frame, figure_frames, frames_of_table
@@ -66,17 +66,6 @@ GROUP_COLUMNS = [
 ]
 CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
 
-MODALITY_ZH = {"reported": "报告", "projected": "预测", "target": "目标", "estimate": "估算", "rule": "规定"}
-QUALIFIER_ZH = {"over": "超", "under": "不到", "about": "约", "at_least": "至少", "at_most": "至多"}
-QUALIFIER_EN = {"over": "over ", "under": "under ", "about": "about ", "at_least": "at least ", "at_most": "at most "}
-MODALITY_EN = {"reported": "reports", "projected": "projects", "target": "targets", "estimate": "estimates",
-               "rule": "states the rule of"}
-REASON_ZH = {
-    "different_period": "时期不同",
-    "different_modality": "性质不同（实测与预测、目标或规定）",
-    "unexplained": "同一时期、同一性质，数字矛盾",
-    "change": "同一句中的前后变化",
-}
 
 
 @dataclass(init=False)
@@ -367,13 +356,43 @@ def _kind_of_claim(figure: dict) -> str:
     return "reported" if modality == "estimate" else str(modality)
 
 
+# Where figures were stated, which says what kind of difference they can show; one rule for a pair's note and a
+# group's kind:
+#   cross_source        figures from two or more sources — where the sources disagree
+#   one_source          several articles of one source
+#   self_contradiction  one article, in different sentences: an article at odds with itself
+#   before_after        one article, one sentence: a change stated as it happened (从28%降至15%), never a disagreement
+GROUP_KINDS = ("cross_source", "one_source", "self_contradiction", "before_after")
+
+
+def kind_of(figures: list[dict]) -> str:
+    """Which of :data:`GROUP_KINDS` figures (``source``, ``article_id``, ``sentence_start``) are, by where they
+    were stated."""
+    if len({str(f.get("source")) for f in figures}) >= 2:
+        return "cross_source"
+    if len({f.get("article_id") for f in figures}) >= 2:
+        return "one_source"
+    starts = {f.get("sentence_start") for f in figures}
+    return "before_after" if len(starts) == 1 and not _missing(next(iter(starts))) else "self_contradiction"
+
+
+def group_kinds(claims: pd.DataFrame) -> dict[str, str]:
+    """Group id → one of :data:`GROUP_KINDS` (:func:`kind_of` its figures)."""
+    columns = tuple(c for c in ("group_id", "source", "article_id", "sentence_start") if c in claims.columns)
+    members: dict[str, list[dict]] = {}
+    for record in _records(claims, columns):
+        members.setdefault(record["group_id"], []).append(record)
+    return {group_id: kind_of(figures) for group_id, figures in members.items()}
+
+
 def note_of(a: dict, b: dict, verdict: Verdict) -> str:
     """What else a reader should know of a pair: ``before_after`` (a change stated in one sentence),
     ``self_contradiction`` (one article disagreeing with itself), ``same_source`` (two articles
     quoting one original source, 路透 or 彭博), else ""."""
-    if verdict.verdict == "differ" and _same_sentence(a, b):
+    kind = kind_of([a, b])
+    if verdict.verdict == "differ" and kind == "before_after":
         return "before_after"
-    if verdict.reason == "unexplained" and a.get("article_id") == b.get("article_id"):
+    if verdict.reason == "unexplained" and kind in ("before_after", "self_contradiction"):
         return "self_contradiction"
     source_a, source_b = str(a.get("attributed_to") or ""), str(b.get("attributed_to") or "")
     if source_a and source_a == source_b and a.get("article_id") != b.get("article_id"):
@@ -534,28 +553,13 @@ def _shared_words(phrases: list[str]) -> str:
     return best if len(best) >= 2 else phrases[0].strip("#§ ")
 
 
-@cache
-def _english_column(lexicon: str) -> dict[str, str]:
-    return {row[0]: row[2] for row in read_rows(lexicon) if len(row) > 2 and row[2]}
-
-
 def _english(word: str, lexicon: str) -> str:
-    if not word:
-        return ""
-    return _english_column(lexicon).get(word) or f"[{word}]"
+    return (glosses.lexicon_gloss(word, lexicon) or f"[{word}]") if word else ""
 
 
-@cache
 def _english_entity(name: str) -> str:
-    """An entity's name in Latin letters when its lexicon line has one (阿斯麦 → ASML), else [阿斯麦]."""
-    if not name:
-        return ""
-    for row in read_rows("entities.tsv"):
-        if row[0] == name and len(row) > 2:
-            latin = [a for a in row[2].split("|") if re.fullmatch(r"[A-Za-z][A-Za-z .&'-]*", a)]
-            if latin:
-                return max(latin, key=len)
-    return f"[{name}]"
+    """An entity's name in Latin letters (阿斯麦 → ASML, :func:`core.glosses.entity_gloss`), else [阿斯麦]."""
+    return (glosses.entity_gloss(name) or f"[{name}]") if name else ""
 
 
 def status_of(contradictions: int, differences: int) -> str:
@@ -756,110 +760,31 @@ def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: lis
     values = " / ".join(dict.fromkeys(str(m["text"]) for m in members))
     unit = "|".join(dict.fromkeys(str(m["unit"]) for m in members))
     numbers = [m[key] for m in members for key in ("value", "value_high") if not _missing(m.get(key))]
-    headline = {
-        "contradiction": f"{label.zh}：{values}，同一时期说法矛盾",
-        "explained": f"{label.zh}：{values}，差异可由时期或性质解释",
-        "agree": f"{label.zh}：{values}，各方一致",
-    }[status]
-    headline_en = {
-        "contradiction": f"{label.en}: {values} — the figures contradict each other",
-        "explained": f"{label.en}: {values} — they differ, explained by period or modality",
-        "agree": f"{label.en}: {values} — the figures agree",
-    }[status]
     return {
         "group_id": group_id, "status": status, "metric": label.measure, "subject": label.subject, "unit": unit,
         "figures": len(members), "articles": len({m["article_id"] for m in members}),
         "sources": len({m["source"] for m in members if not _missing(m.get("source"))}),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
         "agreements": len(pairs) - len(reasons), "spread": spread(pd.Series(numbers, dtype=float)),
-        "headline": headline, "headline_en": headline_en, "self_contradictions": own,
+        "headline": words.headline(status, label.zh, values, "zh"),
+        "headline_en": words.headline(status, label.en, values, "en"), "self_contradictions": own,
         "period_differences": reasons.count("different_period"),
     }
 
 
 def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note: str | None = None) -> tuple[str, str]:
-    """One readable sentence in Chinese and one in English on why two figures agree or differ.
-
-    ``note`` is the pair's :func:`note_of` when already known.
-    """
+    """One readable sentence in Chinese and one in English on why two figures agree or differ (the words are
+    :func:`core.words.explanation`'s). ``note`` is the pair's :func:`note_of` when already known."""
     note = note_of(a, b, verdict) if note is None else note
-    def side_zh(f: dict) -> str:
-        bits = [x for x in (period_words(_period_of(f), "zh"), f.get("attributed_to") and f"据{f['attributed_to']}")
-                if x]
-        extra = f"（{'，'.join(bits)}）" if bits else ""
-        verb = MODALITY_ZH.get(_kind_of_claim(f), "报告")
-        return f"{_who(f, '（{}）')}{verb}{QUALIFIER_ZH.get(f.get('qualifier'), '')}{f['text']}{extra}"
-
-    def side_en(f: dict) -> str:
-        period = period_words(_period_of(f), "en")
-        bits = [x for x in (period and f"for {period}", f.get("attributed_to") and f"({f['attributed_to']})") if x]
-        verb = MODALITY_EN.get(_kind_of_claim(f), "reports")
-        qualifier = QUALIFIER_EN.get(f.get("qualifier"), "")
-        return " ".join([_who(f, " ({})"), verb, qualifier + str(f["text"]), *bits])
-
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
-    if verdict.verdict == "agree" and note == "same_source":
-        return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致，均引述{a['attributed_to']}。",
-                f"{what}: {side_en(a)}; {side_en(b)}: consistent, both quoting {a['attributed_to']}.")
-    if verdict.verdict == "agree":
-        edge = "，仅在边界处相合" if verdict.overlap == "boundary" else ""
-        edge_en = ", meeting only at the boundary" if verdict.overlap == "boundary" else ""
-        if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
-            edge += "，但时期不同，并非同一事实"
-            edge_en += ", but for different periods: not the same fact"
-        return (f"{what}：{side_zh(a)}，{side_zh(b)}：两者一致{edge}。",
-                f"{what}: {side_en(a)}; {side_en(b)}: consistent{edge_en}.")
-    source_note = ""
-    source_note_en = ""
-    if note == "same_source":
-        source_note = f"，两篇引述同一出处（{a['attributed_to']}）"
-        source_note_en = f"; both quote the same source ({a['attributed_to']})"
-    elif (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
-        source_note, source_note_en = "，出处也不同", "; the sources differ too"
-    reason = verdict.reason
-    if note == "before_after":
-        reason_zh, reason_en = REASON_ZH["change"], "a change stated in one sentence (before and after)"
-    elif note == "self_contradiction":
-        reason_zh, reason_en = "同一篇文章前后说法矛盾", "the article contradicts itself"
-    else:
-        reason_zh = REASON_ZH[reason]
-        reason_en = {
-            "different_period": "different periods, not the same fact",
-            "different_modality": "a projection or target, not the same fact as a reported figure",
-            "unexplained": "same period and modality: a real contradiction",
-        }[reason]
-    return (f"{what}：{side_zh(a)}；{side_zh(b)}：{reason_zh}{source_note}。",
-            f"{what}: {side_en(a)}; {side_en(b)}: {reason_en}{source_note_en}.")
-
-
-_RELATIVE_YEAR = re.compile(r"^R(-?\d+)")
-_RELATIVE_WORDS = {"zh": {0: "当年", -1: "上一年", -2: "前两年", 1: "下一年"},
-                   "en": {0: "the year of the article", -1: "the year before", -2: "two years before",
-                          1: "the year after"}}
-
-
-def period_words(period: str, lang: str) -> str:
-    """A period for a reader: a year relative to an undated article in words (R-1Q1 → 上一年Q1)."""
-    match = _RELATIVE_YEAR.match(period or "")
-    if not match:
-        return period or ""
-    offset = int(match.group(1))
-    words = _RELATIVE_WORDS[lang].get(offset, f"{offset:+d}")
-    rest = period[match.end():]
-    return f"{words}{rest}" if lang == "zh" else f"{rest} of {words}".strip().removeprefix("of ")
-
-
-def _who(figure: dict, brackets: str) -> str:
-    """The source that states a figure, with its article in ``brackets``: 網易號（000）."""
-    short = _short_name(str(figure.get("file", "")))
-    source = figure.get("source")
-    return source + brackets.format(short) if isinstance(source, str) and source else short
-
-
-@lru_cache(maxsize=65536)
-def _short_name(file: str) -> str:
-    """An article's short name: the number before ``_`` (000_239f….txt → 000), else the file's stem."""
-    return file.split("_", 1)[0] if re.match(r"\d+_", file) else Path(file).stem
+    sides = [{"source": f.get("source"), "file": f.get("file", ""), "modality": _kind_of_claim(f),
+              "qualifier": f.get("qualifier"), "text": f["text"], "period": _period_of(f),
+              "attributed_to": f.get("attributed_to")} for f in (a, b)]
+    apart = verdict.verdict == "agree" and periods_differ(_period_of(a), _period_of(b),
+                                                           a.get("article_id") == b.get("article_id"))
+    said = [words.explanation(what, *sides, verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
+                              periods_apart=apart, note=note, lang=lang) for lang in ("zh", "en")]
+    return said[0], said[1]
 
 
 def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:

@@ -41,6 +41,7 @@ from core.normalize import MappedText, converter
 from core.version import default_cache_dir
 from core.webpage import WebPage, iso_date, read_page
 from core.webpage import visible_text as visible_text  # re-exported: the HTML text of a page
+from core.words import Reason, as_reason
 
 UNKNOWN_SOURCE = "未知来源"
 MANIFEST_NAME = "manifest.csv"
@@ -51,10 +52,10 @@ SCRIPTS = ("traditional", "simplified", "mixed")
 # Files above this many bytes are refused before they are read (load_corpus, load_article_bytes).
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 # What a folder's walk says about what it does not read.
-LINK_OUTSIDE = "a symbolic link leading outside the folder; not followed"
-SUBFOLDER = "a subfolder; its files are not read (give it as a path of its own)"
-NOT_REGULAR = "not a regular file (a pipe, socket or device); not read"
-FOLDER_UNREADABLE = "the folder could not be read (no permission); its files are skipped"
+LINK_OUTSIDE = Reason.of("link_outside")
+SUBFOLDER = Reason.of("subfolder")
+NOT_REGULAR = Reason.of("not_regular")
+FOLDER_UNREADABLE = Reason.of("folder_unreadable")
 # What an upload is called when its own name leaves nothing to show (".", "..", "", "/").
 FALLBACK_FILE_NAME = "upload.txt"
 
@@ -117,12 +118,17 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class LoadProblem:
-    """A file that was skipped, a manifest row without a file, or a manifest value ignored; and why."""
+    """A file that was skipped, a manifest row without a file, or a manifest value ignored; and why
+    (a :class:`~core.words.Reason`: a code and its parameters, said by ``core.words.say``)."""
 
     file: str
-    reason: str
+    reason: Reason
     # A notice about an article that did load (bytes replaced in decoding), not a file skipped.
     notice: bool = False
+
+    def __post_init__(self) -> None:
+        if isinstance(self.reason, str):  # a sentence from a stage that has no code for it (core.words.as_reason)
+            object.__setattr__(self, "reason", as_reason(self.reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +170,18 @@ def load_corpus(
             manifest = _folder_manifest(entry, manifests, problems, max_bytes)
             names = {safe_file_name(p.name) for p, _ in files}
             missing = sorted(set(manifest) - names)
-            problems.extend(LoadProblem(name, "listed in manifest.csv but not found") for name in missing)
+            problems.extend(LoadProblem(name, Reason.of("manifest_missing_file")) for name in missing)
             found.update((resolved, manifest.get(safe_file_name(p.name), {})) for p, resolved in files)
         elif entry.exists() and not entry.is_file():
             problems.append(LoadProblem(safe_file_name(entry.name), NOT_REGULAR))
         elif entry.is_file():
             if entry.suffix.lower() not in ARTICLE_SUFFIXES:
-                problems.append(LoadProblem(safe_file_name(entry.name), "not a .txt, .md or .html file"))
+                problems.append(LoadProblem(safe_file_name(entry.name), Reason.of("not_article_file")))
                 continue
             manifest = _folder_manifest(entry.parent, manifests, problems, max_bytes)
             found[entry.resolve()] = manifest.get(safe_file_name(entry.name), {})
         else:
-            problems.append(LoadProblem(str(entry), "no such file or folder"))
+            problems.append(LoadProblem(str(entry), Reason.of("no_such_path")))
 
     articles: list[Article] = []
     index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
@@ -188,10 +194,11 @@ def load_corpus(
                 article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
                 index.remember(path, stamp, found[path], article)
         except LoadError as err:
-            problems.append(LoadProblem(safe_file_name(path.name), str(err)))
+            problems.append(LoadProblem(safe_file_name(path.name), err.reason))
             continue
         except OSError as err:
-            problems.append(LoadProblem(safe_file_name(path.name), f"could not read the file ({err.strerror or err})"))
+            problems.append(LoadProblem(safe_file_name(path.name),
+                                        Reason.of("unreadable_file", detail=str(err.strerror or err))))
             continue
         articles.append(replace(article, path=str(path)))
         if article.replaced_bytes:
@@ -261,14 +268,14 @@ def load_article_bytes(
         page = read_page(text, url=url)
         text = page.text
         if _is_blank(text):
-            raise LoadError("no visible text in the HTML")
+            raise LoadError("no_html_text")
         if page.body_spans:
             body_spans, removed = clean(text, page.body_spans)
             removed = page_removed(text, page.body_spans, removed)
         else:  # no article found (a bare fragment, a list page): the visible text is read whole
             body_spans, removed = clean(text)
     elif _is_blank(text):
-        raise LoadError("empty file (whitespace only)")
+        raise LoadError("blank")
     else:
         body_spans, removed = clean(text)
     manifest_published = iso_date(meta.get("published", ""))
@@ -297,8 +304,8 @@ def load_article_bytes(
 
 def decoding_notice(article: Article) -> LoadProblem:
     """The notice for an article read with undecodable bytes replaced (U+FFFD)."""
-    return LoadProblem(article.file, f"{article.replaced_bytes} undecodable byte(s) replaced with U+FFFD; "
-                                     f"the rest was read as {article.encoding.upper()}", notice=True)
+    reason = Reason.of("replaced_bytes", count=article.replaced_bytes, encoding=article.encoding.upper())
+    return LoadProblem(article.file, reason, notice=True)
 
 
 def safe_file_name(name: str) -> str:
@@ -344,7 +351,7 @@ def _read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[LoadProb
     reader = csv.DictReader(io.StringIO(text))
     columns = {name: (name or "").strip().lower() for name in reader.fieldnames or ()}
     if "file" not in columns.values():
-        raise LoadError("manifest.csv has no 'file' column")
+        raise LoadError("manifest_no_file_column")
     rows: dict[str, dict[str, str]] = {}
     notes: list[LoadProblem] = []
     for raw in reader:
@@ -354,14 +361,13 @@ def _read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[LoadProb
         name = safe_file_name(row["file"])
         line = reader.line_num
         if name in rows:
-            notes.append(LoadProblem(MANIFEST_NAME, f"{name} is listed again on line {line}; "
-                                                    "that row is ignored and the first one used"))
+            notes.append(LoadProblem(MANIFEST_NAME, Reason.of("manifest_repeated", file=name, line=line)))
             continue
         rows[name] = {column: row.get(column, "") for column in MANIFEST_COLUMNS}
         published = rows[name]["published"]
         if published and not iso_date(published):
-            notes.append(LoadProblem(MANIFEST_NAME, f"{name}: published value {published[:40]!r} on line {line} "
-                                                    "is not a date; it is ignored"))
+            notes.append(LoadProblem(MANIFEST_NAME, Reason.of("manifest_bad_date", file=name, line=line,
+                                                              value=repr(published[:40]))))
     return rows, notes
 
 
@@ -378,13 +384,14 @@ def _folder_manifest(
                 manifests[key], notes = _read_manifest(path)
                 problems.extend(notes)
             except (LoadError, OSError, csv.Error) as err:
-                problems.append(LoadProblem(MANIFEST_NAME, f"manifest ignored: {err}"))
+                detail = err.reason if isinstance(err, LoadError) else str(err)
+                problems.append(LoadProblem(MANIFEST_NAME, Reason.of("manifest_ignored", detail=detail)))
     return manifests[key]
 
 
 def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
-        raise LoadError(f"file too large ({_size(size)} > {_size(max_bytes)} limit)")
+        raise LoadError("too_large", size=_size(size), limit=_size(max_bytes))
 
 
 def _is_blank(text: str) -> bool:

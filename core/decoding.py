@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.normalize import converter
+from core.words import Reason
 
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le", "utf-32"),
@@ -53,7 +54,12 @@ _COMMON_HANZI = (
 
 
 class LoadError(ValueError):
-    """A file that cannot become an article; the message is a sentence for the user."""
+    """A file that cannot become an article: ``reason`` says why (a code, see :mod:`core.words`); its
+    message is the English sentence."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.reason = Reason.of(code, **params)
+        super().__init__(str(self.reason))
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +100,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     binary or undecodable data.
     """
     if not data:
-        raise LoadError("empty file")
+        raise LoadError("empty")
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             text = _strict(data[len(bom):], codec)
             if text is None:
-                raise LoadError(f"could not decode as {name.upper()} although the file starts with its byte-order mark")
+                raise LoadError("bad_bom", encoding=name.upper())
             return Decoded(_as_text(text), name)
     if b"\0" in data:
         # NUL bytes are either UTF-16 (then it reads clearly as text) or binary.
         best = _most_plausible(data, ("utf-16-le", "utf-16-be"), minimum=0.25)
         if best is None or _CONTROL.search(best[0][:100_000]):
-            raise LoadError("not text: looks binary (NUL bytes)")
+            raise LoadError("binary_nul")
         return Decoded(_as_text(best[0]), best[1])
     text = _strict(data, "utf-8")
     if text is not None and (len(data) >= _CHANCE_UTF8_BYTES or text.isascii()):
@@ -156,7 +162,7 @@ def _detected(data: bytes, declared: str | None) -> Decoded:
         for codec in ("gb18030", "cp950"):
             if (nearly := _nearly(data, codec)) is not None:
                 return Decoded(_as_text(nearly[0]), _encoding_name(codec), nearly[1])
-        raise LoadError("could not decode as UTF-8, UTF-16, GB18030 or Big5")
+        raise LoadError("undecodable")
     codec = _codec(guess.encoding) or guess.encoding
     text = _strict(data, codec)
     return Decoded(_as_text(text if text is not None else str(guess)), _encoding_name(codec))
@@ -238,5 +244,5 @@ def _as_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     sample = text[:100_000]
     if len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
-        raise LoadError("not text: looks binary (control characters)")
+        raise LoadError("binary_control")
     return text

@@ -12,7 +12,7 @@ both use it):
   ``max_redirects`` redirects, a delay between two requests to the same host;
 - an on-disk cache (``<cache>/fetch/``): a URL fetched once is read from disk afterwards.
 
-A link that cannot be fetched raises ``FetchRefused`` with a code and parameters; ``core.i18n``
+A link that cannot be fetched raises ``FetchRefused`` with a code and parameters; ``core.words``
 says it in the reader's language. ``save_pages`` writes fetched pages and their ``manifest.csv`` rows
 into a folder ``python -m core extract`` reads; ``feed_links`` lists the article links of an RSS or
 Atom feed (feedparser).
@@ -60,7 +60,7 @@ ALLOWED_FOR_TESTS: tuple[str, ...] = ()
 
 
 class FetchRefused(Exception):
-    """A link not fetched: ``code`` says why, ``params`` fill the sentence (see ``core.i18n.refusal``)."""
+    """A link not fetched: ``code`` says why, ``params`` fill the sentence (see ``core.words.refusal``)."""
 
     def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
@@ -68,7 +68,7 @@ class FetchRefused(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        from core.i18n import refusal
+        from core.words import refusal
 
         return refusal(self.code, "en", **self.params)
 
@@ -334,7 +334,7 @@ def save_pages(pages: Sequence[Fetched], into: Path) -> tuple[list[Path], list[R
             article = load_article_bytes(name, page.data, max_bytes=max(len(page.data), 1),
                                          charset=page.charset, url=page.final_url)
         except LoadError as err:
-            refused.append(Refusal(page.url, "unreadable", {"detail": str(err)}))
+            refused.append(Refusal(page.url, "unreadable", {"detail": err.reason}))
             continue
         write_atomically(into / name, page.data)
         rows[name] = {"file": name, "source": article.source, "author": article.author, "title": article.title,

@@ -49,3 +49,11 @@ def city_rows() -> tuple[tuple[str, tuple[str, ...]], ...]:
         (row[0], (row[0], *(a for a in (row[2].split("|") if len(row) > 2 else []) if a)))
         for row in read_rows("entity_world_cities.tsv")
     )
+
+
+@cache
+def territory_english() -> dict[str, str]:
+    """Each country's or region's Simplified CLDR name → its CLDR English name (越南 → Vietnam)."""
+    simplified, english = Locale.parse(_LOCALES[0]), Locale.parse("en")
+    return {simplified.territories[code]: english.territories[code] for code in simplified.territories
+            if len(code) == 2 and code.isalpha() and code in english.territories}

@@ -29,12 +29,9 @@ from typing import BinaryIO
 
 from core.corpus import Article
 from core.pipeline import ArticleRefused, ArticleResult
+from core.words import Reason
 
 ROOT = Path(__file__).resolve().parent.parent
-# Reasons an extraction is refused, as problems say them.
-TOO_SLOW = "refused: extracting it took more than the {seconds:g} s of processor time an upload may use"
-TOO_LARGE = "refused: extracting it needed more than the {megabytes:,} MiB of memory an upload may use"
-FAILED = "refused: its extraction stopped unexpectedly"
 # How the child says it ran out of memory (its exit status), and how Rust's allocator says so on stderr.
 _OUT_OF_MEMORY = 3
 _NATIVE_OUT_OF_MEMORY = b"memory allocation of"
@@ -86,12 +83,13 @@ def extract_limited(
         try:
             return ArticleResult(**json.loads(output))
         except (ValueError, TypeError):
-            raise ExtractionRefused(article.file, FAILED) from None
+            raise ExtractionRefused(article.file, Reason.of("extraction_failed")) from None
     if status == _OUT_OF_MEMORY:
-        raise ExtractionRefused(article.file, TOO_LARGE.format(megabytes=limits.memory_bytes // (1024 * 1024)))
+        megabytes = limits.memory_bytes // (1024 * 1024)
+        raise ExtractionRefused(article.file, Reason.of("too_much_memory", megabytes=megabytes))
     if status in (-signal.SIGXCPU, -signal.SIGKILL, _TOO_LONG):
-        raise ExtractionRefused(article.file, TOO_SLOW.format(seconds=limits.cpu_seconds))
-    raise ExtractionRefused(article.file, FAILED)
+        raise ExtractionRefused(article.file, Reason.of("too_slow", seconds=limits.cpu_seconds))
+    raise ExtractionRefused(article.file, Reason.of("extraction_failed"))
 
 
 def _wait(child: subprocess.Popen, err: BinaryIO, wall_seconds: float) -> int:

@@ -6,8 +6,7 @@ import math
 
 import streamlit as st
 
-from core import i18n, views
-from ui import shared
+from ui import display, i18n, shared, views
 
 # Groups drawn per page: each has a card, a chart and its evidence, so a large corpus is read a page at a time.
 GROUPS_PER_PAGE = 10
@@ -75,7 +74,7 @@ for group_id in on_page["group_id"]:
     card = shared.card_for(board, group_id)
     shared.group_card(board, group_id)
     claims = report.claims.iloc[claim_rows[group_id]]
-    evidence = st.expander(f"{t('details')} · {views.escape_markdown(card.label)}",
+    evidence = st.expander(f"{t('details')} · {display.escape_markdown(card.label)}",
                            expanded=False, key=f"evidence_{group_id}", on_change="rerun")
     with evidence:
         # A closed expander's tables are drawn only once it is opened (which reruns the page).
@@ -86,8 +85,8 @@ for group_id in on_page["group_id"]:
         if group_id in context_rows:
             st.markdown(f"**{t('context')}**")
             for row in report.context.iloc[context_rows[group_id]].itertuples(index=False):
-                source = views.display_source(row.source, board.lang)
-                st.markdown(f"- {views.escape_markdown(source)}：{views.escape_markdown(row.sentence)}")
+                source = display.display_source(row.source, board.lang)
+                st.markdown(f"- {display.escape_markdown(source)}：{display.escape_markdown(row.sentence)}")
         pairs = report.comparisons.iloc[pair_rows.get(group_id, [])]
         if len(pairs) > 1:
             st.markdown(f"**{t('comparisons')}**")
@@ -118,7 +117,7 @@ if not groups.empty:
     st.caption(t("all_claims_caption"))
     if len(table) > MAX_TABLE_ROWS:
         st.caption(t("rows_shown", shown=MAX_TABLE_ROWS, total=len(table)))
-    st.dataframe(views.display_values(table.head(MAX_TABLE_ROWS), board.lang), hide_index=True, width="stretch",
+    st.dataframe(display.display_values(table.head(MAX_TABLE_ROWS), board.lang), hide_index=True, width="stretch",
                  column_config=evidence_columns)
     with st.container(horizontal=True):
         shared.csv_download(t("download_csv"), table, "claims_shown.csv", key="download_claims_shown")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import i18n, views
-from ui import shared
+from core import words
+from ui import display, i18n, shared, views
 
 board = shared.current()
 t = board.t
@@ -14,9 +14,9 @@ t = board.t
 st.title(t("overview_title"))
 
 for problem in board.extraction.problems:
-    reason = i18n.reason(problem.reason, board.lang)
-    st.warning(f"{t('load_notice' if problem.notice else 'problems')} {views.escape_markdown(problem.file)}: "
-               f"{views.escape_markdown(reason)}",
+    reason = words.say(problem.reason, board.lang)
+    st.warning(f"{t('load_notice' if problem.notice else 'problems')} {display.escape_markdown(problem.file)}: "
+               f"{display.escape_markdown(reason)}",
                icon=":material/warning:")
 
 shared.require_articles(board)
@@ -58,7 +58,8 @@ shared.article_list(board)
 
 with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_panel"):
     st.caption(t("upload_help"))
-    with st.form("upload", clear_on_submit=True, border=False):
+    # No "Press Enter to submit form" (Streamlit's English, and Enter in the source field should not upload).
+    with st.form("upload", clear_on_submit=True, border=False, enter_to_submit=False):
         st.file_uploader(t("upload_files"), type=["txt", "md", "html", "htm"], accept_multiple_files=True,
                          key="upload_files")
         st.text_area(t("upload_links"), max_chars=4_000, height=68, key="upload_links")
@@ -66,7 +67,7 @@ with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_p
         st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
                               on_click=shared.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):
-        st.warning(views.escape_markdown(message), icon=":material/error:")
+        st.warning(display.escape_markdown(message), icon=":material/error:")
     uploaded = len(st.session_state.get("uploads", []))
     if uploaded:
         st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
@@ -82,8 +83,8 @@ with st.expander(t("lexicon_title"), icon=":material/dictionary:", key="lexicon_
         st.form_submit_button(t("lexicon_button"), icon=":material/dictionary:",
                               on_click=shared.set_lexicon_from_form, args=(board.lang,))
     for message in st.session_state.get("lexicon_messages", []):
-        st.warning(views.escape_markdown(message), icon=":material/error:")
+        st.warning(display.escape_markdown(message), icon=":material/error:")
     lexicon = st.session_state.get("lexicon", {})
     if lexicon:
         names = "、".join(name for name, _ in lexicon.values())
-        st.caption(views.escape_markdown(i18n.t("lexicon_in_use", board.lang, files=names)))
+        st.caption(display.escape_markdown(i18n.t("lexicon_in_use", board.lang, files=names)))

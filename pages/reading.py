@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import views
-from ui import shared
+from ui import display, shared, views
 
 board = shared.current()
 t = board.t
@@ -30,12 +29,12 @@ focus = shared.linked_figure(figures)
 shared.to_url("at", focus["start"] if focus is not None else None, None)
 
 with st.container(key="reading_head"):
-    st.subheader(views.escape_markdown(str(article["title"])))
+    st.subheader(display.escape_markdown(str(article["title"])))
     st.caption(shared.article_facts(board, article))
 focus_span = None if focus is None else (int(focus["start"]), int(focus["end"]))
 if focus is not None:
     row = next(figures.loc[[focus.name]].itertuples(index=False))
     item = views.evidence_of(row, board.lang)
-    st.info(t("reading_figure", figure=views.escape_markdown(item.figure)), icon=":material/my_location:")
+    st.info(t("reading_figure", figure=display.escape_markdown(item.figure)), icon=":material/my_location:")
 with st.container(border=True, key="reading_text"):
-    shared.text_from_focus(text, views.figure_spans(figures, article_id), focus_span, board.lang)
+    shared.text_from_focus(text, display.figure_spans(figures, article_id), focus_span, board.lang)

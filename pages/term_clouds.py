@@ -6,8 +6,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from core import clouds, views
-from ui import shared
+from ui import clouds, display, shared, views
 
 board = shared.current()
 t = board.t
@@ -30,7 +29,7 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     source = article_id = None
     if scope in ("source", "contrast"):
         source = st.selectbox(t("pick_source"), sources, key="cloud_source", width=260, persist_state="session",
-                              format_func=lambda s: views.display_text(views.display_source(s, board.lang)))
+                              format_func=lambda s: display.display_text(display.display_source(s, board.lang)))
     if scope == "article":
         article_id = st.selectbox(t("pick_article"), list(names), format_func=names.get, key="cloud_article",
                                   width=360, persist_state="session")
@@ -41,20 +40,20 @@ shared.to_url("cloud_article", article_id, next(iter(names)) if article_id else 
 
 weight = "count"
 if scope == "source":
-    freqs = views.top_terms(shared.source_term_totals(board, source), top_n)
-    title = f"{t('scope_source')}: {views.display_source(source, board.lang)}"
+    freqs = clouds.top_terms(shared.source_term_totals(board, source), top_n)
+    title = f"{t('scope_source')}: {display.display_source(source, board.lang)}"
 elif scope == "article":
     rows = board.remember("term_rows", lambda: board.term_counts.groupby("article_id").indices)
-    freqs = views.term_frequencies(board.term_counts.iloc[rows.get(article_id, [])], top_n)
+    freqs = clouds.term_frequencies(board.term_counts.iloc[rows.get(article_id, [])], top_n)
     title = f"{t('scope_article')}: {names[article_id]}"
 elif scope == "contrast":
     if len(sources) < 2:
         st.info(t("contrast_needs_two"), icon=":material/compare_arrows:")
         st.stop()
     freqs, weight = shared.distinctive_frequencies(board, source, top_n), "zscore"
-    title = f"{t('scope_contrast')}: {views.display_source(source, board.lang)}"
+    title = f"{t('scope_contrast')}: {display.display_source(source, board.lang)}"
 else:
-    freqs = views.top_terms(shared.source_term_totals(board), top_n)
+    freqs = clouds.top_terms(shared.source_term_totals(board), top_n)
     title = t("scope_corpus")
 st.caption(t("contrast_caption_cloud" if weight == "zscore" else "clouds_caption"))
 
@@ -65,7 +64,7 @@ if len(freqs) < 2:
 cloud_column, bars_column = st.columns([3, 2])
 with cloud_column:
     try:
-        png = shared.cloud_png(tuple(freqs.items()), width=1000, height=560, title=views.display_text(title))
+        png = shared.cloud_png(tuple(freqs.items()), width=1000, height=560, title=display.display_text(title))
     except clouds.FontNotFoundError as error:
         st.error(t("font_missing", error=error))
     else:
@@ -73,8 +72,8 @@ with cloud_column:
         st.download_button(t("download_png"), png, file_name=f"cloud_{scope}.png", mime="image/png",
                            icon=":material/download:", on_click="ignore", key="download_png")
 with bars_column:
-    table = views.weights_table(freqs, board.lang, weight)
-    top = views.plot_labels(table.head(25).iloc[::-1], table.columns[0])
+    table = clouds.weights_table(freqs, board.lang, weight)
+    top = display.plot_labels(table.head(25).iloc[::-1], table.columns[0])
     chart = px.bar(top, x=top.columns[1], y=top.columns[0], orientation="h", height=max(320, 22 * len(top)))
     chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=None)
     st.plotly_chart(chart, width="stretch", config=shared.CHART_CONFIG)

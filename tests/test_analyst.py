@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core import aliases, analyst, entities, i18n, name_patterns, segment, version
+from core import aliases, analyst, entities, name_patterns, segment, version, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,7 @@ def test_a_bad_file_is_named_with_its_line_in_the_readers_language():
     with pytest.raises(analyst.AnalystFileError) as err:
         analyst.read_alias_rows("mine.tsv", "青岚科技\torg\t青岚\n蓝潮\tcompany\n".encode())
     assert (err.value.file, err.value.line) == ("mine.tsv", 2)
-    assert i18n.reason(f"line {err.value.line}: {err.value.reason}", "zh").startswith("第 2 行：未知类型 'company'")
+    assert words.say(err.value.where, "zh").startswith("第 2 行：未知类型 'company'")
     with pytest.raises(analyst.AnalystFileError) as err:
         analyst.read_user_words("dict.txt", "蓝鲸 5 nz\n蓝鲸 芯片 组 多\n".encode())
-    assert i18n.reason(f"line {err.value.line}: {err.value.reason}", "zh") == "第 2 行：应为「词 [词频] [词性]」"
+    assert words.say(err.value.where, "zh") == "第 2 行：应为「词 [词频] [词性]」"

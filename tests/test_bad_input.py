@@ -98,8 +98,8 @@ def test_refused_file_is_reported_by_name_and_the_good_one_loads(tmp_path, data,
     corpus = load_corpus([folder])
     assert_good_loaded(corpus)
     assert [p.file for p in corpus.problems] == ["bad.txt"]
-    assert re.fullmatch(reason, corpus.problems[0].reason)
-    assert_sentence(corpus.problems[0].reason)
+    assert re.fullmatch(reason, str(corpus.problems[0].reason))
+    assert_sentence(str(corpus.problems[0].reason))
 
 
 @pytest.mark.parametrize(("data", "reason"), REFUSED)
@@ -166,7 +166,8 @@ def test_file_over_the_limit_is_refused_from_its_size_without_reading_it(tmp_pat
     monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read_bytes(self))
     corpus = load_corpus([folder])
     assert_good_loaded(corpus)
-    assert [(p.file, p.reason) for p in corpus.problems] == [("huge.txt", "file too large (50.0 MiB > 20.0 MiB limit)")]
+    assert [(p.file, str(p.reason)) for p in corpus.problems] == [
+        ("huge.txt", "file too large (50.0 MiB > 20.0 MiB limit)")]
     assert "huge.txt" not in read
 
 
@@ -327,8 +328,9 @@ def test_manifest_duplicated_row_first_wins_and_is_reported(tmp_path):
     corpus = load_corpus([folder])
     assert corpus.articles[0].source == "first"
     assert [p.file for p in corpus.problems] == ["manifest.csv"]
-    assert "good.txt" in corpus.problems[0].reason and "line 3" in corpus.problems[0].reason
-    assert_sentence(corpus.problems[0].reason.replace("good.txt", "x"))
+    said = str(corpus.problems[0].reason)
+    assert "good.txt" in said and "line 3" in said
+    assert_sentence(said.replace("good.txt", "x"))
 
 
 def test_manifest_row_for_a_missing_file_is_reported_by_name(tmp_path):
@@ -336,7 +338,7 @@ def test_manifest_row_for_a_missing_file_is_reported_by_name(tmp_path):
     write_manifest(folder, "file,source\ngood.txt,甲\ngone.txt,乙\n")
     corpus = load_corpus([folder])
     assert_good_loaded(corpus)
-    assert [(p.file, p.reason) for p in corpus.problems] == [("gone.txt", "listed in manifest.csv but not found")]
+    assert [(p.file, str(p.reason)) for p in corpus.problems] == [("gone.txt", "listed in manifest.csv but not found")]
 
 
 @pytest.mark.parametrize("published", ["yesterday", "2025-13-45", "2025-02-30", "=NOW()"])
@@ -348,7 +350,7 @@ def test_manifest_date_that_is_not_a_date_is_ignored_and_reported(tmp_path, publ
     dates = {a.file: a.published for a in corpus.articles}
     assert dates == {"good.txt": "", "footer.txt": "2025-11-14"}
     assert [p.file for p in corpus.problems] == ["manifest.csv", "manifest.csv"]
-    assert all("is not a date; it is ignored" in p.reason and published in p.reason for p in corpus.problems)
+    assert all("is not a date; it is ignored" in str(p.reason) and published in str(p.reason) for p in corpus.problems)
 
 
 @pytest.mark.parametrize(
@@ -368,7 +370,7 @@ def test_unreadable_manifest_is_reported_and_articles_load_with_defaults(tmp_pat
     corpus = load_corpus([folder])
     assert_good_loaded(corpus)
     assert corpus.articles[0].source == UNKNOWN_SOURCE
-    assert [(p.file, p.reason) for p in corpus.problems] == [("manifest.csv", reason)]
+    assert [(p.file, str(p.reason)) for p in corpus.problems] == [("manifest.csv", reason)]
 
 
 # ---------------------------------------------------------------- CSV export

@@ -1,4 +1,4 @@
-"""Word-cloud rendering and the CJK font lookup (core/clouds.py)."""
+"""Word-cloud rendering and the CJK font lookup (ui/clouds.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from core import clouds
+from ui import clouds
 
 
 def test_find_cjk_font_prefers_wqy_microhei(tmp_path):

@@ -100,7 +100,7 @@ def test_empty_file_reported_and_rest_still_loads(tmp_path):
     write(tmp_path, "c.txt", " \n\u3000\n")
     corpus = load_corpus([tmp_path])
     assert [a.file for a in corpus.articles] == ["a.txt"]
-    reasons = {p.file: p.reason for p in corpus.problems}
+    reasons = {p.file: str(p.reason) for p in corpus.problems}
     assert reasons["b.txt"] == "empty file"
     assert reasons["c.txt"].startswith("empty file")
 
@@ -110,7 +110,7 @@ def test_binary_file_reported(tmp_path):
     write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     corpus = load_corpus([tmp_path])
     assert [a.file for a in corpus.articles] == ["a.txt"]
-    assert [(p.file, p.reason) for p in corpus.problems] == [("image.txt", "not text: looks binary (NUL bytes)")]
+    assert [(p.file, str(p.reason)) for p in corpus.problems] == [("image.txt", "not text: looks binary (NUL bytes)")]
 
 
 def test_control_characters_are_binary():
@@ -129,8 +129,8 @@ def test_too_large_file_reported(tmp_path):
     corpus = load_corpus([tmp_path], max_bytes=1_000)
     assert [a.file for a in corpus.articles] == ["a.txt"]
     assert corpus.problems[0].file == "big.txt"
-    assert corpus.problems[0].reason.startswith("file too large (")
-    assert corpus.problems[0].reason.endswith("> 1000 bytes limit)")
+    assert str(corpus.problems[0].reason).startswith("file too large (")
+    assert str(corpus.problems[0].reason).endswith("> 1000 bytes limit)")
 
 
 # ---------------------------------------------------------------- HTML
@@ -181,7 +181,7 @@ def test_manifest_rows_for_missing_files_are_reported(tmp_path):
     corpus = load_corpus([tmp_path])
     assert [a.file for a in corpus.articles] == ["a.txt", "no_row.txt"]
     assert only(corpus, "no_row").source == UNKNOWN_SOURCE
-    assert [(p.file, p.reason) for p in corpus.problems] == [("gone.txt", "listed in manifest.csv but not found")]
+    assert [(p.file, str(p.reason)) for p in corpus.problems] == [("gone.txt", "listed in manifest.csv but not found")]
 
 
 def test_read_manifest_fills_every_column(tmp_path):
@@ -220,7 +220,7 @@ def test_single_files_and_missing_paths(tmp_path):
     write_manifest(tmp_path, ["file", "source"], [["a.txt", "甲"], ["b.txt", "乙"]])
     corpus = load_corpus([path, tmp_path / "nowhere"])
     assert [(a.file, a.source) for a in corpus.articles] == [("a.txt", "甲")]
-    assert [p.reason for p in corpus.problems] == ["no such file or folder"]
+    assert [str(p.reason) for p in corpus.problems] == ["no such file or folder"]
 
 
 def test_content_hash_depends_on_bytes_and_published():

@@ -26,7 +26,7 @@ from core.fetch import (
     fetch_links,
     save_pages,
 )
-from core.i18n import REFUSALS, refusal
+from core.words import REFUSALS, refusal
 
 PAGE = (Path(__file__).parent / "fixtures" / "pages" / "news_page.html").read_bytes()
 GBK_PAGE = PAGE.decode().replace('<meta charset="utf-8">', '<meta charset="gbk">').encode("gbk")
@@ -284,8 +284,8 @@ def test_cli_extract_accepts_links(server, tmp_path, loopback_allowed, capsys):
 
 
 def test_dashboard_add_by_link_gives_the_same_article(server, tmp_path, loopback_allowed, monkeypatch):
-    from core.views import load_uploads
     from ui.shared import fetch_for_upload
+    from ui.uploads import load_uploads
 
     monkeypatch.setenv("DUIZHAO_CACHE", str(tmp_path / "cache"))
     fetched, messages = fetch_for_upload(f"{server}/news/a.html\n\nftp://example.com/x\n{server}/image.png", "zh")

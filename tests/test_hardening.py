@@ -14,7 +14,7 @@ import core.__main__ as cli
 from core import cache as disk_cache
 from core import pipeline, version
 from core.corpus import FOLDER_UNREADABLE, LINK_OUTSIDE, NOT_REGULAR, SUBFOLDER, load_article_bytes, load_corpus
-from core.views import DUPLICATE_UPLOAD, load_uploads
+from ui.uploads import DUPLICATE_UPLOAD, load_uploads
 
 GOOD = "标题\n今年营收增长5%，利润增长3%。\n"
 

@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from core import i18n, views
+from core import words
 from core.corpus import load_corpus
+from ui import i18n, uploads
 
 
 def test_every_key_has_both_languages():
@@ -31,21 +32,36 @@ def troubled_folder(tmp_path):
 def test_every_reason_the_loader_gives_reads_in_chinese(troubled_folder, tmp_path):
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     corpus = load_corpus([troubled_folder, tmp_path / "nowhere", tmp_path / "x.pdf"], max_bytes=5000)
-    _, refused = views.load_uploads([("a.txt", "正文。".encode()), ("b.txt", "正文。".encode())], budget=10)
+    _, refused = uploads.load_uploads([("a.txt", "正文。".encode()), ("b.txt", "正文。".encode())], budget=10)
     reasons = [p.reason for p in [*corpus.problems, *refused]]
     assert len(reasons) >= 12, reasons
-    untranslated = [r for r in reasons if not re.search(r"[\u4e00-\u9fff]", i18n.reason(r, "zh"))]
+    assert all(r.code in words.REASONS and r.code != "text" for r in reasons), reasons
+    untranslated = [r for r in reasons if not re.search(r"[\u4e00-\u9fff]", words.say(r, "zh"))]
     assert untranslated == []
-    assert all(i18n.reason(r, "en") == r for r in reasons)
+    assert all(words.say(r, "en") == str(r) for r in reasons)
 
 
-def test_an_unknown_reason_is_shown_as_it_is():
-    assert i18n.reason("something new", "zh") == "something new"
+def test_every_reason_has_the_same_parameters_in_both_languages():
+    fields = re.compile(r"{(\w+)")
+    assert all(set(fields.findall(zh)) == set(fields.findall(en)) for zh, en in words.REASONS.values())
+
+
+def test_a_reason_within_a_reason_is_said_in_the_readers_language():
+    inner = words.Reason.of("manifest_no_file_column")
+    outer = words.Reason.of("manifest_ignored", detail=inner)
+    assert words.say(outer, "zh") == "已忽略 manifest.csv：manifest.csv 没有 file 列"
+    assert str(outer) == "manifest ignored: manifest.csv has no 'file' column"
+    assert words.Reason.from_json(outer.as_json()) == outer
+
+
+def test_a_sentence_without_a_code_is_shown_as_it_is():
+    assert words.say("something new", "zh") == "something new"
 
 
 @pytest.mark.parametrize(("metric", "english"), [
-    ("半导体自给率", "semiconductor self-sufficiency rate"),
-    ("半导体设备市场份额", "semiconductor equipment market share"),
+    ("半导体自给率", "semiconductors self-sufficiency rate"),
+    ("半导体设备市场份额", "chip equipment market share"),
+    ("光刻机出口额", "lithography machine exports"),
     ("某某指标份额", "[某某指标] share"),
 ])
 def test_measures_read_in_english_with_unglossed_parts_in_brackets(metric, english):
@@ -53,12 +69,24 @@ def test_measures_read_in_english_with_unglossed_parts_in_brackets(metric, engli
     assert i18n.measure_label(metric, "zh") == metric
 
 
+def test_a_word_has_its_english_in_one_table():
+    from core.lexicon import read_rows
+
+    canonical = {row[0] for lexicon in ("measures.tsv", "scopes.tsv") for row in read_rows(lexicon)}
+    extra = [row[0] for row in read_rows("glosses.tsv")]
+    assert extra and not canonical & set(extra) and len(extra) == len(set(extra))
+
+
 def test_places_read_in_english_and_other_names_stay_in_brackets():
     assert i18n.entity_label("中国", "en") == "China"
-    assert i18n.entity_label("中芯国际", "en") == "[中芯国际]"
+    assert i18n.entity_label("冰岛", "en") == "Iceland"  # not in the lexicon: CLDR's English name
+    assert i18n.entity_label("中芯国际", "en") == "SMIC"  # its Latin alias, as claims.csv labels it
+    assert i18n.entity_label("青岚科技", "en") == "[青岚科技]"
     assert i18n.entity_label("中国", "zh") == "中国"
 
 
 def test_every_group_kind_and_reason_has_words_in_both_languages():
-    for kind in views.GROUP_KINDS:
+    from core.claims import GROUP_KINDS
+
+    for kind in GROUP_KINDS:
         assert i18n.kind_label(kind, "zh") != i18n.kind_label(kind, "en")

@@ -9,6 +9,7 @@ from core.corpus import load_article_bytes
 from core.figures import quantities
 from core.pipeline import FIGURE_CAP_PER_SENTENCE, extract_article, extract_corpus
 from core.sandbox import ExtractionRefused, Limits, extract_limited
+from core.words import Reason
 
 DENSE = "营收增长" + "1%、" * 3000 + "。\n"
 
@@ -26,8 +27,9 @@ def test_a_figure_dense_sentence_keeps_the_cap_and_says_what_it_left_unread(tmp_
     assert per_file["plain.txt"] == 2
     (notice,) = extraction.notices
     assert notice.file == "dense.txt"
-    assert f"first {FIGURE_CAP_PER_SENTENCE}" in notice.reason
-    assert f"{3000 - FIGURE_CAP_PER_SENTENCE:,}" in notice.reason
+    assert notice.reason.code == "figures_capped"
+    assert f"first {FIGURE_CAP_PER_SENTENCE}" in str(notice.reason)
+    assert f"{3000 - FIGURE_CAP_PER_SENTENCE:,}" in str(notice.reason)
     assert notice in extraction.problems
 
 
@@ -65,7 +67,7 @@ def test_an_upload_over_a_limit_is_refused_by_name(limits, words):
     with pytest.raises(ExtractionRefused) as refused:
         extract_limited(article(DENSE * 20), limits)
     assert refused.value.file == "dense.txt"
-    assert words in refused.value.reason and "Errno" not in refused.value.reason
+    assert words in str(refused.value.reason) and "Errno" not in str(refused.value.reason)
 
 
 def test_a_refused_article_is_a_problem_and_the_others_still_load(tmp_path: Path):
@@ -74,9 +76,9 @@ def test_a_refused_article_is_a_problem_and_the_others_still_load(tmp_path: Path
 
     def refuse_b(a):
         if a.file == "b.txt":
-            raise ExtractionRefused(a.file, "refused: too costly")
+            raise ExtractionRefused(a.file, Reason.of("extraction_failed"))
         return extract_article(a)
 
     extraction = extract_corpus([tmp_path], cache_dir=None, extract=refuse_b)
     assert list(extraction.articles["file"]) == ["a.txt"]
-    assert any(p.file == "b.txt" and p.reason == "refused: too costly" for p in extraction.problems)
+    assert any(p.file == "b.txt" and p.reason == Reason.of("extraction_failed") for p in extraction.problems)

@@ -100,8 +100,8 @@ def test_the_cache_secret_is_kept_outside_the_cache_with_owner_only_rights(tmp_p
 
 
 def test_the_upload_limit_is_the_five_mebibytes_the_docs_state(config):
-    from core.views import load_uploads
     from ui.shared import upload_limit
+    from ui.uploads import load_uploads
 
     limit = upload_limit()
     assert limit == config["server"]["maxUploadSize"] * 1024 * 1024 == 5 * 1024 * 1024

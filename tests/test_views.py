@@ -1,13 +1,13 @@
-"""The dashboard's pure functions (core/views.py) on small hand-made tables."""
+"""The dashboard's pure functions (ui/views.py and its siblings) on small hand-made tables."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from core import views
-from core.claims import ClaimReport
+from core.claims import ClaimReport, group_kinds
 from core.corpus import UNKNOWN_SOURCE, Corpus, load_article_bytes
+from ui import clouds, display, overlap, search, uploads, views
 
 
 def articles_table() -> pd.DataFrame:
@@ -127,7 +127,7 @@ def test_group_card_puts_the_contradiction_first_in_why():
     (7, None, "纳米", None, "zh", "7纳米"),
 ])
 def test_format_figure(value, high, unit, qualifier, lang, expected):
-    assert views.format_figure(value, high, unit, qualifier, lang) == expected
+    assert display.format_figure(value, high, unit, qualifier, lang) == expected
 
 
 def test_chart_frame_widens_qualified_figures():
@@ -139,57 +139,57 @@ def test_chart_frame_widens_qualified_figures():
 
 def test_aligned_measures_cover_only_pairs_between_chosen_articles():
     names = {"a": "A", "b": "B", "c": "C"}
-    table = views.aligned_measures(report(), ["a", "b"], names, "en")
+    table = overlap.aligned_measures(report(), ["a", "b"], names, "en")
     assert list(table.columns) == ["Measure", "A", "B", "Verdict"]
     assert table.iloc[0].tolist() == ["中国 自给率", "突破 38%", "约40%", "✔ Agree"]
-    assert views.aligned_measures(report(), ["a", "c"], names, "en")["Verdict"].iloc[0] == "◐ Differs (explained)"
+    assert overlap.aligned_measures(report(), ["a", "c"], names, "en")["Verdict"].iloc[0] == "◐ Differs (explained)"
 
 
 def test_aligned_measures_empty_when_nothing_in_common():
-    assert views.aligned_measures(report(), ["a"], {"a": "A"}, "zh").empty
+    assert overlap.aligned_measures(report(), ["a"], {"a": "A"}, "zh").empty
 
 
 def test_short_names_number_and_cut_titles():
     table = articles_table().assign(title=["标题甲", "一个很长很长的标题", ""])
-    assert views.short_names(table, width=4) == {"a": "000 标题甲", "b": "001 一个很长…", "c": "002 002_…"}
-    assert views.article_numbers({"a": "000 标题甲"}) == {"a": "000"}
+    assert overlap.short_names(table, width=4) == {"a": "000 标题甲", "b": "001 一个很长…", "c": "002 002_…"}
+    assert overlap.article_numbers({"a": "000 标题甲"}) == {"a": "000"}
 
 
 def test_default_articles_are_those_of_the_top_group():
-    assert views.default_articles(report(), ["b", "a", "c"]) == ["a", "c"]
-    assert views.default_articles(report(), ["b", "x"]) == ["b", "x"]
+    assert overlap.default_articles(report(), ["b", "a", "c"]) == ["a", "c"]
+    assert overlap.default_articles(report(), ["b", "x"]) == ["b", "x"]
 
 
 def test_shared_items_and_marked_list():
     entities = pd.DataFrame({"article_id": ["a", "a", "b", "c"], "entity": ["美国", "华为", "美国", "*星号*"]})
-    shared = views.shared_items(entities, "entity", ["a", "b"])
+    shared = overlap.shared_items(entities, "entity", ["a", "b"])
     assert shared == {"美国"}
-    assert views.marked_list(entities, "entity", "a", shared) == "**● 美国**、华为"
-    assert views.marked_list(entities, "entity", "c", shared) == r"\*星号\*"
+    assert overlap.marked_list(entities, "entity", "a", shared) == "**● 美国**、华为"
+    assert overlap.marked_list(entities, "entity", "c", shared) == r"\*星号\*"
 
 
 def test_marked_list_puts_every_shared_item_first_so_both_columns_show_it():
     # 美国 is a's 20th entity: beyond a top-15 list, but shared with b, so it leads a's list.
     own = [f"实体{i}" for i in range(19)]
     entities = pd.DataFrame({"article_id": ["a"] * 20 + ["b"], "entity": [*own, "美国", "美国"]})
-    shared = views.shared_with(entities, "entity", ["a", "b"])
+    shared = overlap.shared_with(entities, "entity", ["a", "b"])
     assert shared == {"美国": ["a", "b"]}
-    listed = views.marked_list(entities, "entity", "a", shared, limit=15).split("、")
+    listed = overlap.marked_list(entities, "entity", "a", shared, limit=15).split("、")
     assert listed[0] == "**● 美国**" and len(listed) == 15
-    assert views.marked_list(entities, "entity", "b", shared) == "**● 美国**"
+    assert overlap.marked_list(entities, "entity", "b", shared) == "**● 美国**"
 
 
 def test_marked_list_names_the_other_articles_that_share_an_item():
     entities = pd.DataFrame({"article_id": ["a", "b", "c", "c"], "entity": ["美国", "美国", "美国", "中国"]})
-    shared = views.shared_with(entities, "entity", ["a", "b", "c"])
+    shared = overlap.shared_with(entities, "entity", ["a", "b", "c"])
     numbers = {"a": "001", "b": "002", "c": "003"}
-    assert views.marked_list(entities, "entity", "c", shared, numbers=numbers) == "**● 美国** :gray[(001, 002)]、中国"
+    assert overlap.marked_list(entities, "entity", "c", shared, numbers=numbers) == "**● 美国** :gray[(001, 002)]、中国"
 
 
 def test_overlap_table_counts_pairs():
     entities = pd.DataFrame({"article_id": ["a", "b", "c"], "entity": ["美国", "美国", "中国"]})
     terms = pd.DataFrame({"article_id": ["a", "c"], "term": ["芯片", "芯片"]})
-    table = views.overlap_table(entities, terms, ["a", "b", "c"], {"a": "A", "b": "B", "c": "C"}, "en")
+    table = overlap.overlap_table(entities, terms, ["a", "b", "c"], {"a": "A", "b": "B", "c": "C"}, "en")
     assert table.values.tolist() == [["A × B", 1, 0], ["A × C", 0, 1], ["B × C", 0, 0]]
 
 
@@ -206,7 +206,7 @@ def test_claims_table_leaves_out_ids_and_offsets():
     table = views.claims_table(claims, "zh")
     assert list(table.columns) == ["指标", "对象", "来源", "数字", "原文数字", "原句", "数值", "单位", "限定", "时期",
                                    "性质", "出处"]
-    assert table["限定"].tolist() == ["超过", "", "约"]
+    assert table["限定"].tolist() == ["超", "", "约"], "the words comparisons.csv explains qualifiers with"
     assert table["时期"].tolist() == ["2025", "", "2025Q1"], "the table keeps the codes; display_values words them"
     assert "None" not in table.astype(str).to_numpy()
 
@@ -230,20 +230,20 @@ def test_claims_table_leaves_out_ids_and_offsets():
     ("去年", "去年", "去年"),
 ])
 def test_format_period(code, zh, en):
-    assert views.format_period(code, "zh") == zh
-    assert views.format_period(code, "en") == en
+    assert display.format_period(code, "zh") == zh
+    assert display.format_period(code, "en") == en
 
 
 def test_display_source_names_the_unknown_source_in_english_only():
-    assert views.display_source(UNKNOWN_SOURCE, "en") == "Unknown source"
-    assert views.display_source(UNKNOWN_SOURCE, "zh") == UNKNOWN_SOURCE
-    assert views.display_source("風聞", "en") == "風聞"
+    assert display.display_source(UNKNOWN_SOURCE, "en") == "Unknown source"
+    assert display.display_source(UNKNOWN_SOURCE, "zh") == UNKNOWN_SOURCE
+    assert display.display_source("風聞", "en") == "風聞"
 
 
 def test_display_values_words_periods_and_sources_but_leaves_the_table_alone():
     table = pd.DataFrame({"Source": [UNKNOWN_SOURCE, "風聞"], "Period": ["2025Q1", ""],
                           "Figure as written": ["25%", "30%"]})
-    shown = views.display_values(table, "en")
+    shown = display.display_values(table, "en")
     assert shown["Source"].tolist() == ["Unknown source", "風聞"]
     assert shown["Period"].tolist() == ["Q1 2025", ""]
     assert table["Period"].tolist() == ["2025Q1", ""], "the CSV keeps the stored values"
@@ -265,23 +265,23 @@ def replace_claims(claims: pd.DataFrame) -> ClaimReport:
 
 def test_highlight_markdown_shows_article_markdown_as_written():
     text = "**一是**加强合作；_二是_ 1. 标题"
-    marked = views.highlight_markdown(text, [])
+    marked = display.highlight_markdown(text, [])
     assert marked == r"\*\*一是\*\*加强合作；\_二是\_ 1\. 标题"
 
 
 def test_escape_markdown_neutralises_markdown_html_latex_and_directives():
     text = "**粗** _斜_ <script>alert(1)</script> $x$ :red[红] [链](http://x) # 标题 1. 项"
-    escaped = views.escape_markdown(text)
+    escaped = display.escape_markdown(text)
     for raw in ("**", "<script>", "$x$", ":red[", "]("):
         assert raw not in escaped
     assert "\\# 标题 1\\. 项" in escaped
-    assert escaped.replace("\\", "").replace(views.WORD_JOINER, "") == text
+    assert escaped.replace("\\", "").replace(display.WORD_JOINER, "") == text
 
 
 def test_highlight_markdown_marks_figures_and_escapes_the_rest():
     text = "自给率*已*突破 38%[注]，<b>预计</b>达到78%。"
     start = text.index("突破")
-    marked = views.highlight_markdown(text, [(start, start + 6), (text.index("78%"), text.index("78%") + 3)])
+    marked = display.highlight_markdown(text, [(start, start + 6), (text.index("78%"), text.index("78%") + 3)])
     assert ":orange-background[**突破 38%**]" in marked
     assert ":orange-background[**78%**]" in marked
     assert "\\*已\\*" in marked and "\\[注\\]" in marked and "\\<b\\>" in marked
@@ -290,45 +290,45 @@ def test_highlight_markdown_marks_figures_and_escapes_the_rest():
 
 def test_highlight_markdown_keeps_lines_and_splits_spans_across_them():
     text = "第一段 12%\n\n第二段\n第三行"
-    marked = views.highlight_markdown(text, [(4, 12)])
+    marked = display.highlight_markdown(text, [(4, 12)])
     assert marked == "第一段 :orange-background[**12%**]\n\n:orange-background[**第二段**]  \n第三行"
 
 
 def test_merge_spans_merges_overlaps_and_clips():
-    assert views.merge_spans([(5, 8), (0, 3), (2, 4), (9, 99), (7, 7)], 20) == [(0, 4), (5, 8), (9, 20)]
+    assert display.merge_spans([(5, 8), (0, 3), (2, 4), (9, 99), (7, 7)], 20) == [(0, 4), (5, 8), (9, 20)]
 
 
 def test_figure_spans_read_offsets_of_one_article():
     figures = pd.DataFrame({"article_id": ["a", "b", "a"], "start": [3, 0, 10], "end": [6, 2, None]})
-    assert views.figure_spans(figures, "a") == [(3, 6)]
+    assert display.figure_spans(figures, "a") == [(3, 6)]
 
 
 def test_term_totals_and_distinctive_frequencies():
     counts = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "source": ["x", "x", "y", "y"],
                            "term": ["芯片", "关税", "芯片", "稀土"], "count": [30, 2, 3, 20]})
-    totals = views.term_totals(counts)
+    totals = clouds.term_totals(counts)
     assert totals.to_dict() == {"芯片": 33, "稀土": 20, "关税": 2}
-    assert views.top_terms(totals, 2) == {"芯片": 33.0, "稀土": 20.0}
-    assert views.as_counter(totals)["稀土"] == 20
-    assert "稀土" in views.distinctive_frequencies(counts, "y", ["x"])
+    assert clouds.top_terms(totals, 2) == {"芯片": 33.0, "稀土": 20.0}
+    assert clouds.as_counter(totals)["稀土"] == 20
+    assert "稀土" in clouds.distinctive_frequencies(counts, "y", ["x"])
 
 
 def test_term_frequencies_sum_over_articles_and_keep_the_top():
     counts = pd.DataFrame({"article_id": ["a", "b", "b"], "source": ["x", "y", "y"],
                            "term": ["芯片", "芯片", "关税"], "count": [3, 2, 1]})
-    assert views.term_frequencies(counts, 1) == {"芯片": 5.0}
-    assert views.term_frequencies(counts.iloc[0:0]) == {}
+    assert clouds.term_frequencies(counts, 1) == {"芯片": 5.0}
+    assert clouds.term_frequencies(counts.iloc[0:0]) == {}
 
 
 def test_weights_table_sorted_with_language_labels():
-    table = views.weights_table({"甲": 1.0, "乙": 3.0}, "en")
+    table = clouds.weights_table({"甲": 1.0, "乙": 3.0}, "en")
     assert list(table.columns) == ["Term", "Count"] and list(table["Term"]) == ["乙", "甲"]
 
 
 def test_load_uploads_reports_bad_files_and_keeps_good_ones():
     good = "中美科技脱钩\n\n2025年中国芯片自给率突破38%。".encode()
     files = [("ok.txt", good), ("empty.txt", b""), ("blank.md", b"  \n "), ("image.html", bytes(range(256)))]
-    loaded, problems = views.load_uploads(files, source="上传来源")
+    loaded, problems = uploads.load_uploads(files, source="上传来源")
     assert [(a.file, data) for a, data in loaded] == [("ok.txt", good)] and loaded[0][0].source == "上传来源"
     assert [p.file for p in problems] == ["empty.txt", "blank.md", "image.html"]
     assert all(p.reason for p in problems)
@@ -336,23 +336,23 @@ def test_load_uploads_reports_bad_files_and_keeps_good_ones():
 
 def test_load_uploads_refuses_a_file_over_the_limit_by_name():
     big = ("正文。" * 1000).encode()
-    loaded, problems = views.load_uploads([("big.txt", big), ("small.txt", "短文。".encode())], max_bytes=1000)
+    loaded, problems = uploads.load_uploads([("big.txt", big), ("small.txt", "短文。".encode())], max_bytes=1000)
     assert [a.file for a, _ in loaded] == ["small.txt"]
-    assert [p.file for p in problems] == ["big.txt"] and "too large" in problems[0].reason
+    assert [p.file for p in problems] == ["big.txt"] and "too large" in str(problems[0].reason)
 
 
 def test_load_uploads_stops_at_the_session_budget_and_says_why():
     text = ("正文。" * 100).encode()
     files = [(f"{n}.txt", text + str(n).encode()) for n in range(4)]
-    loaded, problems = views.load_uploads(files, budget=2 * len(text) + 5)
+    loaded, problems = uploads.load_uploads(files, budget=2 * len(text) + 5)
     assert [a.file for a, _ in loaded] == ["0.txt", "1.txt"]
     assert [p.file for p in problems] == ["2.txt", "3.txt"]
-    assert "limited to" in problems[0].reason
+    assert "limited to" in str(problems[0].reason)
 
 
 def test_load_uploads_does_not_count_unreadable_files_against_the_budget():
     text = ("正文。" * 100).encode()
-    loaded, _ = views.load_uploads([("bad.txt", b"\x00" * len(text)), ("ok.txt", text)], budget=len(text))
+    loaded, _ = uploads.load_uploads([("bad.txt", b"\x00" * len(text)), ("ok.txt", text)], budget=len(text))
     assert [a.file for a, _ in loaded] == ["ok.txt"]
 
 
@@ -361,7 +361,7 @@ def test_merge_corpus_renames_clashing_uploads_and_skips_duplicates():
     base = Corpus(articles=(base_article,), problems=())
     clash = load_article_bytes("a.txt", "另一篇文章。".encode())
     same = load_article_bytes("copy.txt", "第一篇文章。".encode())
-    merged = views.merge_corpus(base, [clash, same])
+    merged = uploads.merge_corpus(base, [clash, same])
     assert [a.file for a in merged.articles] == ["a.txt", "a-2.txt"]
     assert merged.articles[1].article_id == "a-2"
 
@@ -369,14 +369,14 @@ def test_merge_corpus_renames_clashing_uploads_and_skips_duplicates():
 def test_short_names_are_unique_even_for_equal_titles():
     articles = pd.DataFrame({"article_id": ["x_1", "x_2"], "file": ["xinhua_1.txt", "xinhua_2.txt"],
                              "title": ["同一标题", "同一标题"]})
-    names = views.short_names(articles)
+    names = overlap.short_names(articles)
     assert len(set(names.values())) == 2
 
 
 def test_top_up_keeps_the_choice_and_fills_from_the_candidates_in_order():
-    assert views.top_up(["b"], ["a", "b", "c"], 2) == ["b", "a"]
-    assert views.top_up(["b", "c", "d"], ["a"], 2) == ["b", "c", "d"], "never drops what is kept"
-    assert views.top_up([], ["a"], 2) == ["a"], "stops when the candidates run out"
+    assert overlap.top_up(["b"], ["a", "b", "c"], 2) == ["b", "a"]
+    assert overlap.top_up(["b", "c", "d"], ["a"], 2) == ["b", "c", "d"], "never drops what is kept"
+    assert overlap.top_up([], ["a"], 2) == ["a"], "stops when the candidates run out"
 
 
 # --- kinds of difference, derived from the claims report as it stands ------------------------------
@@ -413,7 +413,7 @@ def kinds_report() -> ClaimReport:
 
 
 def test_group_kinds_tell_sources_apart_from_one_article_and_one_sentence():
-    assert views.group_kinds(kinds_report().claims) == {
+    assert group_kinds(kinds_report().claims) == {
         "G003": "before_after", "G002": "self_contradiction", "G001": "cross_source"}
 
 
@@ -452,33 +452,33 @@ def test_axis_ticks_write_numbers_as_the_language_does():
 
 @pytest.mark.parametrize("text", ["见 www.example.com", "https://evil.example/x", "写信 a.b@example.com"])
 def test_escape_markdown_breaks_every_autolink(text):
-    escaped = views.escape_markdown(text)
-    assert views.WORD_JOINER in escaped
+    escaped = display.escape_markdown(text)
+    assert display.WORD_JOINER in escaped
     assert "www." not in escaped and "://" not in escaped.replace("\\", "")
-    assert "@" not in escaped.replace(views.WORD_JOINER + "@" + views.WORD_JOINER, "")
+    assert "@" not in escaped.replace(display.WORD_JOINER + "@" + display.WORD_JOINER, "")
 
 
 def test_display_text_drops_bidi_controls_and_emoji():
-    assert views.display_text("来源\u202e甲乙\u2066丙\u2069 😀👍🏽") == "来源甲乙丙 "
-    assert views.escape_markdown("\u202eabc") == "abc"
+    assert display.display_text("来源\u202e甲乙\u2066丙\u2069 😀👍🏽") == "来源甲乙丙 "
+    assert display.escape_markdown("\u202eabc") == "abc"
 
 
 def test_plot_label_escapes_markup_but_not_quotes():
-    assert views.plot_label('<b>B<i>I "引"') == '&lt;b&gt;B&lt;i&gt;I "引"'
+    assert display.plot_label('<b>B<i>I "引"') == '&lt;b&gt;B&lt;i&gt;I "引"'
 
 
 # --- uploads take their own source ----------------------------------------------------------------
 
 
 def test_uploads_without_a_source_take_their_file_name_and_never_share_one():
-    loaded, _ = views.load_uploads([("报道甲.txt", "美国加征关税。".encode()), ("报道乙.txt", "中国回应。".encode())])
+    loaded, _ = uploads.load_uploads([("报道甲.txt", "美国加征关税。".encode()), ("报道乙.txt", "中国回应。".encode())])
     assert [a.source for a, _ in loaded] == ["报道甲", "报道乙"]
     base = Corpus(articles=(load_article_bytes("报道甲.txt", "另一篇文章。".encode(), meta={"source": "报道甲"}),),
                   problems=())
-    merged = views.merge_corpus(base, [a for a, _ in loaded])
+    merged = uploads.merge_corpus(base, [a for a, _ in loaded])
     sources = [a.source for a in merged.articles]
     assert len(sources) == len(set(sources)) and UNKNOWN_SOURCE not in sources
-    typed, _ = views.load_uploads([("x.txt", "文字。".encode())], "我的来源")
+    typed, _ = uploads.load_uploads([("x.txt", "文字。".encode())], "我的来源")
     assert typed[0][0].source == "我的来源"
 
 
@@ -493,7 +493,7 @@ def entities_frame() -> pd.DataFrame:
 
 
 def test_entity_table_joins_surface_forms_across_articles():
-    table = views.entity_table(entities_frame(), "en")
+    table = search.entity_table(entities_frame(), "en")
     assert list(table.columns) == ["Type", "Entity", "Surface forms", "Articles", "Count"]
     first = table.iloc[0]
     assert (first["Entity"], first["Surface forms"], first["Articles"], first["Type"]) == (
@@ -501,21 +501,21 @@ def test_entity_table_joins_surface_forms_across_articles():
 
 
 def test_search_finds_an_entity_by_any_of_its_forms_in_context():
-    forms = views.search_forms("中芯國際", entities_frame())
+    forms = search.search_forms("中芯國際", entities_frame())
     assert set(forms) == {"中芯国际", "中芯國際", "中芯"}
     articles = pd.DataFrame({"article_id": ["a", "b"], "source": ["甲", "乙"], "title": ["一", "二"]})
     texts = {"a": "第一行\n據報道，中芯國際擴產。", "b": "中芯与华为。"}
-    hits = views.keyword_in_context(texts, articles, forms, width=4)
+    hits = search.keyword_in_context(texts, articles, forms, width=4)
     assert hits[["article_id", "match"]].values.tolist() == [["a", "中芯國際"], ["b", "中芯"]]
     assert hits.iloc[0]["before"] == "據報道，" and hits.iloc[0]["after"] == "擴產。"
-    assert "**中芯國際**" in views.kwic_markdown(next(hits.itertuples(index=False)))
+    assert "**中芯國際**" in display.kwic_markdown(next(hits.itertuples(index=False)))
 
 
 @pytest.mark.parametrize(("period", "start"), [
     ("2025", 2025.0), ("2025Q2", 2025.25), ("2024-04..2025-03", 2024.25), ("2025H2", 2025.5), ("", None),
 ])
 def test_period_start(period, start):
-    assert views.period_start(period) == start
+    assert display.period_start(period) == start
 
 
 def test_timeline_orders_a_measures_figures_by_period():
@@ -527,7 +527,7 @@ def test_timeline_orders_a_measures_figures_by_period():
 
 def test_search_finds_traditional_text_from_a_simplified_word():
     articles = pd.DataFrame({"article_id": ["a"], "source": ["甲"], "title": ["一"]})
-    hits = views.keyword_in_context({"a": "全面放開高科技出口。"}, articles, ["放开"], width=2)
+    hits = search.keyword_in_context({"a": "全面放開高科技出口。"}, articles, ["放开"], width=2)
     assert hits[["match", "before", "after", "start"]].values.tolist() == [["放開", "全面", "高科", 2]]
 
 

@@ -91,7 +91,7 @@ def test_one_bad_byte_in_utf8_is_replaced_and_noted(tmp_path):
     assert (article.encoding, article.replaced_bytes) == ("utf-8", 1)
     assert "\ufffd" in article.text
     assert [(p.file, p.notice) for p in corpus.problems] == [("page.html", True)]
-    assert corpus.problems[0].reason.startswith("1 undecodable byte(s) replaced")
+    assert str(corpus.problems[0].reason).startswith("1 undecodable byte(s) replaced")
 
 
 def test_a_damaged_character_counts_its_bytes_once():
@@ -165,13 +165,13 @@ def test_gbk_page_with_a_bad_byte_reads_with_it_replaced(tmp_path):
     article = corpus.articles[0]
     assert (article.encoding, article.replaced_bytes) == ("gb18030", 1)
     assert article.body().text.startswith(FIRST)
-    assert corpus.problems[0].reason.endswith("the rest was read as GB18030")
+    assert str(corpus.problems[0].reason).endswith("the rest was read as GB18030")
 
 
 def test_decoding_notice_in_chinese():
-    from core.i18n import reason
+    from core.words import Reason, say
 
-    assert reason("2 undecodable byte(s) replaced with U+FFFD; the rest was read as UTF-8", "zh") == (
+    assert say(Reason.of("replaced_bytes", count=2, encoding="UTF-8"), "zh") == (
         "2 个无法解码的字节已替换为 U+FFFD；其余按 UTF-8 读取")
 
 

@@ -31,12 +31,14 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from core import analyst, bundle, clouds, i18n, sandbox, views
+from core import analyst, sandbox, words
 from core.claims import ClaimReport, group_claims
 from core.corpus import Article, Corpus, load_corpus
 from core.export import csv_bytes
 from core.pipeline import DEFAULT_CACHE_DIR, ArticleResult, Extraction, extract_article, extract_corpus, remembered
 from core.version import corpus_key, write_atomically
+from core.words import Reason
+from ui import bundle, clouds, display, i18n, overlap, uploads, views
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -189,7 +191,7 @@ class Dashboard:
 
     def names(self, width: int = 14) -> dict[str, str]:
         """Article id → its number and the start of its title, for the chosen sources' articles."""
-        return self.remember(("names", width), lambda: views.short_names(self.articles, width))
+        return self.remember(("names", width), lambda: overlap.short_names(self.articles, width))
 
 
 def cache_dir() -> Path:
@@ -278,7 +280,7 @@ def base_folder() -> Path:
 
 def session_corpus() -> Corpus:
     """The base corpus plus this session's uploads."""
-    return views.merge_corpus(seed_corpus(str(base_folder())), st.session_state.get("uploads", []))
+    return uploads.merge_corpus(seed_corpus(str(base_folder())), st.session_state.get("uploads", []))
 
 
 def load_extraction(lang: str) -> tuple[str, Extraction, ClaimReport]:
@@ -360,7 +362,7 @@ def main_filters(extraction: Extraction) -> tuple[str, list[str]]:
             sources = st.multiselect(
                 i18n.t("sources", lang), options, key="sources", help=i18n.t("sources_help", lang),
                 placeholder=i18n.t("sources_placeholder", lang), select_all=lang == "en",
-                format_func=lambda s: views.display_text(views.display_source(s, lang)),
+                format_func=lambda s: display.display_text(display.display_source(s, lang)),
             )
             if lang != "en":
                 st.button(i18n.t("select_all", lang), on_click=st.session_state.update, kwargs={"sources": options},
@@ -467,9 +469,9 @@ def table_with_download(frame: pd.DataFrame, file_name: str, lang: str, key: str
     """A table and, under it, the CSV of those rows and columns.
 
     The table shows periods in words and the unknown source in ``lang``
-    (:func:`views.display_values`); the CSV keeps the stored values.
+    (:func:`display.display_values`); the CSV keeps the stored values.
     """
-    st.dataframe(views.display_values(frame, lang), hide_index=True, width="stretch", **dataframe_args)
+    st.dataframe(display.display_values(frame, lang), hide_index=True, width="stretch", **dataframe_args)
     csv_download(i18n.t("download_csv", lang), frame, file_name, key)
 
 
@@ -526,7 +528,7 @@ def source_term_totals(board: Dashboard, source: str | None = None) -> pd.Series
     """Term → count over the chosen articles, or over one ``source``'s; most frequent first, kept per selection."""
     def compute() -> pd.Series:
         rows = board.term_counts if source is None else views.filter_by_sources(board.term_counts, [source])
-        return views.term_totals(rows)
+        return clouds.term_totals(rows)
 
     return board.remember(("term_totals", source), compute)
 
@@ -535,7 +537,7 @@ def distinctive_frequencies(board: Dashboard, source: str, top_n: int) -> dict[s
     """Terms distinctive of ``source`` against the other chosen sources, computed once per selection."""
     def compute() -> dict[str, float]:
         focus = source_term_totals(board, source)
-        return views.distinctive_weights(focus, source_term_totals(board).sub(focus, fill_value=0), top_n)
+        return clouds.distinctive_weights(focus, source_term_totals(board).sub(focus, fill_value=0), top_n)
 
     return board.remember(("distinctive", source, top_n), compute)
 
@@ -556,12 +558,12 @@ def add_uploads(files: list[tuple[str, bytes]], source: str, lang: str) -> list[
     """
     originals = st.session_state.get("upload_originals", {})
     known = {a.content_hash for a in session_corpus().articles}
-    loaded, problems = views.load_uploads(files, source, max_bytes=upload_limit(), known=known,
+    loaded, problems = uploads.load_uploads(files, source, max_bytes=upload_limit(), known=known,
                                           budget=MAX_SESSION_UPLOAD_BYTES - sum(map(len, originals.values())))
     before = {a.source for a in session_corpus().articles}
     st.session_state["uploads"] = [*st.session_state.get("uploads", []), *(article for article, _ in loaded)]
     st.session_state["upload_originals"] = {**originals, **{a.content_hash: data for a, data in loaded}}
-    messages = [i18n.t("upload_bad", lang, file=p.file, reason=i18n.reason(p.reason, lang)) for p in problems]
+    messages = [i18n.t("upload_bad", lang, file=p.file, reason=words.say(p.reason, lang)) for p in problems]
     st.session_state["upload_messages"] = messages
     if "sources" in st.session_state:
         added = [a.source for a, _ in loaded if a.source not in before]
@@ -589,7 +591,7 @@ def fetch_for_upload(links: str, lang: str) -> tuple[list[tuple[str, bytes]], li
     fetcher = Fetcher(cache_dir=cache_dir(), max_bytes=upload_limit(), timeout=LINK_SECONDS,
                       deadline=LINK_SECONDS)
     pages, refused = fetch_links(fetcher, urls[:MAX_LINKS_PER_ADD])
-    messages = [i18n.t("upload_bad", lang, file=r.url, reason=i18n.refusal(r.code, lang, **r.params)) for r in refused]
+    messages = [i18n.t("upload_bad", lang, file=r.url, reason=words.refusal(r.code, lang, **r.params)) for r in refused]
     if len(urls) > MAX_LINKS_PER_ADD:
         messages.append(i18n.t("links_over", lang, n=MAX_LINKS_PER_ADD))
     return [(page_file_name(page.url, page.content_type), page.data) for page in pages], messages
@@ -601,11 +603,10 @@ def set_lexicon(kind: str, name: str, data: bytes, lang: str) -> str | None:
     _, read, _ = LEXICON_FILES[kind]
     try:
         if len(data) > MAX_LEXICON_BYTES:
-            raise analyst.AnalystFileError(name, f"larger than {MAX_LEXICON_BYTES // 1024} KiB")
+            raise analyst.AnalystFileError(name, Reason.of("larger_than", kib=MAX_LEXICON_BYTES // 1024))
         read(name, data)
     except analyst.AnalystFileError as exc:
-        reason = f"line {exc.line}: {exc.reason}" if exc.line else exc.reason
-        return i18n.t("upload_bad", lang, file=exc.file, reason=i18n.reason(reason, lang))
+        return i18n.t("upload_bad", lang, file=exc.file, reason=words.say(exc.where, lang))
     st.session_state["lexicon"] = {**st.session_state.get("lexicon", {}), kind: (name, data)}
     st.session_state.pop("private_corpus", None)
     return None
@@ -661,7 +662,7 @@ def session_uploads() -> list[tuple[Article, bytes]]:
 
 
 def uploads_download(board: Dashboard) -> None:
-    """A button that downloads this session's uploads as a zip (``core.bundle``), whatever the source filter.
+    """A button that downloads this session's uploads as a zip (``ui.bundle``), whatever the source filter.
 
     The zip is made once per session corpus and kept in the session (bytes, not a function: see
     :func:`csv_download`).
@@ -699,18 +700,18 @@ def group_card(board: Dashboard, group_id: str, *, link: bool = False, chart: bo
     t = partial(i18n.t, lang=lang)
     with st.container(border=True, key=f"card_{card.group_id}"):
         with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"**{views.escape_markdown(card.label)}**")
+            st.markdown(f"**{display.escape_markdown(card.label)}**")
             st.badge(i18n.kind_label(card.kind, lang), color=KIND_COLOR[card.kind])
         if card.kind == "before_after":
-            st.markdown(f"##### :material/trending_flat: {views.escape_markdown(card.reason)}")
+            st.markdown(f"##### :material/trending_flat: {display.escape_markdown(card.reason)}")
         else:
-            st.markdown(f"##### {STATUS_ICON[card.status]} {views.escape_markdown(card.reason)}")
+            st.markdown(f"##### {STATUS_ICON[card.status]} {display.escape_markdown(card.reason)}")
         if chart and card.kind != "before_after":
             dot_plot(board, card)
         for items in views.by_sentence(card.evidence):
             evidence_block(items, lang)
         if card.why:
-            st.caption(views.escape_markdown(card.why))
+            st.caption(display.escape_markdown(card.why))
         if link:
             st.page_link(PAGES["figures"], label=t("open_check"), icon=":material/arrow_forward:",
                          query_params={"group": card.group_id})
@@ -721,16 +722,17 @@ def evidence_block(items: list[views.Evidence], lang: str) -> None:
     wrapped, with its figures highlighted (28% → 15% for a change); a link to the reading view at the figure."""
     t = partial(i18n.t, lang=lang)
     item = items[0]
-    facts = [f"**{views.escape_markdown(item.source)}**",
-             " → ".join(f"**{views.escape_markdown(i.figure)}**" for i in items), views.escape_markdown(item.modality)]
+    facts = [f"**{display.escape_markdown(item.source)}**",
+             " → ".join(f"**{display.escape_markdown(i.figure)}**" for i in items),
+             display.escape_markdown(item.modality)]
     if item.period:
-        facts.append(views.escape_markdown(item.period))
+        facts.append(display.escape_markdown(item.period))
     if item.attributed_to:
-        facts.append(f"{t('attributed')}: {views.escape_markdown(item.attributed_to)}")
+        facts.append(f"{t('attributed')}: {display.escape_markdown(item.attributed_to)}")
     spans = [(i.figure_start, i.figure_end) for i in items if i.figure_start >= 0]
     with st.container(gap="small"):
         st.markdown(" · ".join(facts))
-        st.markdown(views.highlight_markdown(item.sentence, spans, color="red"))
+        st.markdown(display.highlight_markdown(item.sentence, spans, color="red"))
         if item.start >= 0:
             st.page_link(PAGES["reading"], label=t("read_article"), icon=":material/article:",
                          query_params={"article": item.article_id, "at": str(item.start)})
@@ -795,10 +797,10 @@ def article_list(board: Dashboard) -> None:
     t = board.t
     rows = board.articles.head(ARTICLES_LISTED)
     for row in rows.itertuples(index=False):
-        title = views.escape_markdown(str(row.title or row.file))
-        facts = [views.escape_markdown(views.display_source(row.source, board.lang))]
+        title = display.escape_markdown(str(row.title or row.file))
+        facts = [display.escape_markdown(display.display_source(row.source, board.lang))]
         if row.published:
-            facts.append(views.escape_markdown(str(row.published)))
+            facts.append(display.escape_markdown(str(row.published)))
         facts.append(t("figures_n", n=int(row.figures)))
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.page_link(PAGES["reading"], label=title, icon=":material/article:",
@@ -823,9 +825,9 @@ def article_facts(board: Dashboard, article: pd.Series) -> str:
     t = board.t
     unknown = t("unknown")
     return " · ".join([
-        f"{t('meta_source')}: {views.escape_markdown(views.display_source(article['source'], board.lang))}",
-        f"{t('meta_author')}: {views.escape_markdown(str(article['author'] or unknown))}",
-        f"{t('meta_date')}: {views.escape_markdown(str(article['published'] or unknown))}",
+        f"{t('meta_source')}: {display.escape_markdown(display.display_source(article['source'], board.lang))}",
+        f"{t('meta_author')}: {display.escape_markdown(str(article['author'] or unknown))}",
+        f"{t('meta_date')}: {display.escape_markdown(str(article['published'] or unknown))}",
         f"{t('meta_script')}: {i18n.label(i18n.SCRIPT, str(article['script']), board.lang)}",
         f"{t('meta_length')}: {int(article['body_chars'])}",
     ])
@@ -838,15 +840,15 @@ def text_from_focus(text: str, spans: list[tuple[int, int]], focus: tuple[int, i
     if cut:
         before = [(s, min(e, cut)) for s, e in spans if s < cut]
         with st.expander(i18n.t("reading_before", lang), icon=":material/unfold_more:", key="reading_before"):
-            st.markdown(views.highlight_markdown(text[:cut], before))
+            st.markdown(display.highlight_markdown(text[:cut], before))
     after = [(max(s, cut) - cut, e - cut) for s, e in spans if e > cut]
     shifted = None if focus is None else (focus[0] - cut, focus[1] - cut)
-    st.markdown(views.highlight_markdown(text[cut:], after, focus=shifted))
+    st.markdown(display.highlight_markdown(text[cut:], after, focus=shifted))
 
 
 def search_links(board: Dashboard, words: list[str], key: str) -> None:
     """Words as pills; picking one opens the search page for it (``?q=<word>``)."""
-    picked = st.pills(board.t("search_these"), words, key=key, format_func=views.display_text)
+    picked = st.pills(board.t("search_these"), words, key=key, format_func=display.display_text)
     if picked:
         st.session_state.pop(key, None)
         st.session_state["q"] = picked
@@ -884,7 +886,7 @@ def stacked_rows(table: pd.DataFrame) -> None:
     first, last = table.columns[0], table.columns[-1]
     for row in table.to_dict("records"):
         with st.container(border=True, gap="small"):
-            st.markdown(f"**{views.escape_markdown(str(row[first]))}** · {views.escape_markdown(str(row[last]))}")
+            st.markdown(f"**{display.escape_markdown(str(row[first]))}** · {display.escape_markdown(str(row[last]))}")
             st.markdown("\n".join(
-                f"- {views.escape_markdown(str(column))}: **{views.escape_markdown(str(row[column]))}**"
+                f"- {display.escape_markdown(str(column))}: **{display.escape_markdown(str(row[column]))}**"
                 for column in table.columns[1:-1]))

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import views
+from core.claims import group_kinds
 from core.corpus import UNKNOWN_SOURCE, load_corpus
+from ui import uploads
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -103,7 +104,7 @@ def test_no_source_selected_gives_a_friendly_message():
 def test_session_uploads_join_the_corpus(seeds):
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["lang"] = "English"
-    loaded, _ = views.load_uploads([("extra.txt", "上传的文章\n\n2025年中国芯片自给率达到40%。".encode())], "上传")
+    loaded, _ = uploads.load_uploads([("extra.txt", "上传的文章\n\n2025年中国芯片自给率达到40%。".encode())], "上传")
     at.session_state["uploads"] = [article for article, _ in loaded]
     at.session_state["upload_originals"] = {article.content_hash: data for article, data in loaded}
     at.run()
@@ -138,8 +139,7 @@ def test_session_uploads_come_back_as_a_zip_with_their_tables():
 
         import streamlit as st
 
-        from core import bundle
-        from ui import shared
+        from ui import bundle, shared
 
         if "added" not in st.session_state:
             text = "我的文章\n\n2025年中国芯片自给率达到40%。".encode()
@@ -161,7 +161,7 @@ def test_session_uploads_come_back_as_a_zip_with_their_tables():
 def test_one_sessions_uploads_never_reach_another_session(seeds):
     uploader = AppTest.from_file(APP, default_timeout=120)
     uploader.query_params["lang"] = "English"
-    loaded, _ = views.load_uploads([("secret.txt", "机密文章\n\n2025年中国芯片自给率达到41%。".encode())], "访客甲")
+    loaded, _ = uploads.load_uploads([("secret.txt", "机密文章\n\n2025年中国芯片自给率达到41%。".encode())], "访客甲")
     uploader.session_state["uploads"] = [article for article, _ in loaded]
     uploader.session_state["upload_originals"] = {article.content_hash: data for article, data in loaded}
     uploader.run()
@@ -273,7 +273,7 @@ def test_overview_counts_contradictions_and_explained_differences_apart():
 def test_figure_check_draws_the_evidence_of_open_groups_only(seed_report):
     at = open_app("pages/figure_check.py", lang="English")
     charts = [c.key for c in at.get("plotly_chart")]
-    kinds = views.group_kinds(seed_report.claims)
+    kinds = group_kinds(seed_report.claims)
     drawn = [f"dots_{g}" for g in seed_report.groups["group_id"] if kinds[g] != "before_after"]
     assert "before_after" in kinds.values() and drawn
     assert [c for c in charts if c.startswith("dots_")] == drawn, "every group but a before/after has its dot plot"
@@ -301,7 +301,7 @@ def link_of(at: AppTest) -> dict[str, list[str]]:
 
 def test_overview_shows_cross_source_disagreements_first_and_one_article_apart(seed_report):
     at = open_app(lang="en")
-    kinds = views.group_kinds(seed_report.claims)
+    kinds = group_kinds(seed_report.claims)
     self_sufficiency = group_with_values(seed_report, 38, 78)
     headers = [h.value for h in at.subheader]
     assert headers[:3] == ["Where the sources disagree", "A source or an article at odds with itself",

@@ -240,3 +240,12 @@ def test_search_is_reached_from_a_cloud_word(dashboard):
     dashboard.wait()
     expect(page.get_by_role("textbox", name="检索词或实体")).to_have_value(word)
     expect(page.locator(".stMarkdownColoredBackground").first).to_be_visible()
+
+
+def test_the_article_picker_offers_no_select_all(dashboard):
+    """Compare takes two to four articles: its picker's dropdown has no "Select all" (nor Streamlit's English)."""
+    dashboard.open("/compare")
+    page = dashboard.page
+    page.get_by_test_id("stMultiSelect").first.locator("input").click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    assert page.get_by_text(re.compile("^Select all")).count() == 0

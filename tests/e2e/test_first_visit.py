@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from core import i18n
 from core.corpus import load_corpus
 from tests.e2e.conftest import ROOT, VIEWPORT, DashboardPage, start_server, stop_server
+from ui import i18n
 
 NAV_LINKS = '[data-testid="stTopNavLink"]'
 

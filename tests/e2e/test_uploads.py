@@ -150,3 +150,15 @@ def test_uploads_come_back_as_a_zip(opened):
         figures = archive.read("duizhao-uploads/extracted/figures.csv").decode("utf-8-sig")
     assert "duizhao-uploads/manifest.csv" in names
     assert "41" in figures and "访客来源" in figures
+
+
+def test_the_upload_form_shows_no_streamlit_english_hint(opened):
+    """Typing a source shows no "Press Enter to submit form" (the form is submitted by its button only)."""
+    page = opened.page
+    panel = page.get_by_test_id("stExpander").filter(has_text="添加文章")
+    panel.locator("summary").click()
+    field = panel.get_by_label("来源名称（可选）")
+    field.fill("测试来源")
+    expect(field).to_have_value("测试来源")
+    assert "Press Enter" not in panel.inner_text()
+    assert "⌘+Enter" not in panel.inner_text() and "Ctrl+Enter" not in panel.inner_text()

@@ -34,11 +34,11 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from core import i18n
 from core.corpus import load_corpus
 from core.version import corpus_key
 from tests.e2e.conftest import APP_IDLE, CHROMIUM_ARGS, ROOT, VIEWPORT, chromium_path
 from tests.load.conftest import cpu_seconds, rss_kib
+from ui import i18n
 
 try:
     from playwright.async_api import Error as PlaywrightError

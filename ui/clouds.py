@@ -1,4 +1,5 @@
-"""Word clouds of Chinese terms as PNG bytes, drawn with a CJK font found on the machine.
+"""Term clouds: which words a cloud shows and how big (counts, or log-odds z-scores of a source against the
+others), and the cloud as PNG bytes, drawn with a CJK font found on the machine.
 
 The ``wordcloud`` package draws with one TrueType font; its bundled font has no
 Chinese glyphs, so :func:`find_cjk_font` looks for a Simplified Chinese font in
@@ -11,9 +12,15 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+
+import pandas as pd
+
+from ui import i18n
+from ui.views import filter_by_sources
 
 FONT_DIRS = (
     Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
@@ -127,3 +134,47 @@ def titled(image, title: str, font_path: Path):
     font = ImageFont.truetype(str(font_path), size)
     ImageDraw.Draw(out).text((size // 2, band // 2), title, font=font, fill=(31, 35, 40), anchor="lm")
     return out
+
+
+def term_totals(term_counts: pd.DataFrame) -> pd.Series:
+    """Term → count summed over the given rows, most frequent first (ties in term order)."""
+    if term_counts.empty:
+        return pd.Series(dtype="int64")
+    return term_counts.groupby("term")["count"].sum().sort_values(ascending=False, kind="stable")
+
+
+def top_terms(totals: pd.Series, top_n: int = 100) -> dict[str, float]:
+    """The first ``top_n`` terms of :func:`term_totals` with a positive count."""
+    return {str(t): float(c) for t, c in totals.head(top_n).items() if c > 0}
+
+
+def term_frequencies(term_counts: pd.DataFrame, top_n: int = 100) -> dict[str, float]:
+    """The ``top_n`` most frequent terms over the given rows, summed across articles."""
+    return top_terms(term_totals(term_counts), top_n)
+
+
+def as_counter(totals: pd.Series) -> Counter:
+    """A :func:`term_totals` series as a Counter (what :func:`core.terms.distinctive_terms` takes)."""
+    return Counter({str(t): int(c) for t, c in totals.items() if c > 0})
+
+
+def distinctive_frequencies(term_counts: pd.DataFrame, source: str, others: Iterable[str],
+                            top_n: int = 40) -> dict[str, float]:
+    """Terms distinctive of ``source`` against ``others`` (positive log-odds z-scores only)."""
+    focus = term_totals(filter_by_sources(term_counts, [source]))
+    return distinctive_weights(focus, term_totals(filter_by_sources(term_counts, others)), top_n)
+
+
+def distinctive_weights(focus: pd.Series, rest: pd.Series, top_n: int = 40) -> dict[str, float]:
+    """Terms distinctive of the ``focus`` term totals against ``rest``: positive Fightin' Words z-scores."""
+    from core.terms import distinctive_terms
+
+    ranked = distinctive_terms(as_counter(focus), as_counter(rest), top_n=top_n)
+    return {d.term: float(d.zscore) for d in ranked if d.zscore > 0}
+
+
+def weights_table(freqs: dict[str, float], lang: str, weight: str = "count") -> pd.DataFrame:
+    """The cloud's words and weights as a table, biggest first (the bar chart and the CSV)."""
+    term_col, weight_col = i18n.label(i18n.COLUMNS, "term", lang), i18n.t(weight, lang)
+    table = pd.DataFrame(list(freqs.items()), columns=[term_col, weight_col])
+    return table.sort_values(weight_col, ascending=False, kind="stable").reset_index(drop=True)

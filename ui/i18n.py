@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-import re
+from core import glosses, words
 
 LANGUAGES = {"中文": "zh", "English": "en"}
 
@@ -205,12 +205,9 @@ STATUS = {
 }
 STATUS_COLOR = {"contradiction": "red", "explained": "orange", "agree": "green"}
 VERDICT = {"agree": ("一致", "agree"), "differ": ("不同", "differ")}
-MODALITY = {
-    "reported": ("实测", "reported"),
-    "projected": ("预测", "projected"),
-    "target": ("目标", "target"),
-    "estimate": ("估算", "estimate"),
-}
+# Core's codes keep their words in core/words.py (one table each); the pages read them as (中文, English) pairs.
+MODALITY = {code: (zh, en) for code, (zh, en, _, _) in words.MODALITY.items()}
+QUALIFIER = words.QUALIFIER
 SCRIPT = {"simplified": ("简体", "Simplified"), "traditional": ("繁体", "Traditional"), "mixed": ("混合", "Mixed")}
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -269,103 +266,6 @@ def column_labels(columns: list[str], lang: str) -> dict[str, str]:
     return {c: label(COLUMNS, c, lang) for c in columns}
 
 
-# Why a file could not be loaded: the core says it in English (core/corpus.py, core/views.py); these
-# patterns say it in Chinese. A reason no pattern matches is shown as it is.
-REASONS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), zh) for pattern, zh in (
-    (r"empty file \(whitespace only\)", "空文件（只有空白）"),
-    (r"empty file", "空文件"),
-    (r"line (\d+): expected 'word \[frequency\] \[tag\]'", r"第 \1 行：应为「词 [词频] [词性]」"),
-    (r"line (\d+): expected 'name<TAB>type<TAB>aliases'", r"第 \1 行：应为「名称<TAB>类型<TAB>别名」"),
-    (r"line (\d+): unknown type '(.*)' \(one of (.*)\)", r"第 \1 行：未知类型 '\2'（应为 \3 之一）"),
-    (r"not UTF-8 text", "不是 UTF-8 文本"),
-    (r"larger than (\d+) KiB", r"超过 \1 KiB"),
-    (r"no visible text in the HTML", "HTML 中没有可见文字"),
-    (r"not text: looks binary \(NUL bytes\)", "不是文本：像是二进制文件（含 NUL 字节）"),
-    (r"not text: looks binary \(control characters\)", "不是文本：像是二进制文件（含控制字符）"),
-    (r"could not decode as UTF-8, UTF-16, GB18030 or Big5", "无法按 UTF-8、UTF-16、GB18030 或 Big5 解码"),
-    (r"could not decode as (\S+) although the file starts with its byte-order mark",
-     r"文件以 \1 字节顺序标记开头，却无法按 \1 解码"),
-    (r"file too large \((.+) > (.+) limit\)", r"文件过大（\1，上限 \2）"),
-    (r"(\d+) undecodable byte\(s\) replaced with U\+FFFD; the rest was read as (\S+)",
-     r"\1 个无法解码的字节已替换为 U+FFFD；其余按 \2 读取"),
-    (r"not a \.txt, \.md or \.html file", "不是 .txt、.md 或 .html 文件"),
-    (r"no such file or folder", "没有这个文件或文件夹"),
-    (r"could not read the file \((.*)\)", r"无法读取文件（\1）"),
-    (r"listed in manifest\.csv but not found", "manifest.csv 列出了此文件，但找不到"),
-    (r"manifest\.csv has no 'file' column", "manifest.csv 没有 file 列"),
-    (r"(.+) is listed again on line (\d+); that row is ignored and the first one used",
-     r"\1 在第 \2 行重复出现；该行已忽略，以第一次出现的为准"),
-    (r"(.+): published value (.+) on line (\d+) is not a date; it is ignored",
-     r"\1：第 \3 行的发布日期 \2 不是日期，已忽略"),
-    (r"not added: this session's uploads are limited to (.+) in all; remove uploaded articles to add more",
-     r"未加入：本次会话的上传总量上限为 \1；请先移除已上传的文章"),
-    (r"not added: the same text is already in the corpus", "未加入：语料中已有相同的文本"),
-    (r"a symbolic link leading outside the folder; not followed", "指向文件夹以外的符号链接，未跟随"),
-    (r"a subfolder; its files are not read \(give it as a path of its own\)",
-     "子文件夹，其中的文件未读取（请单独给出其路径）"),
-    (r"not a regular file \(a pipe, socket or device\); not read", "不是普通文件（管道、套接字或设备），未读取"),
-    (r"the folder could not be read \(no permission\); its files are skipped", "无权读取该文件夹，其中的文件已跳过"),
-    (r"refused: extracting it took more than the (\S+) s of processor time an upload may use",
-     r"已拒绝：提取所需处理器时间超过上传文件的上限 \1 秒"),
-    (r"refused: extracting it needed more than the (\S+) MiB of memory an upload may use",
-     r"已拒绝：提取所需内存超过上传文件的上限 \1 MiB"),
-    (r"refused: its extraction stopped unexpectedly", "已拒绝：提取意外中止"),
-    (r"figures capped: the first (\S+) kept, (\S+) more numbers not read \(at most (\S+) figures a sentence, "
-     r"(\S+) an article\)", r"数字已截断：保留前 \1 个，另有 \2 个数字未读取（每句最多 \3 个，每篇最多 \4 个）"),
-))
-
-
-def reason(text: str, lang: str) -> str:
-    """Why a file could not be loaded, in ``lang`` (``manifest ignored: …`` reasons nest)."""
-    if lang != "zh":
-        return text
-    if text.startswith("manifest ignored: "):
-        return "已忽略 manifest.csv：" + reason(text.removeprefix("manifest ignored: "), lang)
-    for pattern, zh in REASONS_ZH:
-        match = pattern.fullmatch(text)
-        if match:
-            return match.expand(zh)
-    return text
-
-
-# Why a link was not fetched or read: codes from core/fetch.py (FetchRefused), with their parameters.
-REFUSALS: dict[str, tuple[str, str]] = {
-    "scheme": ("只接受 http 或 https 链接（此链接为 {scheme}）",
-               "only http and https links are fetched (this one is {scheme})"),
-    "bad_url": ("链接无效", "not a valid link"),
-    "dns": ("找不到主机 {host}", "host {host} not found"),
-    "blocked_address": ("{host} 指向内部或保留地址 {address}，不予访问",
-                        "{host} resolves to an internal or reserved address ({address}); not fetched"),
-    "http_status": ("服务器返回 HTTP {status}", "the server answered HTTP {status}"),
-    "too_many_redirects": ("重定向超过 {limit} 次", "more than {limit} redirects"),
-    "content_type": ("内容类型 {type} 不是网页或订阅源", "content type {type} is not a web page or feed"),
-    "too_large": ("超过大小上限（{limit} 字节）", "larger than the size limit ({limit} bytes)"),
-    "timeout": ("{seconds} 秒内未完成", "not done within {seconds} s"),
-    "tls": ("TLS 连接失败（{detail}）", "TLS connection failed ({detail})"),
-    "connection": ("连接失败（{detail}）", "connection failed ({detail})"),
-    "not_a_feed": ("不是 RSS 或 Atom 订阅源", "not an RSS or Atom feed"),
-    "unreadable": ("无法读取：{detail}", "not readable: {detail}"),
-}
-
-
-def refusal(code: str, lang: str, **params: object) -> str:
-    """Why a link was refused, in ``lang``; the code itself when unknown.
-
-    >>> refusal("http_status", "zh", status=404)
-    '服务器返回 HTTP 404'
-    """
-    pair = REFUSALS.get(code)
-    if pair is None:
-        return code
-    zh, en = pair
-    if code == "unreadable" and lang == "zh":
-        params = {**params, "detail": reason(str(params.get("detail", "")), "zh")}
-    try:
-        return (en if lang == "en" else zh).format(**params)
-    except (KeyError, IndexError):
-        return en if lang == "en" else zh
-
-
 # --- dashboard words added for the disagreement-first overview, reading view and analyst tools ----------------
 
 STRINGS.update({
@@ -394,12 +294,6 @@ STRINGS.update({
     "kind_one_source": ("同一来源的几篇文章", "Several articles of one source"),
     "kind_self_contradiction": ("同一篇文章自相矛盾", "One article contradicts itself"),
     "kind_before_after": ("同一句中的前后变化", "A before/after in one sentence"),
-    "reason_change": ("前后变化", "a change over time"),
-    "reason_agree": ("一致", "agree"),
-    "reason_modality": ("性质不同", "different kinds of figure"),
-    "reason_period": ("时期不同", "different periods"),
-    "reason_contradiction": ("真正矛盾", "a real contradiction"),
-    "reason_self": ("文中前后不一", "inconsistent within the article"),
     "attributed": ("出处", "according to"),
     "read_article": ("阅读原文", "Read the article"),
     "reading_title": ("阅读原文", "Read an article"),
@@ -441,60 +335,22 @@ STRINGS.update({
     "uploads_named": ("不填则以文件名为来源", "Left empty, each file's name is its source"),
 })
 
-# Measures and places in English. A measure the table does not cover is glossed part by part (scope, then the
-# measure); what remains untranslated is shown in Chinese in brackets. Extend with the canonical Simplified form.
-MEASURE_EN: dict[str, str] = {
-    "自给率": "self-sufficiency rate", "关税": "tariff", "市场份额": "market share", "份额": "share",
-    "管制门槛": "control threshold", "制程": "process node", "出口额": "exports", "进口额": "imports",
-    "出口": "exports", "进口": "imports", "营收": "revenue", "收入": "revenue", "产值": "output",
-    "产能": "capacity", "投资": "investment", "投资额": "investment", "市场规模": "market size",
-    "销售额": "sales", "利润": "profit", "净利润": "net profit", "补贴": "subsidies", "研发投入": "R&D spending",
-    "占比": "share", "增长": "growth", "下降": "decline", "增速": "growth rate", "增长率": "growth rate",
-    "产量": "output", "储量": "reserves", "税率": "tax rate", "估值": "valuation", "市值": "market value",
-    "罚款": "fine", "贸易逆差": "trade deficit", "贸易顺差": "trade surplus", "贸易额": "trade",
-    "半导体": "semiconductor", "芯片": "chip", "稀土": "rare-earth", "设备": "equipment",
-    "半导体设备": "semiconductor equipment", "人工智能": "AI", "光刻机": "lithography machine",
-    "晶圆": "wafer", "汽车": "car", "电动车": "electric vehicle", "钢铁": "steel", "铝": "aluminium",
-    "工资": "wages", "就业": "jobs", "人数": "headcount", "订单": "orders", "库存": "inventory",
-}
-PLACE_EN: dict[str, str] = {
-    "中国": "China", "美国": "US", "日本": "Japan", "韩国": "South Korea", "台湾": "Taiwan", "荷兰": "Netherlands",
-    "欧盟": "EU", "德国": "Germany", "英国": "UK", "法国": "France", "印度": "India", "俄罗斯": "Russia",
-    "香港": "Hong Kong", "越南": "Vietnam", "新加坡": "Singapore", "马来西亚": "Malaysia", "墨西哥": "Mexico",
-    "加拿大": "Canada", "澳大利亚": "Australia", "全球": "global", "世界": "world",
-}
-
-
 def measure_label(metric: str, lang: str) -> str:
-    """A measure's name in ``lang``: 半导体自给率 → semiconductor self-sufficiency rate; unknown parts in brackets."""
-    if lang != "en" or not metric:
-        return metric
-    words, rest = [], metric
-    while rest:
-        match = next((rest[:n] for n in range(len(rest), 0, -1) if rest[:n] in MEASURE_EN), None)
-        if match is None:
-            # The untranslated remainder, up to the next part the table knows.
-            cut = next((i for i in range(1, len(rest)) if any(rest[i:].startswith(k) for k in MEASURE_EN)),
-                       len(rest))
-            words.append(f"[{rest[:cut]}]")
-            rest = rest[cut:]
-        else:
-            words.append(MEASURE_EN[match])
-            rest = rest[len(match):]
-    return " ".join(words)
+    """A measure's name in ``lang``: 半导体自给率 → semiconductors self-sufficiency rate (glossed part by part by
+    :func:`core.glosses.phrase_gloss`; unglossed parts in brackets)."""
+    return glosses.phrase_gloss(metric) if lang == "en" and metric else metric
 
 
 def entity_label(name: str, lang: str) -> str:
-    """A place's English name (中国 → China); any other name as written, Chinese in brackets in English."""
+    """A name in ``lang``: in English its Latin form (中国 → China, :func:`core.glosses.entity_gloss`), else as
+    written when it is Latin already, else the Chinese in brackets."""
     if lang != "en" or not name:
         return name
-    if name in PLACE_EN:
-        return PLACE_EN[name]
-    return name if name.isascii() else f"[{name}]"
+    return glosses.entity_gloss(name) or (name if name.isascii() else f"[{name}]")
 
 
 def kind_label(kind: str, lang: str) -> str:
-    """What kind of difference a group is (views.GROUP_KINDS) in ``lang``."""
+    """What kind of difference a group is (core.claims.GROUP_KINDS) in ``lang``."""
     return t(f"kind_{kind}", lang)
 
 STRINGS.update({
@@ -515,8 +371,6 @@ STRINGS.update({
     "details": ("全部原句与逐对比较", "Every sentence and pairwise comparison"),
 })
 
-QUALIFIER = {"exact": ("", ""), "about": ("约", "about"), "over": ("超过", "over"), "at_least": ("至少", "at least"),
-             "under": ("不到", "under"), "at_most": ("至多", "at most")}
 
 STRINGS.update({
     "search_these": ("点一个词，在所选文章中检索它", "Pick a word to search the selected articles for it"),
