@@ -23,6 +23,7 @@ from core.cache import DEFAULT_CACHE_DIR, ResultCache, remembered
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
 from core.results import RESULT_TABLES, ArticleResult, Extraction, _compact, _concat, result_tables
 from core.version import extractor_version
+from core.words import Reason
 
 # Names other modules import from here: the flow's, and the cache's and the records' they meet it with.
 __all__ = [
@@ -91,10 +92,10 @@ def extract_article(article: Article) -> ArticleResult:
     )
 
 
-def cap_notice(kept: int, unread_in_sentences: int, unread_in_article: int) -> str:
-    """What the figure cap left out of one article, as a load notice says it."""
-    return (f"figures capped: the first {kept:,} kept, {unread_in_sentences + unread_in_article:,} more numbers "
-            f"not read (at most {FIGURE_CAP_PER_SENTENCE:,} figures a sentence, {FIGURE_CAP_PER_ARTICLE:,} an article)")
+def cap_notice(kept: int, unread_in_sentences: int, unread_in_article: int) -> Reason:
+    """What the figure cap left out of one article, as a load notice says it (``figures_capped``)."""
+    return Reason.of("figures_capped", kept=f"{kept:,}", unread=f"{unread_in_sentences + unread_in_article:,}",
+                     per_sentence=f"{FIGURE_CAP_PER_SENTENCE:,}", per_article=f"{FIGURE_CAP_PER_ARTICLE:,}")
 
 
 ArticleTask = Callable[[Article], ArticleResult | ArticleRefused]

@@ -115,16 +115,9 @@ def say(reason: Reason | str, lang: str) -> str:
     return (pair[1] if lang == "en" else pair[0]).format(**params)
 
 
-# The figure cap's notice comes from core.pipeline.cap_notice as an English sentence (that module is being
-# restructured elsewhere); until it returns Reason("figures_capped", …) this one pattern reads it back.
-_CAPPED = re.compile(r"figures capped: the first (?P<kept>\S+) kept, (?P<unread>\S+) more numbers not read "
-                     r"\(at most (?P<per_sentence>\S+) figures a sentence, (?P<per_article>\S+) an article\)")
-
-
 def as_reason(text: str) -> Reason:
-    """A sentence handed over as text: the figure cap's notice as its code, any other as ``text``."""
-    match = _CAPPED.fullmatch(text)
-    return Reason.of("figures_capped", **match.groupdict()) if match else Reason.of("text", text=text)
+    """A sentence handed over as text (a stage with no code for it): shown as it is, in both languages."""
+    return Reason.of("text", text=text)
 
 
 # Why a link was not fetched or read: codes from core/fetch.py (FetchRefused), with their parameters.
