@@ -19,8 +19,9 @@ What a browser tab does, as far as the server can tell, and nothing more:
 6. A download button's file is a plain ``GET`` of its ``/media/…`` URL.
 
 Widget values that did not change are not sent: the server keeps them from the previous run
-(``SessionState``), which is what it also does with the values a browser sends unchanged. A widget is found in a
-run's deltas by its user key (``$$ID-<hash>-<key>``), so the ids need not be known beforehand.
+(``SessionState``), which is what it also does with the values a browser sends unchanged. A page change is the
+exception: it keeps only the values sent with it, so the caller sends those of the widgets that stay. A widget
+is found in a run's deltas by its user key (``$$ID-<hash>-<key>``), so the ids need not be known beforehand.
 
 This is test code: it speaks only to the loopback server the test started.
 """

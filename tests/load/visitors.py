@@ -174,12 +174,16 @@ class Visitor:
 
         The query string stays: the frontend drops only the parameters of widgets bound to the URL
         (``filterParamsForPageChange``), and this app binds none (it writes its filters into the link itself).
+        A page change keeps only the widget values sent with it; the frontend sends those of the widgets that
+        stay on the page (``getActiveWidgetStates``): the entry point's language and source filter.
         """
         self.page = page
         pages = self.session.pages
         if page not in pages:
             raise ProtocolError(f"no page {page!r} in the navigation ({sorted(pages)})")
-        await self.act("page", page_hash=pages[page])
+        staying = [string_array(self.run.widget("button_group", "lang").id, [LANGUAGES[self.lang]]),
+                   string_array(self.run.widget("multiselect", "sources").id, self.chosen)]
+        await self.act("page", staying, page_hash=pages[page])
 
     async def change_sources(self) -> None:
         """Drop a source (while more than two are left, or three half the time), else add one."""
