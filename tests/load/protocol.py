@@ -65,10 +65,7 @@ class Run:
     seconds: float = 0.0
     status: int | None = None
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
-    blocks: dict[tuple[int, ...], object] = field(default_factory=dict)
     payloads: list[bytes] = field(default_factory=list)
-    # Runs the server started for this request (more than one after ``st.rerun`` or ``st.switch_page``).
-    started: int = 0
 
     def widgets(self, kind: str) -> Iterator[object]:
         """Every element of type ``kind`` (``"multiselect"``, ``"download_button"`` …), in delta order."""
@@ -83,13 +80,6 @@ class Run:
             if element.id.endswith(f"-{key}"):
                 return element
         raise ProtocolError(f"no {kind} with key {key!r} in the run")
-
-    def texts(self) -> Iterator[str]:
-        """Markdown, headings and alerts as text (for checks a person would make by reading the page)."""
-        for element in self.elements.values():
-            kind = element.WhichOneof("type")
-            if kind in ("markdown", "heading", "alert", "text", "caption"):
-                yield getattr(element, kind).body
 
     def alerts(self, format_: int) -> list[str]:
         return [e.alert.body for e in self.elements.values()
@@ -199,8 +189,6 @@ class Session:
             path = tuple(msg.metadata.delta_path)
             if msg.delta.WhichOneof("type") == "new_element":
                 run.elements[path] = msg.delta.new_element
-            elif msg.delta.WhichOneof("type") == "add_block":
-                run.blocks[path] = msg.delta.add_block
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "navigation":
@@ -223,10 +211,9 @@ class Session:
             self.session_id = msg.new_session.initialize.session_id
         self._runs += 1
         if self._run is not None:
-            # A run started anew (st.rerun, st.switch_page): only its elements are on the page.
+            # Every run of a request starts with new_session; after st.rerun or st.switch_page only the last
+            # run's elements are on the page.
             self._run.elements.clear()
-            self._run.blocks.clear()
-            self._run.started += 1
 
     def _fail(self, error: BaseException) -> None:
         if self._done is not None and not self._done.done():
