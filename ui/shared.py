@@ -30,6 +30,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
 from core import analyst, sandbox, words
 from core.claims import ClaimReport, group_claims
@@ -392,6 +393,7 @@ def build_dashboard(key: str, extraction: Extraction, report: ClaimReport, lang:
 
 def setup() -> Dashboard:
     """Page setup, sign-in, the corpus and the sidebar filters: what every run needs before a page draws."""
+    leave_pages_folder_mode()
     # The icon is a file the app serves: a ``:material/…:`` icon makes every browser fetch it from fonts.gstatic.com.
     st.set_page_config(page_title="对照 Duizhao", page_icon=str(ICON), layout="wide")
     gate_sign_in()
@@ -409,16 +411,31 @@ def current() -> Dashboard:
     "streamlit app" entry, and keeps doing so for that session. On a freshly started server whose first visitor
     comes through a shared link (``/compare?…``) that is every run of that visitor. Such a run switches the
     fallback off, as ``st.navigation`` does, and starts again from the entry point, on the same page with the same
-    query. A page run as the main script (a test of one page) builds the dashboard itself. This module lives
-    in ``ui/``, outside ``pages/``, so the fallback never takes it for a page.
+    query (:func:`leave_pages_folder_mode`). A page run as the main script (a test of one page) builds the
+    dashboard itself. This module lives in ``ui/``, outside ``pages/``, so the fallback never takes it for a page.
     """
     board = st.session_state.pop("dashboard", None)
     if board is not None:
         return board
-    if PagesManager.uses_pages_directory:
+    return setup()
+
+
+def leave_pages_folder_mode() -> None:
+    """Start the run again under ``st.navigation`` when Streamlit runs it in its ``pages/``-folder mode.
+
+    That mode (see :func:`current`) also runs the entry point of a freshly started server's first sessions,
+    until one of them reaches ``st.navigation``; the widgets that run draws get other ids than in every later
+    run (an id includes the script being run), so the first change a visitor makes to the language or the
+    source filter was lost (found by the load test's protocol client, ``tests/load/test_first_session.py``).
+    Restarting before any widget is drawn gives those sessions the ids of every later run.
+    """
+    ctx = get_script_run_ctx()
+    # A run already under way when another session switched the mode off is told by the script it runs as: the
+    # entry point runs as itself under st.navigation, as a page of the pages-folder navigation otherwise.
+    as_page = ctx is not None and ThreadState.get().active_script_hash != ctx.pages_manager.main_script_hash
+    if PagesManager.uses_pages_directory or as_page:
         PagesManager.uses_pages_directory = False
         st.rerun()
-    return setup()
 
 
 def sign_in_required() -> bool:

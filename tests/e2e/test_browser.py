@@ -137,6 +137,7 @@ def test_every_page_draws_fits_and_stays_on_this_machine(sized, name, lang):
     assert horizontal_overflow(page) <= 1
     assert wider_than_window(page) == []
     assert sized.outside == [], "a request left 127.0.0.1"
+    assert sized.page_errors == [] and sized.console_errors == [], sized.page_errors + sized.console_errors
     assert page.locator(TEXT_LINKS).count() == 0, "article text became a link"
 
 

@@ -1,8 +1,8 @@
 """Load-test setup: one dashboard server on the loopback address with an empty extraction cache, and its memory.
 
 The server is started by ``tests/e2e/conftest.py``'s :func:`start_server` (the same command the browser tests
-use); ``STREAMLIT_SERVER_ADDRESS`` makes it listen on 127.0.0.1 only, which :func:`listens_on_loopback_only`
-checks from ``/proc/net/tcp*``.
+use; no browser is needed here); ``STREAMLIT_SERVER_ADDRESS`` makes it listen on 127.0.0.1 only, which
+:func:`listens_on_loopback_only` checks from ``/proc/net/tcp*``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, chromium_path, missing_browser, start_server, stop_server
+from tests.e2e.conftest import Server, start_server, stop_server
 
 LOOPBACK = "127.0.0.1"
 # ``/proc/net/tcp`` state code of a listening socket.
@@ -21,7 +21,8 @@ TCP_LISTEN = "0A"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "load: many concurrent browser sessions against one server (minutes)")
+    config.addinivalue_line(
+        "markers", "load: many concurrent sessions (clients of Streamlit's protocol) against one server (minutes)")
 
 
 def process_tree(pid: int) -> list[int]:
@@ -89,8 +90,6 @@ def listens_on_loopback_only(port: int) -> bool:
 @pytest.fixture
 def loopback_server(tmp_path, monkeypatch) -> Iterator[Server]:
     """A fresh dashboard server on 127.0.0.1 whose extraction cache is an empty folder, stopped afterwards."""
-    if chromium_path() is None:
-        missing_browser("Chromium not found: install it with `scripts/setup.sh --dev` (apt package `chromium`)")
     monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", LOOPBACK)
     cache = tmp_path / "duizhao-cache"
     cache.mkdir()
