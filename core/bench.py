@@ -5,7 +5,7 @@ sources and dates varied), then measures whole processes, as a user would see
 them: cold extraction against one bare ``jieba.lcut`` pass over the same files,
 a warm (cached) re-run, adding ten articles to a cached corpus, peak memory,
 and the warm run on the seeds against bare interpreter start. With
-``--dashboard`` it also times the pages with Streamlit's AppTest on that corpus.
+``--dashboard`` it also times the pages with Streamlit's AppTest on that corpus (benchmarks/page_timing.py).
 
 Numbers are printed, never asserted: targets live in the issue notes, not in tests.
 """
@@ -17,7 +17,6 @@ import csv
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -174,38 +173,13 @@ def bench_seeds(work: Path) -> None:
 def bench_dashboard(corpus: Path, cache: Path) -> None:
     """Time the pages on ``corpus`` in a fresh server process, twice: a first start and a restart.
 
-    Each run is a child process (``--pages-only``), so the restart really starts cold in memory
-    and only the disk cache carries over.
+    Each run is a child process (``benchmarks/page_timing.py``, which uses Streamlit's AppTest: core imports
+    no Streamlit), so the restart really starts cold in memory and only the disk cache carries over.
     """
     for label in ("first start (per-article cache warm)", "restart (corpus kept on disk)"):
         print(f"dashboard, {label}:", flush=True)
-        subprocess.run([sys.executable, "-m", "core.bench", "--pages-only", str(corpus), str(cache)], cwd=ROOT,
-                       check=True)
-
-
-def time_pages(corpus: Path, cache: Path) -> None:
-    """First render and one re-render per page with Streamlit's AppTest, in this process."""
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["DUIZHAO_CORPUS"] = str(corpus)
-    os.environ["DUIZHAO_CACHE"] = str(cache)
-    started = time.perf_counter()
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=900)
-    app.run()
-    print(f"  first render: {time.perf_counter() - started:.2f} s, exceptions: {len(app.exception)}")
-    for page in sorted((ROOT / "pages").glob("*.py")):
-        app.switch_page(f"pages/{page.name}")
-        app.run()
-        started = time.perf_counter()
-        app.run()
-        print(f"  {page.stem}: {time.perf_counter() - started:.2f} s per rerun, exceptions: {len(app.exception)}")
-    app.switch_page("pages/overview.py")
-    app.run()
-    sources = app.multiselect(key="sources")
-    started = time.perf_counter()
-    sources.set_value(sources.value[:-1]).run()
-    print(f"  overview after dropping a source: {time.perf_counter() - started:.2f} s")
-    print(f"  process peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "page_timing.py"), str(corpus), str(cache)],
+                       cwd=ROOT, check=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,12 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dashboard", action="store_true", help="also time the pages on the synthetic corpus")
     parser.add_argument("--repeat", type=int, default=3, help="runs per row; the median is shown")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
-    parser.add_argument("--pages-only", nargs=2, type=Path, metavar=("CORPUS", "CACHE"),
-                        help="only time the pages on CORPUS with CACHE (used by --dashboard)")
     args = parser.parse_args(argv)
-    if args.pages_only:
-        time_pages(*args.pages_only)
-        return 0
     work = args.keep or Path(tempfile.mkdtemp(prefix="duizhao-bench-"))
     try:
         bench_seeds(work)
