@@ -665,9 +665,9 @@ def pairs_to_compare(records: list[dict]) -> list[tuple[dict, dict]]:
 def _parallel(a: dict, b: dict) -> bool:
     """Two levels of one period in one sentence (14nm及以上…，7nm…; 高通约六成…，英伟达约两成…): parallel statements,
     not a change and not two claims on one fact, so never compared with each other. A change keeps its pair
-    (从28%降至15%: the from-level and the level), and so does a series (2023年一季度29%，2024年一季度36%)."""
-    return _same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) \
-        and not periods_differ(_period_of(a), _period_of(b), True)
+    (从28%降至15%: the from-level and the level), and so does a series (2023年一季度29%，2024年一季度36%), or a
+    level beside one of a period the sentence names (自给率为41%，高于去年的33%: this year's against last year's)."""
+    return _same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) and _period_of(a) == _period_of(b)
 
 
 def settled(pairs: list[tuple[dict, dict, Verdict]]) -> list[tuple[dict, dict, Verdict]]:

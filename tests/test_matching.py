@@ -252,7 +252,9 @@ def test_two_levels_of_one_period_in_one_sentence_are_parallel_not_a_change(tmp_
     text = "据统计，高通约六成营收来自中国，英伟达约两成营收依赖中国市场。\n"
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "b.txt").write_text("美国对越南商品的关税将从46%降至20%。\n", encoding="utf-8")
+    # A level beside one of the period the sentence names (去年) is this year's against last year's: a pair.
+    (tmp_path / "c.txt").write_text("长江存储表示，其芯片自给率为41%，高于去年的33%。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     notes = dict(zip(report.comparisons["value_a"], report.comparisons["note"], strict=True))
     assert 0.6 not in notes and 0.2 not in notes and 60 not in notes
-    assert notes.get(46) == "before_after"
+    assert notes.get(46) == "before_after" and notes.get(41) == "before_after"

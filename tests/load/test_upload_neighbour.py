@@ -20,8 +20,9 @@ from tests.load.protocol import Session, files, string_value, trigger
 from tests.load.test_many_visitors import run_in_own_thread
 from ui import i18n
 
-# Just under the per-file limit (server.maxUploadSize = 5 MiB), one line of figures with no sentence end.
-DENSE = ("营收增长" + "1%、" * (5 * 1024 * 1024 // 5)).encode()[: 5 * 1024 * 1024 - 16].decode("utf-8", "ignore")
+# Just under the per-file limit, one line of figures with no sentence end. The server refuses a request body
+# over server.maxUploadSize (5 MiB) by its Content-Length, so the file leaves room for the multipart framing.
+DENSE = ("营收增长" + "1%、" * (5 * 1024 * 1024 // 5)).encode()[: 5 * 1024 * 1024 - 4096].decode("utf-8", "ignore")
 FILE_NAME = "dense.txt"
 # The neighbour's pages, by URL path, and the i18n key of each page's title.
 PAGES = {"": "overview_title", "compare": "compare_title"}
