@@ -38,9 +38,9 @@ SECONDS = float(os.environ.get("DUIZHAO_LOAD_SECONDS", "120"))
 SEED = int(os.environ.get("DUIZHAO_LOAD_SEED", "0"))
 # Every n-th visitor uploads an article of its own.
 UPLOAD_EVERY = 5
-# On top of the load phase: the first runs of all sessions at once on a cold cache (42 s here), and every visitor
-# finishing the action it is in when the time is up (each run is bounded by visitors.RERUN_TIMEOUT).
-MARGIN_SECONDS = 240
+# On top of the load phase: the first runs of all sessions at once on a cold cache (42–45 s here), and every
+# visitor finishing the action it is in when the time is up (each run is bounded by visitors.RERUN_TIMEOUT).
+MARGIN_SECONDS = 420
 # Threads for the clients' blocking HTTP requests (uploads, downloads), so that 50 visitors need not queue for
 # the default pool's few.
 HTTP_THREADS = 32
