@@ -6,45 +6,40 @@ governing the number, subject entities, period, modality, role) are alike enough
 ``measures.tsv`` and ``scopes.tsv`` are evidence there, never a gate, and a value alone never
 links two figures.
 
-Every pair of figures in a group is compared, within one article too. Each figure stands for
-an interval — what its writing allows (46亿 is 45.5亿–46.5亿, 九成 ±5 points), widened by its
-qualifier (:data:`TOLERANCE`), or its stated range — and two figures agree when their intervals
-meet. A difference is explained by a change (the from-level of 从145%降至30%), then a different
-modality (projected or target against reported; an estimate counts as a report), then a different
-period; what remains is ``unexplained``: a real contradiction. A pair's ``note`` adds what a
-reader should know: a before/after inside one sentence, an article contradicting itself, two
-articles quoting one original source.
+Every pair of figures in a group is compared, within one article too, by the rules of
+:mod:`core.verdicts` (intervals, tolerances, and why a difference is explained). A pair's ``note``
+adds what a reader should know: a before/after inside one sentence, an article contradicting
+itself, two articles quoting one original source. Groups are ranked for reading, and their
+context is the sentences of :mod:`core.qualitative` that name their measure without a figure.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 
 from core import glosses, words
-from core.doc import Doc
 from core.frames import FRAME_COLUMNS as FRAME_TABLE_COLUMNS_BY_FIELD
 from core.frames import Frame, figure_frames, frames_of_table
-from core.lexicon import read_rows
 from core.matching import cluster_frames, lexicon_measure, lexicon_scope
-from core.normalize import fold_width
+from core.verdicts import (
+    Verdict,
+    compare,
+    figure_interval,
+    interval,
+    kind_of,
+    kind_of_claim,
+    missing,
+    note_of,
+    period_of,
+    periods_differ,
+    same_sentence,
+    text_of,
+)
 
-# How far a stated figure reaches, relative to its value, by qualifier: (below, above).
-# exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
-# so 超38% does not agree with 78%; at_least/at_most likewise reach 25 % beyond the bound.
-TOLERANCE: dict[str, tuple[float, float]] = {
-    "exact": (0.01, 0.01),
-    "about": (0.10, 0.10),
-    "over": (0.0, 0.10),
-    "at_least": (0.0, 0.25),
-    "under": (0.10, 0.0),
-    "at_most": (0.25, 0.0),
-}
 STATUS_ORDER = {"contradiction": 0, "explained": 1, "agree": 2}
 # Groups up to this many figures compare every pair; larger ones a bounded set (pairs_to_compare).
 MAX_PAIRWISE = 40
@@ -65,7 +60,6 @@ GROUP_COLUMNS = [
     "period_differences",
 ]
 CONTEXT_COLUMNS = ["group_id", "file", "article_id", "source", "sentence"]
-
 
 
 @dataclass(init=False)
@@ -93,321 +87,13 @@ class ClaimReport:
         return self._pairs
 
 
-@dataclass(frozen=True)
-class Verdict:
-    verdict: str   # agree | differ
-    reason: str    # "" when agreeing; different_period | different_modality | unexplained
-    overlap: str   # full | boundary | none
-
-
-# --- measures and scopes -------------------------------------------------------------------------
-
-
-@cache
-def _synonyms(name: str) -> tuple[tuple[str, str], ...]:
-    """(synonym, canonical) pairs from a lexicon, longest synonym first."""
-    pairs = {(syn, row[0]) for row in read_rows(name) for syn in (row[0], *row[1].split("|")) if syn}
-    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
-
-
-def _lookup(text: str, lexicon: str) -> str:
-    for synonym, canonical in _synonyms(lexicon):
-        if synonym in text:
-            return canonical
-    return ""
-
-
-def qualitative_mentions(doc: Doc) -> list[dict]:
-    """Sentences that name a measure of a scope without any number (半导体自给率稳步提升).
-
-    The measure must follow its scope word directly (半导体自给率, 芯片的市场份额), and not be the
-    first half of a policy word (芯片出口管制 names no export figure). Computed once per article at
-    extraction; the claim groups attach them as context.
-    """
-    rows = []
-    named = _scoped_measure()
-    mapped = doc.mapped
-    for low, high in doc.statements():
-        for clause in _CLAUSE.finditer(mapped.text, low, high):
-            hit = named.search(clause.group())
-            if hit and not _NUMBER.search(clause.group()):
-                if high - low > 2 * _CONTEXT_REACH:
-                    # A sentence that never ends (a file pasted as one line): keep the part around the measure.
-                    at = clause.start() + hit.start()
-                    low, high = max(low, at - _CONTEXT_REACH), min(high, at + len(hit.group()) + _CONTEXT_REACH)
-                start, end = mapped.to_original(low, high)
-                rows.append({"measure": _lookup(hit.group("measure"), "measures.tsv"),
-                             "scope": _lookup(hit.group("scope"), "scopes.tsv"),
-                             "sentence": mapped.original[start:end].strip(), "start": start, "end": end})
-                break
-    return rows
-
-
-@cache
-def _scoped_measure() -> re.Pattern[str]:
-    return re.compile(
-        f"(?P<scope>{_pattern('scopes.tsv').pattern})的?(?P<measure>{_pattern('measures.tsv').pattern})"
-        r"(?!管制|限制|禁令|禁运|壁垒|清单|政策|许可)"
-    )
-
-
-_CLAUSE = re.compile(r"[^,，;；:：]+")
-# How far a context sentence reaches each way from its measure when the sentence has no end in sight.
-_CONTEXT_REACH = 200
-_NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之|[十百千万亿兆]+(?:亿|元|美元|倍)|万亿|亿")
-
-
-@cache
-def _pattern(lexicon: str) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(synonym) for synonym, _ in _synonyms(lexicon)))
-
-
-# --- intervals and verdicts ----------------------------------------------------------------------
-
-
-def interval(value: float, value_high: float | None = None, qualifier: str = "exact") -> tuple[float, float]:
-    """The values a stated figure is consistent with: its range, or its value widened by :data:`TOLERANCE`."""
-    if value_high is not None and not _missing(value_high):
-        low, high = sorted((value, value_high))
-        below, above = TOLERANCE["exact"]
-        return low - abs(low) * below, high + abs(high) * above
-    below, above = TOLERANCE.get(qualifier or "exact", TOLERANCE["exact"])
-    return value - abs(value) * below, value + abs(value) * above
-
-
-def figure_interval(figure: dict) -> tuple[float, float]:
-    """The values a figure as written is consistent with: its precision, widened by its qualifier.
-
-    An exact figure reaches half a unit of its last written digit (46亿: 45.5亿–46.5亿; 5890亿 with three
-    significant digits before its zero: 5885亿–5895亿, so 5888.62亿 agrees). A figure in tenths (九成,
-    约九成) reaches ±5 points. ``about`` widens a digit figure by :data:`TOLERANCE` but never below its
-    precision; the other qualifiers as :func:`interval`.
-    """
-    value, high = figure["value"], figure.get("value_high")
-    qualifier = figure.get("qualifier") or "exact"
-    half = written_precision(str(figure.get("text") or ""), value)
-    if half is None or high is not None and not _missing(high) or qualifier not in ("exact", "about"):
-        return interval(value, high, qualifier)
-    if qualifier == "about" and not _in_tenths(str(figure.get("text") or "")):
-        half = max(half, abs(value) * TOLERANCE["about"][0])
-    return value - half, value + half
-
-
-_WRITTEN = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _in_tenths(text: str) -> bool:
-    return "成" in text and not re.search(r"\d", fold_width(text))
-
-
-def written_precision(text: str, value: float) -> float | None:
-    """Half the unit of a figure's last written digit, in the figure's value (None when not written in digits)."""
-    if _in_tenths(text):
-        return 5.0
-    match = _WRITTEN.search(fold_width(text))
-    if not match:
-        return None
-    digits = match.group().replace(",", "")
-    try:
-        written = float(digits)
-    except ValueError:
-        return None
-    if not written:
-        return None
-    if "." in digits:
-        unit = 10.0 ** -len(digits.split(".")[1])
-    else:
-        stripped = digits.rstrip("0")
-        zeros = len(digits) - len(stripped)
-        # Trailing zeros are rounding only after three significant digits (5890); 500 and 30 are as stated.
-        unit = 10.0 ** zeros if zeros and len(stripped) >= 3 else 1.0
-    return 0.5 * unit * abs(value / written)
-
-
-def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
-    """``full`` when two intervals share more than a point, ``boundary`` when they only touch, else ``none``."""
-    low, high = max(a[0], b[0]), min(a[1], b[1])
-    if high > low + 1e-12 * max(1.0, abs(low)):
-        return "full"
-    if math.isclose(high, low, rel_tol=1e-9, abs_tol=1e-12):
-        return "boundary"
-    return "none"
-
-
-def periods_differ(a: str, b: str, same_article: bool = False) -> bool:
-    """Two periods differ when both are known and are not the same span of time.
-
-    A quarter is not its year (ASML's Q1 share is not its full-year share), so parts of a year
-    differ by their months even when the year is unknown (今年一季度 in an undated article is
-    ``R0Q1``). Relative years compare only within one article.
-    """
-    pa, pb = _period_parts(a), _period_parts(b)
-    if pa is None or pb is None:
-        span_a, span_b = period_span(a), period_span(b)
-        return span_a is not None and span_b is not None and span_a != span_b
-    (year_a, months_a), (year_b, months_b) = pa, pb
-    if months_a != months_b:
-        return True
-    if isinstance(year_a, int) and isinstance(year_b, int):
-        return year_a != year_b
-    if isinstance(year_a, str) and isinstance(year_b, str):
-        return same_article and year_a != year_b
-    return False
-
-
-_PART_OF_YEAR = re.compile(r"^(\d{4}|R[-+]?\d+)(?:Q([1-4])|H([12])|-(\d{2})(?:-\d{2})?)?$")
-
-
-def _period_parts(period: str) -> tuple[int | str, tuple[int, int]] | None:
-    """(year, first and last month) of a period within one year: 2025Q1 → (2025, (1, 3)); R-1 → ("R-1", (1, 12))."""
-    period = (period or "").strip()
-    if ".." in period:
-        first, _, last = period.partition("..")
-        pf, pl = _period_parts(first), _period_parts(last)
-        if pf and pl and pf[0] == pl[0]:
-            return pf[0], (pf[1][0], pl[1][1])
-        return None
-    match = _PART_OF_YEAR.match(period)
-    if not match:
-        return None
-    year_text, quarter, half, month = match.groups()
-    year: int | str = int(year_text) if year_text.isdigit() else year_text.replace("+", "")
-    if quarter:
-        return year, (3 * int(quarter) - 2, 3 * int(quarter))
-    if half:
-        return year, (6 * int(half) - 5, 6 * int(half))
-    if month:
-        return year, (int(month), int(month))
-    return year, (1, 12)
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})(?:-\d{2})?|Q([1-4])|H([12]))?$")
-
-
-def period_span(period: str) -> tuple[int, int] | None:
-    """A period as a span of months counted from year 0: 2025 → all of 2025, 2025Q1 → Jan–Mar, A..B → A to B."""
-    period = (period or "").strip()
-    if ".." in period:
-        first, _, last = period.partition("..")
-        start, end = period_span(first), period_span(last)
-        return (start[0], end[1]) if start and end else None
-    match = _PERIOD.match(period)
-    if not match:
-        return None
-    year, month, quarter, half = match.groups()
-    base = int(year) * 12
-    if month:
-        return base + int(month) - 1, base + int(month) - 1
-    if quarter:
-        return base + 3 * (int(quarter) - 1), base + 3 * int(quarter) - 1
-    if half:
-        return base + 6 * (int(half) - 1), base + 6 * int(half) - 1
-    return base, base + 11
-
-
-def compare(a: dict, b: dict) -> Verdict:
-    """Verdict on two figures of one group; symmetric, and a figure always agrees with itself.
-
-    Each figure stands for the interval its writing allows (:func:`figure_interval`). Intervals
-    that meet agree — except two exact figures that only touch (46亿 against 45亿). A difference
-    is explained by a change (the from-level of 从145%降至30%, the base of 较去年的16%), then by
-    modality (projected or target against reported; an
-    estimate of a realised quantity counts as a report), then by a different period; what remains
-    is a contradiction.
-    """
-    ia, ib = a.get("_interval") or figure_interval(a), b.get("_interval") or figure_interval(b)
-    kind = overlap_kind(ia, ib)
-    exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
-    if kind == "full" or kind == "boundary" and (not exact or ia == ib):
-        return Verdict("agree", "", kind)
-    if a.get("earlier") or b.get("earlier"):
-        return Verdict("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level
-    if _kind_of_claim(a) != _kind_of_claim(b):
-        return Verdict("differ", "different_modality", kind)
-    if periods_differ(_period_of(a), _period_of(b), a.get("article_id") == b.get("article_id")):
-        return Verdict("differ", "different_period", kind)
-    if _same_sentence(a, b):
-        return Verdict("differ", "different_period", kind)
-    return Verdict("differ", "unexplained", kind)
-
-
-def _prepare(figure: dict) -> None:
-    """Work out once per figure what every comparison of it needs (a group of n figures has up to n² pairs)."""
-    figure["_interval"] = figure_interval(figure)
-    figure["_period"] = _period_of(figure)
-    figure["_kind"] = _kind_of_claim(figure)
-    figure["_sides"] = {field: _text(figure.get(field)) for field in _SIDE_FIELDS}
-
-
-def _period_of(figure: dict) -> str:
-    if "_period" in figure:
-        return figure["_period"]
-    period = figure.get("frame_period")
-    return period if isinstance(period, str) and period else str(figure.get("period") or "")
-
-
-def _kind_of_claim(figure: dict) -> str:
-    """reported | projected | target | rule: an estimate of what happened is a report of it."""
-    if "_kind" in figure:
-        return figure["_kind"]
-    modality = figure.get("frame_modality")
-    if not isinstance(modality, str) or not modality:
-        modality = figure.get("modality") or "reported"
-    return "reported" if modality == "estimate" else str(modality)
-
-
-# Where figures were stated, which says what kind of difference they can show; one rule for a pair's note and a
-# group's kind:
-#   cross_source        figures from two or more sources — where the sources disagree
-#   one_source          several articles of one source
-#   self_contradiction  one article, in different sentences: an article at odds with itself
-#   before_after        one article, one sentence: a change stated as it happened (从28%降至15%), never a disagreement
-GROUP_KINDS = ("cross_source", "one_source", "self_contradiction", "before_after")
-
-
-def kind_of(figures: list[dict]) -> str:
-    """Which of :data:`GROUP_KINDS` figures (``source``, ``article_id``, ``sentence_start``) are, by where they
-    were stated."""
-    if len({str(f.get("source")) for f in figures}) >= 2:
-        return "cross_source"
-    if len({f.get("article_id") for f in figures}) >= 2:
-        return "one_source"
-    starts = {f.get("sentence_start") for f in figures}
-    return "before_after" if len(starts) == 1 and not _missing(next(iter(starts))) else "self_contradiction"
-
-
 def group_kinds(claims: pd.DataFrame) -> dict[str, str]:
-    """Group id → one of :data:`GROUP_KINDS` (:func:`kind_of` its figures)."""
+    """Group id → one of :data:`core.verdicts.GROUP_KINDS` (:func:`~core.verdicts.kind_of` its figures)."""
     columns = tuple(c for c in ("group_id", "source", "article_id", "sentence_start") if c in claims.columns)
     members: dict[str, list[dict]] = {}
     for record in _records(claims, columns):
         members.setdefault(record["group_id"], []).append(record)
     return {group_id: kind_of(figures) for group_id, figures in members.items()}
-
-
-def note_of(a: dict, b: dict, verdict: Verdict) -> str:
-    """What else a reader should know of a pair: ``before_after`` (a change stated in one sentence),
-    ``self_contradiction`` (one article disagreeing with itself), ``same_source`` (two articles
-    quoting one original source, 路透 or 彭博), else ""."""
-    kind = kind_of([a, b])
-    if verdict.verdict == "differ" and kind == "before_after":
-        return "before_after"
-    if verdict.reason == "unexplained" and kind in ("before_after", "self_contradiction"):
-        return "self_contradiction"
-    source_a, source_b = str(a.get("attributed_to") or ""), str(b.get("attributed_to") or "")
-    if source_a and source_a == source_b and a.get("article_id") != b.get("article_id"):
-        return "same_source"
-    return ""
-
-
-def _same_sentence(a: dict, b: dict) -> bool:
-    """Two figures of one sentence in one article: a change (从28%降至15%) or a before/after."""
-    return a.get("article_id") == b.get("article_id") and a.get("sentence_start") == b.get("sentence_start") \
-        and a.get("sentence_start") is not None
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 # --- grouping ------------------------------------------------------------------------------------
@@ -493,6 +179,14 @@ def group_claims(extraction) -> ClaimReport:
         comparisons=comparisons.reset_index(drop=True),
         context=pd.DataFrame(context_rows, columns=CONTEXT_COLUMNS).drop_duplicates(ignore_index=True),
     )
+
+
+def _prepare(figure: dict) -> None:
+    """Work out once per figure what every comparison of it needs (a group of n figures has up to n² pairs)."""
+    figure["_interval"] = figure_interval(figure)
+    figure["_period"] = period_of(figure)
+    figure["_kind"] = kind_of_claim(figure)
+    figure["_sides"] = {field: text_of(figure.get(field)) for field in _SIDE_FIELDS}
 
 
 # The fields of a figure its comparisons and its group's row read.
@@ -582,7 +276,7 @@ def rank_groups(groups: pd.DataFrame) -> pd.DataFrame:
     contradictions, explained, agreements = count("contradictions"), count("explained"), count("agreements")
     ordered = groups.assign(
         _single=groups["sources"] < 2,
-        _status=[STATUS_ORDER[_between_status(*row)] for row in zip(
+        _status=[STATUS_ORDER[between_status(*row)] for row in zip(
             groups["status"], count("articles"), contradictions, explained, count("self_contradictions"),
             strict=True)],
         # Figures of different periods are a series more than a disagreement: after the groups with other reasons.
@@ -599,7 +293,7 @@ def rank_groups(groups: pd.DataFrame) -> pd.DataFrame:
     return ordered
 
 
-def _between_status(status: str, articles: int, contradictions: int, explained: int, own: int) -> str:
+def between_status(status: str, articles: int, contradictions: int, explained: int, own: int) -> str:
     """A group's status as its articles compare with each other: an article at odds with itself (``own``
     unexplained pairs) makes a contradiction of its own group, but ranks a group of several articles no higher."""
     if articles < 2 or not own:
@@ -667,7 +361,7 @@ def _parallel(a: dict, b: dict) -> bool:
     not a change and not two claims on one fact, so never compared with each other. A change keeps its pair
     (从28%降至15%: the from-level and the level), and so does a series (2023年一季度29%，2024年一季度36%), or a
     level beside one of a period the sentence names (自给率为41%，高于去年的33%: this year's against last year's)."""
-    return _same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) and _period_of(a) == _period_of(b)
+    return same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) and period_of(a) == period_of(b)
 
 
 def settled(pairs: list[tuple[dict, dict, Verdict]]) -> list[tuple[dict, dict, Verdict]]:
@@ -690,7 +384,7 @@ def _articles(a: dict, b: dict) -> tuple[str, str]:
 
 def _statement(record: dict) -> tuple:
     high = record.get("value_high")
-    return (record["value"], None if _missing(high) else high, record.get("qualifier"), record.get("unit"),
+    return (record["value"], None if missing(high) else high, record.get("qualifier"), record.get("unit"),
             record.get("period") or "", record.get("modality") or "")
 
 
@@ -705,10 +399,10 @@ def _comparison_table(pairs: list[tuple[str, GroupLabel, dict, dict, Verdict]]) 
         columns[f"file_{side}"] = [p[at]["file"] for p in pairs]
         columns[f"value_{side}"] = [p[at]["value"] for p in pairs]
         columns[f"unit_{side}"] = [p[at]["unit"] for p in pairs]
-        columns[f"period_{side}"] = [_period_of(p[at]) for p in pairs]
-        columns[f"modality_{side}"] = [_kind_of_claim(p[at]) for p in pairs]
+        columns[f"period_{side}"] = [period_of(p[at]) for p in pairs]
+        columns[f"modality_{side}"] = [kind_of_claim(p[at]) for p in pairs]
         for field in _SIDE_FIELDS:
-            columns[f"{field}_{side}"] = [p[at]["_sides"][field] if "_sides" in p[at] else _text(p[at].get(field))
+            columns[f"{field}_{side}"] = [p[at]["_sides"][field] if "_sides" in p[at] else text_of(p[at].get(field))
                                           for p in pairs]
     columns["verdict"] = [p[4].verdict for p in pairs]
     columns["reason"] = [p[4].reason for p in pairs]
@@ -721,10 +415,6 @@ def _comparison_table(pairs: list[tuple[str, GroupLabel, dict, dict, Verdict]]) 
 
 # Fields of each figure a comparison row keeps (as ``text_a``, ``text_b`` …) to render its explanation.
 _SIDE_FIELDS = ("text", "role", "attributed_to", "qualifier", "source", "article_id")
-
-
-def _text(value: object) -> str:
-    return "" if _missing(value) else str(value)
 
 
 def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
@@ -746,8 +436,9 @@ def _render(row: dict) -> tuple[str, str]:
         figure.update(file=row[f"file_{side}"], period=row[f"period_{side}"], modality=row[f"modality_{side}"],
                       frame_period=row[f"period_{side}"], frame_modality=row[f"modality_{side}"])
         sides.append(figure)
-    verdict = Verdict(row["verdict"], _text(row["reason"]), row["overlap"])
-    return explain(_text(row["metric"]), _text(row["subject"]), sides[0], sides[1], verdict, _text(row.get("note")))
+    verdict = Verdict(row["verdict"], text_of(row["reason"]), row["overlap"])
+    return explain(text_of(row["metric"]), text_of(row["subject"]), sides[0], sides[1], verdict,
+                   text_of(row.get("note")))
 
 
 def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[Verdict],
@@ -759,11 +450,11 @@ def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: lis
     status = status_of(contradictions, len(reasons))
     values = " / ".join(dict.fromkeys(str(m["text"]) for m in members))
     unit = "|".join(dict.fromkeys(str(m["unit"]) for m in members))
-    numbers = [m[key] for m in members for key in ("value", "value_high") if not _missing(m.get(key))]
+    numbers = [m[key] for m in members for key in ("value", "value_high") if not missing(m.get(key))]
     return {
         "group_id": group_id, "status": status, "metric": label.measure, "subject": label.subject, "unit": unit,
         "figures": len(members), "articles": len({m["article_id"] for m in members}),
-        "sources": len({m["source"] for m in members if not _missing(m.get("source"))}),
+        "sources": len({m["source"] for m in members if not missing(m.get("source"))}),
         "contradictions": contradictions, "explained": len(reasons) - contradictions,
         "agreements": len(pairs) - len(reasons), "spread": spread(pd.Series(numbers, dtype=float)),
         "headline": words.headline(status, label.zh, values, "zh"),
@@ -777,10 +468,10 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note:
     :func:`core.words.explanation`'s). ``note`` is the pair's :func:`note_of` when already known."""
     note = note_of(a, b, verdict) if note is None else note
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
-    sides = [{"source": f.get("source"), "file": f.get("file", ""), "modality": _kind_of_claim(f),
-              "qualifier": f.get("qualifier"), "text": f["text"], "period": _period_of(f),
+    sides = [{"source": f.get("source"), "file": f.get("file", ""), "modality": kind_of_claim(f),
+              "qualifier": f.get("qualifier"), "text": f["text"], "period": period_of(f),
               "attributed_to": f.get("attributed_to")} for f in (a, b)]
-    apart = verdict.verdict == "agree" and periods_differ(_period_of(a), _period_of(b),
+    apart = verdict.verdict == "agree" and periods_differ(period_of(a), period_of(b),
                                                            a.get("article_id") == b.get("article_id"))
     said = [words.explanation(what, *sides, verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
                               periods_apart=apart, note=note, lang=lang) for lang in ("zh", "en")]

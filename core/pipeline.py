@@ -71,7 +71,7 @@ def extract_article(article: Article) -> ArticleResult:
     The article's :class:`~core.doc.Doc` is built once here and every stage reads it: none
     re-splits sentences, re-tags words or re-scans the entity lexicon.
     """
-    from core import claims, entities, figures, frames, terms
+    from core import entities, figures, frames, qualitative, terms
     from core.doc import Doc
     from core.normalize import normalize
 
@@ -87,7 +87,7 @@ def extract_article(article: Article) -> ArticleResult:
         dates=[dict(vars(d)) for d in dates],
         mentions=[dict(vars(m)) for m in mentions],
         term_counts=dict(terms.term_counts_of(doc)),
-        context=claims.qualitative_mentions(doc),
+        context=qualitative.qualitative_mentions(doc),
         caps=[dict(vars(count))] if count.unread_in_sentences or count.unread_in_article else [],
     )
 

@@ -119,7 +119,7 @@ def _child(cpu_seconds: int, memory_bytes: int) -> int:
     The extraction code is imported before the limits are set: they bound what an article costs,
     and an import that runs out of memory fails as a ``SystemError``, not a ``MemoryError``.
     """
-    from core import claims, entities, figures, frames, terms  # noqa: F401  (what extract_article imports)
+    from core import entities, figures, frames, qualitative, terms  # noqa: F401  (what extract_article imports)
     from core.pipeline import extract_article
 
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))

@@ -174,7 +174,7 @@ QUALIFIER: dict[str, tuple[str, str]] = {
     "exact": ("", ""), "about": ("约", "about"), "over": ("超", "over"), "at_least": ("至少", "at least"),
     "under": ("不到", "under"), "at_most": ("至多", "at most"),
 }
-# Why two figures differ (claims.Verdict.reason, or the pair's note when it says more), by code:
+# Why two figures differ (verdicts.Verdict.reason, or the pair's note when it says more), by code:
 # (short 中文, short English, sentence 中文, sentence English). The short words head a card; the sentence ends an
 # explanation. ``agree`` is the short word for a group whose telling pair agrees.
 PAIR_REASON: dict[str, tuple[str, str, str, str]] = {

@@ -5,28 +5,20 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.claims import (
-    TOLERANCE,
-    compare,
-    explain,
-    group_claims,
-    interval,
-    overlap_kind,
-    period_span,
-    periods_differ,
-    qualitative_mentions,
-)
+from core.claims import explain, group_claims
 from core.doc import Doc
+from core.qualitative import qualitative_mentions
+from core.verdicts import TOLERANCE, compare, interval, overlap_kind, period_span, periods_differ
 
 
 def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modality="reported",
-        metric="芯片自给率", subject="中国", article="a", sentence_start=None, attributed_to="", sentence=""):
+        metric="芯片自给率", subject="中国", article="a", sentence_start=0, attributed_to="", sentence=""):
     return {
         "file": f"{article}.txt", "article_id": article, "source": f"source {article}", "text": f"{value}{unit}",
         "value": value, "value_high": value_high, "unit": unit, "classifier": "", "qualifier": qualifier,
         "metric": metric, "subject": subject, "period": period, "modality": modality,
         "attributed_to": attributed_to, "sentence": sentence, "start": 0, "end": 1,
-        "sentence_start": sentence_start if sentence_start is not None else hash(article) % 1000,
+        "sentence_start": sentence_start,
         "sentence_end": 0,
     }
 

@@ -86,7 +86,7 @@ def test_places_read_in_english_and_other_names_stay_in_brackets():
 
 
 def test_every_group_kind_and_reason_has_words_in_both_languages():
-    from core.claims import GROUP_KINDS
+    from core.verdicts import GROUP_KINDS
 
     for kind in GROUP_KINDS:
         assert i18n.kind_label(kind, "zh") != i18n.kind_label(kind, "en")

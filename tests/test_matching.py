@@ -14,12 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.claims import compare, figure_interval, group_claims, note_of
+from core.claims import group_claims
 from core.entities import extract_entities
 from core.figures import extract_figures
 from core.frames import article_frame_rows, change_of, dimension_of, layout, resolve_period, role_of
 from core.matching import cluster_frames
 from core.pipeline import extract_corpus
+from core.verdicts import compare, figure_interval, note_of
 
 ARTICLES = {
     # One claim in Traditional (Hong Kong wire, full-width digits) and Simplified script.

@@ -12,6 +12,9 @@ from core.sandbox import ExtractionRefused, Limits, extract_limited
 from core.words import Reason
 
 DENSE = "营收增长" + "1%、" * 3000 + "。\n"
+# Many distinct sentences, each a figure and names: several processor seconds however fast the machine (the figure
+# cap makes DENSE cheap to extract once its first numbers are read).
+LONG = "".join(f"中芯国际第{i}次表示，美国商务部的出口管制影响了半导体产业，营收增长{i % 97}%。\n" for i in range(40_000))
 
 
 def article(text: str, name: str = "dense.txt"):
@@ -59,13 +62,13 @@ def test_sandboxed_extraction_gives_what_extraction_in_process_gives():
     assert extract_limited(a) == extract_article(a)
 
 
-@pytest.mark.parametrize(("limits", "words"), [
-    (Limits(memory_bytes=64 * 1024 * 1024), "memory"),
-    (Limits(cpu_seconds=1), "processor time"),
+@pytest.mark.parametrize(("limits", "text", "words"), [
+    (Limits(memory_bytes=64 * 1024 * 1024), DENSE * 20, "memory"),
+    (Limits(cpu_seconds=1), LONG, "processor time"),
 ])
-def test_an_upload_over_a_limit_is_refused_by_name(limits, words):
+def test_an_upload_over_a_limit_is_refused_by_name(limits, text, words):
     with pytest.raises(ExtractionRefused) as refused:
-        extract_limited(article(DENSE * 20), limits)
+        extract_limited(article(text), limits)
     assert refused.value.file == "dense.txt"
     assert words in str(refused.value.reason) and "Errno" not in str(refused.value.reason)
 

@@ -350,7 +350,7 @@ def entity_label(name: str, lang: str) -> str:
 
 
 def kind_label(kind: str, lang: str) -> str:
-    """What kind of difference a group is (core.claims.GROUP_KINDS) in ``lang``."""
+    """What kind of difference a group is (core.verdicts.GROUP_KINDS) in ``lang``."""
     return t(f"kind_{kind}", lang)
 
 STRINGS.update({

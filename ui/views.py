@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import words
-from core.claims import ClaimReport, group_kinds, interval, rank_groups, spread, status_of
+from core.claims import ClaimReport, group_kinds, rank_groups, spread, status_of
 from core.corpus import UNKNOWN_SOURCE
+from core.verdicts import interval
 from ui import i18n
 from ui.display import (
     display_source,
