@@ -26,7 +26,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -160,9 +160,20 @@ def load_corpus(
     if isinstance(paths, (str, Path)):
         paths = (paths,)
     problems: list[LoadProblem] = []
+    found = _article_files(map(Path, paths), problems, max_bytes)
+    index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
+    articles = [article for path in sorted(found, key=lambda p: (p.name, str(p)))
+                if (article := _read_article(path, found[path], index, problems, max_bytes)) is not None]
+    index.save()
+    return Corpus(tuple(_unique_ids(articles)), tuple(problems))
+
+
+def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_bytes: int) -> dict[Path, dict[str, str]]:
+    """The article files named by ``entries`` (folders or files), each with its manifest row; what cannot be an
+    article (a subfolder, a special file, a missing path, a manifest row naming no file) goes to ``problems``."""
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     found: dict[Path, dict[str, str]] = {}
-    for entry in map(Path, paths):
+    for entry in entries:
         if entry.is_dir():
             files = _folder_files(entry, problems)
             if files is None:
@@ -182,29 +193,30 @@ def load_corpus(
             found[entry.resolve()] = manifest.get(safe_file_name(entry.name), {})
         else:
             problems.append(LoadProblem(str(entry), Reason.of("no_such_path")))
+    return found
 
-    articles: list[Article] = []
-    index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
-    for path in sorted(found, key=lambda p: (p.name, str(p))):
-        try:
-            stamp = Stamp.of(path.stat())
-            _check_size(stamp.size, max_bytes)
-            article = index.article(path, stamp, found[path])
-            if article is None:
-                article = load_article_bytes(path.name, path.read_bytes(), found[path], max_bytes=max_bytes)
-                index.remember(path, stamp, found[path], article)
-        except LoadError as err:
-            problems.append(LoadProblem(safe_file_name(path.name), err.reason))
-            continue
-        except OSError as err:
-            problems.append(LoadProblem(safe_file_name(path.name),
-                                        Reason.of("unreadable_file", detail=str(err.strerror or err))))
-            continue
-        articles.append(replace(article, path=str(path)))
-        if article.replaced_bytes:
-            problems.append(decoding_notice(article))
-    index.save()
-    return Corpus(tuple(_unique_ids(articles)), tuple(problems))
+
+def _read_article(path: Path, meta: dict[str, str], index: FileIndex, problems: list[LoadProblem],
+                  max_bytes: int) -> Article | None:
+    """The article at ``path``: from the file index when the file is as last seen, else read and remembered;
+    None, with the reason in ``problems``, when it cannot be read."""
+    try:
+        stamp = Stamp.of(path.stat())
+        _check_size(stamp.size, max_bytes)
+        article = index.article(path, stamp, meta)
+        if article is None:
+            article = load_article_bytes(path.name, path.read_bytes(), meta, max_bytes=max_bytes)
+            index.remember(path, stamp, meta, article)
+    except LoadError as err:
+        problems.append(LoadProblem(safe_file_name(path.name), err.reason))
+        return None
+    except OSError as err:
+        problems.append(LoadProblem(safe_file_name(path.name),
+                                    Reason.of("unreadable_file", detail=str(err.strerror or err))))
+        return None
+    if article.replaced_bytes:
+        problems.append(decoding_notice(article))
+    return replace(article, path=str(path))
 
 
 def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path, Path]] | None:
@@ -262,22 +274,7 @@ def load_article_bytes(
     _check_size(len(data), max_bytes)
     is_html = Path(file).suffix.lower() in HTML_SUFFIXES or _looks_like_html(data[:1000].decode("latin-1"))
     decoded = decode_bytes(data, (charset or declared_charset(data)) if is_html else charset)
-    text = decoded.text
-    page: WebPage | None = None
-    if is_html or _looks_like_html(text):
-        page = read_page(text, url=url)
-        text = page.text
-        if _is_blank(text):
-            raise LoadError("no_html_text")
-        if page.body_spans:
-            body_spans, removed = clean(text, page.body_spans)
-            removed = page_removed(text, page.body_spans, removed)
-        else:  # no article found (a bare fragment, a list page): the visible text is read whole
-            body_spans, removed = clean(text)
-    elif _is_blank(text):
-        raise LoadError("blank")
-    else:
-        body_spans, removed = clean(text)
+    text, page, body_spans, removed = _text_and_body(decoded.text, is_html, url)
     manifest_published = iso_date(meta.get("published", ""))
     script = (meta.get("script") or "").strip().lower()
     digest = hashlib.sha256(data)
@@ -300,6 +297,25 @@ def load_article_bytes(
         content_hash=digest.hexdigest(),
         replaced_bytes=decoded.replaced,
     )
+
+
+def _text_and_body(text: str, is_html: bool, url: str | None
+                   ) -> tuple[str, WebPage | None, tuple[tuple[int, int], ...], tuple[Removed, ...]]:
+    """An article's text as kept (a web page's visible text), its page, its body spans and what was removed.
+
+    Raises ``LoadError`` when nothing readable is left."""
+    if not (is_html or _looks_like_html(text)):
+        if _is_blank(text):
+            raise LoadError("blank")
+        return (text, None, *clean(text))
+    page = read_page(text, url=url)
+    text = page.text
+    if _is_blank(text):
+        raise LoadError("no_html_text")
+    if not page.body_spans:  # no article found (a bare fragment, a list page): the visible text is read whole
+        return (text, page, *clean(text))
+    body_spans, removed = clean(text, page.body_spans)
+    return text, page, body_spans, page_removed(text, page.body_spans, removed)
 
 
 def decoding_notice(article: Article) -> LoadProblem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from ui import display, overlap, shared, views
+from ui import blocks, display, downloads, overlap, shared, views
 
 board = shared.current()
 t = board.t
@@ -47,14 +47,14 @@ if aligned.empty:
     st.info(t("no_shared_measures"), icon=":material/search_off:")
 else:
     # A stacked list, not a table with a column per article: it fits a phone.
-    shared.stacked_rows(aligned)
-    shared.csv_download(t("download_csv"), aligned, "shared_measures.csv", key="download_aligned")
+    blocks.stacked_rows(aligned)
+    downloads.csv_download(t("download_csv"), aligned, "shared_measures.csv", key="download_aligned")
 
 for article_id, column in zip(chosen, st.columns(len(chosen), border=True), strict=True):
     article = articles.loc[article_id]
     with column:
         st.markdown(f"##### {display.escape_markdown(str(article['title']))}")
-        st.caption(shared.article_facts(board, article))
+        st.caption(blocks.article_facts(board, article))
         st.markdown(f"**{t('key_terms')}**")
         st.markdown(overlap.marked_list(terms, "term", article_id, shared_terms, numbers=marks) or "—")
         st.markdown(f"**{t('entities')}**")
@@ -65,7 +65,7 @@ for article_id, column in zip(chosen, st.columns(len(chosen), border=True), stri
             st.caption(t("no_figures"))
         else:
             shown = views.figure_list(mine, board.lang)
-            shared.table_with_download(shown, f"figures_{article_id}.csv", board.lang,
+            downloads.table_with_download(shown, f"figures_{article_id}.csv", board.lang,
                                        key=f"download_figures_{article_id}", height=240)
 if marks:
     st.caption(t("shared_more"))
@@ -77,9 +77,9 @@ chart = px.bar(display.plot_labels(pairs, t("pair")), y=t("pair"), x=[t("shared_
                labels={t("pair"): "", "value": t("count"), "variable": ""}, height=140 + 50 * len(pairs))
 chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
 left, right = st.columns([3, 2])
-left.plotly_chart(chart, width="stretch", config=shared.CHART_CONFIG)
+left.plotly_chart(chart, width="stretch", config=blocks.CHART_CONFIG)
 with right:
-    shared.table_with_download(pairs, "overlap.csv", board.lang, key="download_overlap")
+    downloads.table_with_download(pairs, "overlap.csv", board.lang, key="download_overlap")
 
 st.subheader(t("article_text"))
 for article_id, column in zip(chosen, st.columns(len(chosen)), strict=True):

@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from ui import display, i18n, shared, views
+from ui import blocks, display, downloads, i18n, shared, views
 
 # Groups drawn per page: each has a card, a chart and its evidence, so a large corpus is read a page at a time.
 GROUPS_PER_PAGE = 10
@@ -68,11 +68,11 @@ on_page = groups.iloc[(page - 1) * GROUPS_PER_PAGE:page * GROUPS_PER_PAGE]
 claim_rows = board.remember("claim_rows", lambda: report.claims.groupby("group_id").indices)
 pair_rows = board.remember("pair_rows", lambda: report.comparisons.groupby("group_id").indices)
 context_rows = board.remember("context_rows", lambda: report.context.groupby("group_id").indices)
-evidence_columns = shared.claim_columns(board.lang)
+evidence_columns = downloads.claim_columns(board.lang)
 
 for group_id in on_page["group_id"]:
-    card = shared.card_for(board, group_id)
-    shared.group_card(board, group_id)
+    card = blocks.card_for(board, group_id)
+    blocks.group_card(board, group_id)
     claims = report.claims.iloc[claim_rows[group_id]]
     evidence = st.expander(f"{t('details')} · {display.escape_markdown(card.label)}",
                            expanded=False, key=f"evidence_{group_id}", on_change="rerun")
@@ -80,7 +80,7 @@ for group_id in on_page["group_id"]:
         # A closed expander's tables are drawn only once it is opened (which reruns the page).
         if not evidence.open:
             continue
-        shared.table_with_download(views.evidence_table(claims, board.lang), f"evidence_{group_id}.csv", board.lang,
+        downloads.table_with_download(views.evidence_table(claims, board.lang), f"evidence_{group_id}.csv", board.lang,
                                    key=f"download_evidence_{group_id}", column_config=evidence_columns)
         if group_id in context_rows:
             st.markdown(f"**{t('context')}**")
@@ -90,7 +90,7 @@ for group_id in on_page["group_id"]:
         pairs = report.comparisons.iloc[pair_rows.get(group_id, [])]
         if len(pairs) > 1:
             st.markdown(f"**{t('comparisons')}**")
-            shared.table_with_download(views.comparison_table(pairs, board.lang), f"comparisons_{group_id}.csv",
+            downloads.table_with_download(views.comparison_table(pairs, board.lang), f"comparisons_{group_id}.csv",
                                        board.lang, key=f"download_pairs_{group_id}")
 
 timeline_metrics = board.remember("timeline_metrics", lambda: views.timeline_metrics(report.claims))
@@ -101,7 +101,7 @@ if timeline_metrics:
     metric = st.selectbox(t("measure_filter"), timeline_metrics, key="timeline", persist_state="session", width=420,
                           format_func=lambda m: i18n.measure_label(m, board.lang))
     shared.to_url("timeline", metric, timeline_metrics[0])
-    shared.timeline_chart(board, metric)
+    blocks.timeline_chart(board, metric)
 
 if not groups.empty:
     filters = (tuple(statuses or ()), tuple(measures or ()))
@@ -120,6 +120,6 @@ if not groups.empty:
     st.dataframe(display.display_values(table.head(MAX_TABLE_ROWS), board.lang), hide_index=True, width="stretch",
                  column_config=evidence_columns)
     with st.container(horizontal=True):
-        shared.csv_download(t("download_csv"), table, "claims_shown.csv", key="download_claims_shown")
-        shared.csv_download(t("download_claims"), claims, "claims.csv", key="download_claims")
-        shared.csv_download(t("download_comparisons"), comparisons, "comparisons.csv", key="download_comparisons")
+        downloads.csv_download(t("download_csv"), table, "claims_shown.csv", key="download_claims_shown")
+        downloads.csv_download(t("download_claims"), claims, "claims.csv", key="download_claims")
+        downloads.csv_download(t("download_comparisons"), comparisons, "comparisons.csv", key="download_comparisons")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import words
-from ui import display, i18n, shared, views
+from ui import blocks, display, downloads, i18n, session, shared, views
 
 board = shared.current()
 t = board.t
@@ -29,17 +29,17 @@ with st.expander(t("how_to_read"), icon=":material/help:", key="how_to_read"):
 if not sections["disagreements"]:
     st.info(t("no_disagreements"))
 for group_id in sections["disagreements"]:
-    shared.group_card(board, group_id, link=True)
+    blocks.group_card(board, group_id, link=True)
 
 if sections["within"]:
     st.subheader(t("section_within"))
     for group_id in sections["within"]:
-        shared.group_card(board, group_id, link=True)
+        blocks.group_card(board, group_id, link=True)
 
 if sections["changes"]:
     st.subheader(t("section_changes"))
     for group_id in sections["changes"]:
-        shared.group_card(board, group_id, chart=False)
+        blocks.group_card(board, group_id, chart=False)
 
 st.subheader(t("overview_counts"))
 st.caption(t("overview_caption"))
@@ -54,7 +54,7 @@ with st.container(horizontal=True):
 
 st.subheader(t("corpus_table"))
 st.caption(t("corpus_caption"))
-shared.article_list(board)
+blocks.article_list(board)
 
 with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_panel"):
     st.caption(t("upload_help"))
@@ -65,15 +65,15 @@ with st.expander(t("upload_title"), icon=":material/upload_file:", key="upload_p
         st.text_area(t("upload_links"), max_chars=4_000, height=68, key="upload_links")
         st.text_input(t("upload_source"), max_chars=80, key="upload_source", placeholder=t("uploads_named"))
         st.form_submit_button(t("upload_button"), type="primary", icon=":material/add:",
-                              on_click=shared.add_uploads_from_form, args=(board.lang,))
+                              on_click=session.add_uploads_from_form, args=(board.lang,))
     for message in st.session_state.get("upload_messages", []):
         st.warning(display.escape_markdown(message), icon=":material/error:")
     uploaded = len(st.session_state.get("uploads", []))
     if uploaded:
         st.caption(i18n.t("uploaded_count", board.lang, n=uploaded))
         with st.container(horizontal=True):
-            shared.uploads_download(board)
-            st.button(t("upload_clear"), on_click=shared.clear_uploads, icon=":material/delete:")
+            downloads.uploads_download(board)
+            st.button(t("upload_clear"), on_click=session.clear_uploads, icon=":material/delete:")
 
 with st.expander(t("lexicon_title"), icon=":material/dictionary:", key="lexicon_panel"):
     st.caption(t("lexicon_help"))
@@ -81,7 +81,7 @@ with st.expander(t("lexicon_title"), icon=":material/dictionary:", key="lexicon_
         st.file_uploader(t("lexicon_userdict"), type=["txt"], key="lexicon_userdict")
         st.file_uploader(t("lexicon_aliases"), type=["tsv", "txt"], key="lexicon_aliases")
         st.form_submit_button(t("lexicon_button"), icon=":material/dictionary:",
-                              on_click=shared.set_lexicon_from_form, args=(board.lang,))
+                              on_click=session.set_lexicon_from_form, args=(board.lang,))
     for message in st.session_state.get("lexicon_messages", []):
         st.warning(display.escape_markdown(message), icon=":material/error:")
     lexicon = st.session_state.get("lexicon", {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import display, shared, views
+from ui import blocks, display, shared, views
 
 board = shared.current()
 t = board.t
@@ -25,16 +25,16 @@ shared.to_url("article", article_id, None)
 article = board.articles.set_index("article_id").loc[article_id]
 text = board.extraction.texts[article_id]
 figures = board.figures[board.figures["article_id"] == article_id]
-focus = shared.linked_figure(figures)
+focus = blocks.linked_figure(figures)
 shared.to_url("at", focus["start"] if focus is not None else None, None)
 
 with st.container(key="reading_head"):
     st.subheader(display.escape_markdown(str(article["title"])))
-    st.caption(shared.article_facts(board, article))
+    st.caption(blocks.article_facts(board, article))
 focus_span = None if focus is None else (int(focus["start"]), int(focus["end"]))
 if focus is not None:
     row = next(figures.loc[[focus.name]].itertuples(index=False))
     item = views.evidence_of(row, board.lang)
     st.info(t("reading_figure", figure=display.escape_markdown(item.figure)), icon=":material/my_location:")
 with st.container(border=True, key="reading_text"):
-    shared.text_from_focus(text, display.figure_spans(figures, article_id), focus_span, board.lang)
+    blocks.text_from_focus(text, display.figure_spans(figures, article_id), focus_span, board.lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import display, search, shared
+from ui import blocks, display, downloads, search, shared
 
 # Hits listed on the page; the CSV holds every hit found.
 HITS_SHOWN = 60
@@ -39,10 +39,10 @@ if query.strip():
                 st.markdown(display.kwic_markdown(row))
                 st.page_link(shared.PAGES["reading"], label=t("read_article"), icon=":material/article:",
                              query_params={"article": row.article_id, "at": str(row.start)})
-        shared.csv_download(t("download_csv"), hits, "search.csv", key="download_search")
+        downloads.csv_download(t("download_csv"), hits, "search.csv", key="download_search")
 
 st.subheader(t("entity_table"))
 st.caption(t("entity_table_caption"))
 entities = board.remember(("entity_table", board.lang), lambda: search.entity_table(board.entities, board.lang))
-shared.table_with_download(entities, "entities.csv", board.lang, key="download_entities")
-shared.search_links(board, list(entities.iloc[:, 1].head(20)), key="entity_search")
+downloads.table_with_download(entities, "entities.csv", board.lang, key="download_entities")
+blocks.search_links(board, list(entities.iloc[:, 1].head(20)), key="entity_search")

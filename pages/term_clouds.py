@@ -6,7 +6,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from ui import clouds, display, shared, views
+from ui import blocks, clouds, display, downloads, shared, views
 
 board = shared.current()
 t = board.t
@@ -64,7 +64,7 @@ if len(freqs) < 2:
 cloud_column, bars_column = st.columns([3, 2])
 with cloud_column:
     try:
-        png = shared.cloud_png(tuple(freqs.items()), width=1000, height=560, title=display.display_text(title))
+        png = downloads.cloud_png(tuple(freqs.items()), width=1000, height=560, title=display.display_text(title))
     except clouds.FontNotFoundError as error:
         st.error(t("font_missing", error=error))
     else:
@@ -76,9 +76,9 @@ with bars_column:
     top = display.plot_labels(table.head(25).iloc[::-1], table.columns[0])
     chart = px.bar(top, x=top.columns[1], y=top.columns[0], orientation="h", height=max(320, 22 * len(top)))
     chart.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=None)
-    st.plotly_chart(chart, width="stretch", config=shared.CHART_CONFIG)
+    st.plotly_chart(chart, width="stretch", config=blocks.CHART_CONFIG)
 
-shared.search_links(board, list(freqs)[:20], key="cloud_search")
+blocks.search_links(board, list(freqs)[:20], key="cloud_search")
 
 with st.expander(t("word_list"), icon=":material/list:"):
-    shared.table_with_download(table, f"terms_{scope}.csv", board.lang, key="download_terms")
+    downloads.table_with_download(table, f"terms_{scope}.csv", board.lang, key="download_terms")

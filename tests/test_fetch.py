@@ -284,7 +284,7 @@ def test_cli_extract_accepts_links(server, tmp_path, loopback_allowed, capsys):
 
 
 def test_dashboard_add_by_link_gives_the_same_article(server, tmp_path, loopback_allowed, monkeypatch):
-    from ui.shared import fetch_for_upload
+    from ui.session import fetch_for_upload
     from ui.uploads import load_uploads
 
     monkeypatch.setenv("DUIZHAO_CACHE", str(tmp_path / "cache"))

@@ -14,7 +14,8 @@ from core.words import Reason
 DENSE = "营收增长" + "1%、" * 3000 + "。\n"
 # Many distinct sentences, each a figure and names: several processor seconds however fast the machine (the figure
 # cap makes DENSE cheap to extract once its first numbers are read).
-LONG = "".join(f"中芯国际第{i}次表示，美国商务部的出口管制影响了半导体产业，营收增长{i % 97}%。\n" for i in range(40_000))
+LONG = "".join(f"中芯国际第{i}次表示，美国商务部的出口管制影响了半导体产业，营收增长{i % 97}%。\n"
+               for i in range(40_000))
 
 
 def article(text: str, name: str = "dense.txt"):

@@ -100,7 +100,7 @@ def test_the_cache_secret_is_kept_outside_the_cache_with_owner_only_rights(tmp_p
 
 
 def test_the_upload_limit_is_the_five_mebibytes_the_docs_state(config):
-    from ui.shared import upload_limit
+    from ui.session import upload_limit
     from ui.uploads import load_uploads
 
     limit = upload_limit()

@@ -116,10 +116,10 @@ def test_bad_uploads_are_reported_by_name():
     def script():
         import streamlit as st
 
-        from ui import shared
+        from ui import session
 
         good = "一篇文章\n\n正文。".encode()
-        messages = shared.add_uploads([("empty.txt", b""), ("photo.html", bytes(range(256))), ("ok.txt", good)],
+        messages = session.add_uploads([("empty.txt", b""), ("photo.html", bytes(range(256))), ("ok.txt", good)],
                                       "", "en")
         for message in messages:
             st.warning(message)
@@ -139,14 +139,14 @@ def test_session_uploads_come_back_as_a_zip_with_their_tables():
 
         import streamlit as st
 
-        from ui import bundle, shared
+        from ui import bundle, session, shared
 
         if "added" not in st.session_state:
             text = "我的文章\n\n2025年中国芯片自给率达到40%。".encode()
-            shared.add_uploads([("../我的.txt", text)], "我的来源", "en")
+            session.add_uploads([("../我的.txt", text)], "我的来源", "en")
             st.session_state["added"] = True
         board = shared.setup()
-        data = bundle.uploads_zip(shared.session_uploads(), board.extraction, board.selection.full_report)
+        data = bundle.uploads_zip(session.session_uploads(), board.extraction, board.selection.full_report)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             st.markdown(" ".join(sorted(archive.namelist())))
 
@@ -283,15 +283,15 @@ def test_figure_check_draws_the_evidence_of_open_groups_only(seed_report):
 
 
 def test_a_frames_csv_is_made_once_and_forgotten_with_the_frame():
-    from ui import shared
+    from ui import downloads
 
     frame = pd.DataFrame({"来源": ["甲"], "数值": [-2]})
-    first = shared.frame_csv(frame)
-    assert shared.frame_csv(frame) is first
+    first = downloads.frame_csv(frame)
+    assert downloads.frame_csv(frame) is first
     assert first.startswith(b"\xef\xbb\xbf") and "甲".encode() in first
     key = id(frame)
     del frame
-    assert key not in shared._CSV_BYTES
+    assert key not in downloads._CSV_BYTES
 
 
 def link_of(at: AppTest) -> dict[str, list[str]]:
@@ -360,13 +360,13 @@ def lexicon_session(aliases: bytes | None) -> AppTest:
     def script():
         import streamlit as st
 
-        from ui import shared
+        from ui import session, shared
 
         if "added" not in st.session_state:
             if st.session_state.get("aliases_file") is not None:
-                message = shared.set_lexicon("aliases", "mine.tsv", st.session_state["aliases_file"], "en")
+                message = session.set_lexicon("aliases", "mine.tsv", st.session_state["aliases_file"], "en")
                 st.session_state["lexicon_message"] = message or ""
-            shared.add_uploads([("lexicon.txt", st.session_state["article"])], "分析员", "en")
+            session.add_uploads([("lexicon.txt", st.session_state["article"])], "分析员", "en")
             st.session_state["added"] = True
         board = shared.setup()
         ids = set(board.articles.loc[board.articles["source"] == "分析员", "article_id"])
