@@ -50,6 +50,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CELL_START = re.compile('(?:^|[,\r\n])(?:"[=+\\-@\t\r]|[=+\\-@\t]|\r(?!\n))')
 # Subfolder of --out with each article's body as plain text, for other tools.
 TEXTS = "texts"
+# Seconds between two lines of the progress bar when stderr is no terminal (a log file).
+LOG_PROGRESS_SECONDS = 10.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -362,16 +364,21 @@ def _is_number(cell: str) -> bool:
 
 
 def _progress_bar():
-    """A tqdm bar on stderr, shown only when there is a terminal or a long run."""
+    """A tqdm bar on stderr, shown only when there is a terminal or a long run.
+
+    Without a terminal (a log file, CI) the bar writes a line at most every ``LOG_PROGRESS_SECONDS``,
+    not one per article: a run of 10,000 articles once left a log of 10,000 bar states.
+    """
     from tqdm import tqdm
 
     bar: dict[str, tqdm] = {}
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, unit="article", disable=total < 50 and not sys.stderr.isatty())
-        bar["bar"].n = done
-        bar["bar"].refresh()
+            terminal = sys.stderr.isatty()
+            bar["bar"] = tqdm(total=total, unit="article", disable=total < 50 and not terminal,
+                              mininterval=0.1 if terminal else LOG_PROGRESS_SECONDS)
+        bar["bar"].update(done - bar["bar"].n)
         if done >= total:
             bar["bar"].close()
 

@@ -1,6 +1,6 @@
 import csv
 
-from core.__main__ import MANIFEST, OUTPUTS, main
+from core.__main__ import MANIFEST, OUTPUTS, _progress_bar, main
 
 
 def read(path):
@@ -82,3 +82,13 @@ def test_kept_csvs_without_their_manifest_are_not_served(tmp_path, capsys):
     main([*args, "--out", str(tmp_path / "out")])
     assert "unchanged" not in capsys.readouterr().err
     assert manifest.exists()
+
+
+def test_the_progress_bar_writes_a_few_lines_to_a_log_not_one_per_article(capsys):
+    update = _progress_bar()
+    for done in range(1, 5001):
+        update(done, 5000)
+    written = capsys.readouterr().err
+    # The first state, the last and the closing line; a bar written per article had 5,000 states.
+    assert written.count("article") <= 4
+    assert "5000/5000" in written
