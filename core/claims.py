@@ -15,8 +15,10 @@ context is the sentences of :mod:`core.qualitative` that name their measure with
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,7 +32,7 @@ from core.verdicts import (
     compare,
     figure_interval,
     interval,
-    kind_of,
+    kind_by_counts,
     kind_of_claim,
     missing,
     note_of,
@@ -86,14 +88,28 @@ class ClaimReport:
             self._pairs = with_explanations(self._pairs)
         return self._pairs
 
+    @property
+    def pairs(self) -> pd.DataFrame:
+        """Every compared pair as it stands: explanations not rendered yet are missing (for narrowing the report,
+        or picking one pair whose explanation :func:`explanation_of` renders alone)."""
+        return self._pairs
+
 
 def group_kinds(claims: pd.DataFrame) -> dict[str, str]:
     """Group id → one of :data:`core.verdicts.GROUP_KINDS` (:func:`~core.verdicts.kind_of` its figures)."""
-    columns = tuple(c for c in ("group_id", "source", "article_id", "sentence_start") if c in claims.columns)
-    members: dict[str, list[dict]] = {}
-    for record in _records(claims, columns):
-        members.setdefault(record["group_id"], []).append(record)
-    return {group_id: kind_of(figures) for group_id, figures in members.items()}
+    def column(name: str) -> pd.Series:  # a column a table built by hand may lack: all missing
+        return claims[name] if name in claims.columns else pd.Series(None, index=claims.index, dtype=object)
+
+    by_group = pd.DataFrame({
+        "group_id": claims["group_id"], "source": column("source").astype(str), "article_id": column("article_id"),
+        "sentence_start": column("sentence_start"),
+    }).groupby("group_id", sort=False)
+    distinct = by_group.nunique(dropna=False)
+    known = by_group["sentence_start"].count() > 0
+    return {group_id: kind_by_counts(sources, articles, sentences == 1 and has_start)
+            for group_id, sources, articles, sentences, has_start in zip(
+                distinct.index, distinct["source"], distinct["article_id"], distinct["sentence_start"],
+                known.reindex(distinct.index), strict=True)}
 
 
 # --- grouping ------------------------------------------------------------------------------------
@@ -304,8 +320,22 @@ def between_status(status: str, articles: int, contradictions: int, explained: i
 def spread(values: pd.Series) -> float:
     """How far a group's values lie apart, relative to the largest: 0 for one value, 0.51 for 38 vs 78."""
     values = values.dropna().astype(float)
-    top = values.abs().max() if len(values) else 0.0
-    return round(float((values.max() - values.min()) / top), 4) if top else 0.0
+    return _relative_spread(values.min(), values.max()) if len(values) else 0.0
+
+
+def spreads(claims: pd.DataFrame) -> pd.Series:
+    """:func:`spread` of each group's values and range ends (``group_id``, ``value``, ``value_high`` columns),
+    by group id, computed for all groups at once."""
+    ends = pd.concat([claims["value"], claims["value_high"]]).astype(float)
+    extremes = ends.groupby(pd.concat([claims["group_id"], claims["group_id"]])).agg(["min", "max"])
+    return pd.Series([_relative_spread(low, high) for low, high in zip(extremes["min"], extremes["max"], strict=True)],
+                     index=extremes.index, dtype=float)
+
+
+def _relative_spread(low: float, high: float) -> float:
+    """(high - low) relative to the larger magnitude of the two (the largest of the values between them)."""
+    top = max(abs(low), abs(high))
+    return round(float((high - low) / top), 4) if top and not math.isnan(top) else 0.0
 
 
 def _by_rank(order: dict[str, int]):
@@ -427,6 +457,11 @@ def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
     out.loc[missing, "explanation"] = [zh for zh, _ in rendered]
     out.loc[missing, "explanation_en"] = [en for _, en in rendered]
     return out
+
+
+def explanation_of(pair: Mapping[str, object]) -> tuple[str, str]:
+    """One pair's explanation (中文, English), rendered from a row of :attr:`ClaimReport.pairs` alone."""
+    return _render({column: pair.get(column) for column in COMPARISON_COLUMNS})
 
 
 def _render(row: dict) -> tuple[str, str]:

@@ -99,11 +99,16 @@ def written_precision(text: str, value: float) -> float | None:
 
 
 def overlap_kind(a: tuple[float, float], b: tuple[float, float]) -> str:
-    """``full`` when two intervals share more than a point, ``boundary`` when they only touch, else ``none``."""
+    """``full`` when two intervals share more than a point, ``boundary`` when they only touch, else ``none``.
+
+    Touching is judged relative to where the intervals meet (floating-point rounding in the last digits), never
+    by an absolute amount: a figure of 1e-12 is as much a figure as one of 1e12.
+    """
     low, high = max(a[0], b[0]), min(a[1], b[1])
-    if high > low + 1e-12 * max(1.0, abs(low)):
+    rounding = 1e-12 * max(abs(low), abs(high))
+    if high - low > rounding:
         return "full"
-    if math.isclose(high, low, rel_tol=1e-9, abs_tol=1e-12):
+    if abs(high - low) <= rounding:
         return "boundary"
     return "none"
 
@@ -234,12 +239,19 @@ GROUP_KINDS = ("cross_source", "one_source", "self_contradiction", "before_after
 def kind_of(figures: list[dict]) -> str:
     """Which of :data:`GROUP_KINDS` figures (``source``, ``article_id``, ``sentence_start``) are, by where they
     were stated."""
-    if len({str(f.get("source")) for f in figures}) >= 2:
-        return "cross_source"
-    if len({f.get("article_id") for f in figures}) >= 2:
-        return "one_source"
     starts = {f.get("sentence_start") for f in figures}
-    return "before_after" if len(starts) == 1 and not missing(next(iter(starts))) else "self_contradiction"
+    return kind_by_counts(len({str(f.get("source")) for f in figures}), len({f.get("article_id") for f in figures}),
+                          len(starts) == 1 and not missing(next(iter(starts))))
+
+
+def kind_by_counts(sources: int, articles: int, one_known_sentence: bool) -> str:
+    """The rule of :func:`kind_of`, from how many sources and articles the figures have and whether they all
+    stand in one known sentence (counted column-wise for many groups at once by ``claims.group_kinds``)."""
+    if sources >= 2:
+        return "cross_source"
+    if articles >= 2:
+        return "one_source"
+    return "before_after" if one_known_sentence else "self_contradiction"
 
 
 def note_of(a: dict, b: dict, verdict: Verdict) -> str:

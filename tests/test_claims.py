@@ -5,10 +5,10 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.claims import explain, group_claims
+from core.claims import explain, group_claims, group_kinds
 from core.doc import Doc
 from core.qualitative import qualitative_mentions
-from core.verdicts import TOLERANCE, compare, interval, overlap_kind, period_span, periods_differ
+from core.verdicts import TOLERANCE, compare, interval, kind_of, overlap_kind, period_span, periods_differ
 
 
 def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modality="reported",
@@ -54,6 +54,15 @@ def test_over_touches_range_only_at_boundary():
     assert verdict.verdict == "agree"
     edge = overlap_kind(interval(5e10, None, "over"), (3e10, 5e10))
     assert edge == "boundary"
+
+
+def test_tiny_figures_are_compared_by_their_own_size_not_an_absolute_amount():
+    # Found by hypothesis: an absolute tolerance of 1e-12 made 约1e-12 differ from itself.
+    a = fig(1e-12, qualifier="about")
+    assert compare(a, dict(a)).verdict == "agree"
+    assert overlap_kind((5e-13, 1.5e-12), (1.5e-12, 2e-12)) == "boundary"
+    assert overlap_kind((5e-13, 1e-12), (2e-12, 3e-12)) == "none"
+    assert overlap_kind((0.0, 0.0), (0.0, 0.0)) == "boundary"
 
 
 def test_ranges_overlap():
@@ -196,3 +205,14 @@ def test_equal_values_for_different_periods_say_so():
     verdict = compare(a, b)
     assert verdict.verdict == "agree"
     assert "not the same fact" in explain("自给率", "中国", a, b, verdict)[1]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["G001", "G002"]), st.sampled_from(["新华社", "联合早报", None]),
+                          st.sampled_from(["a", "b"]), st.sampled_from([0, 17, None])), min_size=1, max_size=8))
+def test_group_kinds_counted_column_wise_say_what_kind_of_says_of_each_group(rows):
+    claims = pd.DataFrame(rows, columns=["group_id", "source", "article_id", "sentence_start"])
+    members = {}
+    for group_id, source, article_id, start in rows:
+        members.setdefault(group_id, []).append(
+            {"source": source, "article_id": article_id, "sentence_start": start})
+    assert group_kinds(claims) == {group_id: kind_of(figures) for group_id, figures in members.items()}

@@ -33,7 +33,8 @@ def report() -> ClaimReport:
     })
     comparisons = pd.DataFrame({
         "group_id": ["G001"] * 3, "file_a": ["000_a.txt", "000_a.txt", "002_c.txt"],
-        "file_b": ["002_c.txt", "001_b.txt", "001_b.txt"], "verdict": ["differ", "agree", "differ"],
+        "file_b": ["002_c.txt", "001_b.txt", "001_b.txt"], "source_a": ["網易號", "網易號", UNKNOWN_SOURCE],
+        "source_b": [UNKNOWN_SOURCE, "中美聚焦", "中美聚焦"], "verdict": ["differ", "agree", "differ"],
         "reason": ["different_modality", "", "unexplained"],
         "explanation": ["实测与预测", "一致", "矛盾"], "explanation_en": ["reported vs projected", "agree", "clash"],
     })

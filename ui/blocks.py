@@ -80,15 +80,24 @@ def evidence_block(items: list[views.Evidence], lang: str) -> None:
 
 
 def dot_plot(board: Dashboard, card: views.GroupCard) -> None:
-    """The card's values by source as dots: shape by modality, an arrow for a figure open on one side (超, 至少),
-    a line for a stated range; numbers on the axis as ``lang`` writes them; no toolbar, no zoom."""
+    """The card's values by source as dots (:func:`dot_figure`); no toolbar, no zoom. The figure is built once per
+    selection, card and language: Plotly validates every property as it is set, which costs more than drawing."""
+    lang = board.lang
+
+    def build():
+        frame = views.dot_plot_frame(group_claims_of(board, card.group_id), lang)
+        return None if frame.empty else dot_figure(frame, lang)
+
+    figure = board.remember(("dot_figure", card.group_id, lang), build)
+    if figure is not None:
+        st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key=f"dots_{card.group_id}")
+
+
+def dot_figure(frame: pd.DataFrame, lang: str):
+    """Dots of :func:`ui.views.dot_plot_frame`: shape by modality, an arrow for a figure open on one side (超,
+    至少), a line for a stated range; numbers on the axis as ``lang`` writes them."""
     import plotly.graph_objects as go
 
-    lang = board.lang
-    frame = board.remember(("dots", card.group_id, lang),
-                           lambda: views.dot_plot_frame(group_claims_of(board, card.group_id), lang))
-    if frame.empty:
-        return
     highs = frame["value_high"].fillna(frame["value"])
     low, high = float(frame["value"].min()), float(highs.max())
     pad = max((high - low) * 0.15, abs(high) * 0.08) or 1.0
@@ -122,7 +131,7 @@ def dot_plot(board: Dashboard, card: views.GroupCard) -> None:
         yaxis={"fixedrange": True, "automargin": True, "categoryorder": "array",
                "categoryarray": list(dict.fromkeys(frame["row"]))[::-1]},
     )
-    st.plotly_chart(figure, width="stretch", config=CHART_CONFIG, key=f"dots_{card.group_id}")
+    return figure
 
 
 def group_claims_of(board: Dashboard, group_id: str) -> pd.DataFrame:
