@@ -376,3 +376,13 @@ def test_a_formula_cell_is_never_served_even_from_a_signed_kept_csv():
     assert neutralised("\ufeffa,b\r\n'=1+1,-2\r\n".encode())
     assert not neutralised("\ufeffa,b\r\n=1+1,-2\r\n".encode())
     assert not neutralised("\ufeffa,b\r\n\"@SUM(A1)\",3\r\n".encode())
+
+
+def test_a_remembered_extraction_whose_texts_outgrow_the_memo_header_is_still_read_back(cache, corpus, monkeypatch):
+    # At 10,000 articles the texts (88 MB) once went into the memo's JSON header, over its limit: every dashboard
+    # start refused the memo and rebuilt the extraction. Here the limit is cut below the seeds' texts instead.
+    first = remembered(cache, "extraction", "k", lambda: extract_corpus([corpus], cache_dir=cache))
+    assert sum(map(len, first.texts.values())) > 4096
+    monkeypatch.setattr("core.cache._MEMO_HEADER_LIMIT", 4096)
+    again = remembered(cache, "extraction", "k", lambda: pytest.fail("rebuilt a valid memo"))
+    assert again.texts == first.texts
