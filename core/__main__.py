@@ -50,6 +50,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_CELL_START = re.compile('(?:^|[,\r\n])(?:"[=+\\-@\t\r]|[=+\\-@\t]|\r(?!\n))')
 # Subfolder of --out with each article's body as plain text, for other tools.
 TEXTS = "texts"
+# What an output folder holds, written beside its CSVs: the corpus key, each CSV's digest and stamp, and each text's
+# stamp. A run whose outputs the folder already holds, untouched, writes nothing.
+OUT_STAMP = ".duizhao-outputs.json"
 # Seconds between two lines of the progress bar when stderr is no terminal (a log file).
 LOG_PROGRESS_SECONDS = 10.0
 
@@ -167,13 +170,17 @@ def run_extract(args: argparse.Namespace) -> int:
         return 1
     key = corpus_key(corpus, "export", "__main__")
     kept = None if args.no_cache else Path(args.cache_dir) / "outputs" / key
+    digests = _kept_digests(kept, key) if kept is not None else None
+    if digests is not None and _holds_outputs(out, key, digests):
+        print(f"{len(corpus.articles)} articles unchanged: the CSVs in {out}/ are current", file=sys.stderr)
+        return 0
     outputs = _read_kept(kept, key) if kept is not None else None
     if outputs is not None:
-        _write_outputs(outputs, out, corpus)
+        _write_outputs(outputs, out, corpus, key)
         print(f"{len(corpus.articles)} articles unchanged: CSVs from the cache -> {out}/", file=sys.stderr)
         return 0
     outputs, summary = _extract(corpus, args, out)
-    _write_outputs(outputs, out, corpus)
+    _write_outputs(outputs, out, corpus, key)
     if kept is not None:
         try:
             _keep_outputs(outputs, kept, key)
@@ -232,12 +239,13 @@ def _output_folder_problem(out: Path) -> str:
     return ""
 
 
-def _write_outputs(outputs: dict[str, bytes], out: Path, corpus: Corpus) -> None:
+def _write_outputs(outputs: dict[str, bytes], out: Path, corpus: Corpus, key: str) -> None:
     """The CSVs and ``texts/`` into ``out`` as one set: written into a fresh folder beside it, which then replaces it.
 
     Under a lock on ``out`` (a file beside it), so two runs into one folder never mix their
     tables: each run's set arrives whole, the later replacing the earlier. Whatever else the old
-    folder holds (Parquet partitions, a user's files) moves into the new one first.
+    folder holds (Parquet partitions, a user's files) moves into the new one first. The set's
+    stamp (:data:`OUT_STAMP`) lets the next run of corpus ``key`` find it current.
     """
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -249,6 +257,8 @@ def _write_outputs(outputs: dict[str, bytes], out: Path, corpus: Corpus) -> None
             for name in OUTPUTS:
                 write_atomically(fresh / f"{name}.csv", outputs[name])
             write_texts(corpus, fresh)
+            digests = {name: hashlib.sha256(outputs[name]).hexdigest() for name in OUTPUTS}
+            write_atomically(fresh / OUT_STAMP, json.dumps(_folder_stamp(fresh, key, digests)).encode())
             _swap_in(fresh, out)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
@@ -270,7 +280,7 @@ def _swap_in(fresh: Path, out: Path) -> None:
     """Make ``fresh`` the folder ``out``, bringing along what ``out`` holds besides our CSVs."""
     if out.is_dir():
         for entry in out.iterdir():
-            if entry.name not in {TEXTS, *(f"{name}.csv" for name in OUTPUTS)} and not is_temp(entry):
+            if entry.name not in {TEXTS, OUT_STAMP, *(f"{name}.csv" for name in OUTPUTS)} and not is_temp(entry):
                 os.replace(entry, fresh / entry.name)
         old = temp_path(out)
         os.replace(out, old)
@@ -278,6 +288,47 @@ def _swap_in(fresh: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(fresh, out)
+
+
+def _folder_stamp(folder: Path, key: str, digests: dict[str, str]) -> dict:
+    """What ``folder`` holds of a run's outputs: the corpus key, each CSV's digest with its size, modification
+    time and inode, and each text's."""
+    return {"key": key,
+            "files": {name: [digests[name], *_stamp_of(os.stat(folder / f"{name}.csv", follow_symlinks=False))]
+                      for name in OUTPUTS},
+            "texts": {entry.name: _stamp_of(entry.stat(follow_symlinks=False))
+                      for entry in os.scandir(folder / TEXTS)}}
+
+
+def _stamp_of(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _holds_outputs(out: Path, key: str, digests: dict[str, str]) -> bool:
+    """Whether ``out`` holds the outputs of corpus ``key`` (CSVs of these ``digests``) as written: its stamp says so
+    and no CSV or text was changed, added or removed since (by size, modification time and inode)."""
+    out = out.absolute()
+    if not (out / OUT_STAMP).is_file():
+        return False
+    with _locked(out.parent / f".{out.name}.lock"):
+        try:
+            return json.loads((out / OUT_STAMP).read_bytes()) == _folder_stamp(out, key, digests)
+        except (OSError, ValueError):
+            return False
+
+
+def _kept_digests(kept: Path, key: str) -> dict[str, str] | None:
+    """The digests of the CSVs kept for ``key``, from their signed manifest (the CSVs are not read), else None."""
+    try:
+        manifest = json.loads((kept / MANIFEST).read_bytes())
+        claimed = {k: v for k, v in manifest.items() if k != "signature"}
+        if manifest.get("format") != OUTPUT_CACHE_FORMAT or manifest.get("key") != key or not signed(
+                manifest.get("signature"), "outputs", json.dumps(claimed, sort_keys=True)):
+            return None
+        files = manifest["files"]
+        return {name: str(files[name]) for name in OUTPUTS}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 @contextmanager

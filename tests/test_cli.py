@@ -1,6 +1,8 @@
 import csv
 
-from core.__main__ import MANIFEST, OUTPUTS, _progress_bar, main
+import pytest
+
+from core.__main__ import MANIFEST, OUT_STAMP, OUTPUTS, _progress_bar, main
 
 
 def read(path):
@@ -71,6 +73,39 @@ def test_unchanged_corpus_gets_the_kept_csvs_byte_for_byte(tmp_path, capsys):
     assert "unchanged" in capsys.readouterr().err
     for name in OUTPUTS:
         assert (tmp_path / "first" / f"{name}.csv").read_bytes() == (tmp_path / "second" / f"{name}.csv").read_bytes()
+
+
+def test_an_output_folder_already_holding_the_outputs_is_left_as_it_is(tmp_path, capsys):
+    args = ["extract", str(corpus_folder(tmp_path)), "--cache-dir", str(tmp_path / "cache"), "--jobs", "1",
+            "--out", str(tmp_path / "out")]
+    assert main(args) == 0
+    written = {p: p.stat() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "are current" in capsys.readouterr().err
+    assert {p: p.stat() for p in (tmp_path / "out").rglob("*") if p.is_file()} == written, "nothing was rewritten"
+
+
+@pytest.mark.parametrize("change", ["edit a csv", "remove a csv", "remove a text", "add a text"])
+def test_an_output_folder_changed_since_is_written_again_whole(tmp_path, capsys, change):
+    args = ["extract", str(corpus_folder(tmp_path)), "--cache-dir", str(tmp_path / "cache"), "--jobs", "1",
+            "--out", str(tmp_path / "out")]
+    main(args)
+    out = tmp_path / "out"
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != OUT_STAMP}
+    if change == "edit a csv":
+        (out / "figures.csv").write_bytes(b"edited")
+    elif change == "remove a csv":
+        (out / "claims.csv").unlink()
+    elif change == "remove a text":
+        next((out / "texts").iterdir()).unlink()
+    else:
+        (out / "texts" / "mine.txt").write_text("我的笔记", encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "are current" not in capsys.readouterr().err
+    again = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != OUT_STAMP}
+    assert again == first
 
 
 def test_kept_csvs_without_their_manifest_are_not_served(tmp_path, capsys):

@@ -87,7 +87,7 @@ def test_a_file_where_the_cache_should_be_means_extraction_without_it(tmp_path, 
     assert run(tmp_path, "--cache-dir", str(tmp_path / "cache")) == 0
     err = capsys.readouterr().err
     assert "cannot be written" in err and "Traceback" not in err
-    expected = [cli.TEXTS, *(f"{n}.csv" for n in cli.OUTPUTS)]
+    expected = [cli.TEXTS, cli.OUT_STAMP, *(f"{n}.csv" for n in cli.OUTPUTS)]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(expected)
 
 
