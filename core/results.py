@@ -95,7 +95,19 @@ def _table(rows: list[dict]) -> pd.DataFrame:
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of ``frames`` in order. A column categorical in any frame stays categorical, over the union of the
+    categories: pandas concatenates categoricals of different categories as plain strings, which made adding ten
+    articles to a cached corpus of 10,000 turn every categorical column of the corpus to strings and back."""
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame({"content_hash": pd.Series(dtype="string")})
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(frames) == 1:
+        return frames[0]
+    shared = set.intersection(*(set(f.columns) for f in frames))
+    for column in sorted(c for c in shared if any(isinstance(f[c].dtype, pd.CategoricalDtype) for f in frames)):
+        values = [f[column].cat.categories if isinstance(f[column].dtype, pd.CategoricalDtype)
+                  else pd.Index(f[column].dropna().unique()) for f in frames]
+        # Sorted, as astype("category") orders them: a sort by the column follows the categories' order.
+        dtype = pd.CategoricalDtype(values[0].append(values[1:]).unique().sort_values())
+        frames = [f.assign(**{column: f[column].astype(dtype)}) for f in frames]
+    return pd.concat(frames, ignore_index=True)

@@ -126,3 +126,13 @@ def test_per_article_files_hold_every_table_when_the_snapshot_is_another_corpus(
     for table in ("figures", "mentions", "term_counts", "dates", "context"):
         pd.testing.assert_frame_equal(getattr(first, table), getattr(again, table), check_dtype=False,
                                       check_categorical=False)
+
+
+def test_tables_of_cached_and_new_articles_join_without_losing_their_categories():
+    from core.results import _concat
+
+    cached = pd.DataFrame({"entity": pd.Series(["中芯国际", "华为"], dtype="category"), "count": [2, 1]})
+    new = pd.DataFrame({"entity": ["阿斯麦", "华为"], "count": [1, 3]})
+    joined = _concat([cached, new])
+    assert isinstance(joined["entity"].dtype, pd.CategoricalDtype)
+    assert list(joined["entity"]) == ["中芯国际", "华为", "阿斯麦", "华为"] and list(joined["count"]) == [2, 1, 1, 3]
