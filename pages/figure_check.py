@@ -64,8 +64,7 @@ if pages > 1:
 else:
     page = 1
 on_page = groups.iloc[(page - 1) * GROUPS_PER_PAGE:page * GROUPS_PER_PAGE]
-# Row positions of each group's claims, pairs and mentions, found once per selection rather than per group.
-claim_rows = board.remember("claim_rows", lambda: report.claims.groupby("group_id").indices)
+# Row positions of each group's pairs and mentions, found once per selection rather than per group.
 pair_rows = board.remember("pair_rows", lambda: report.comparisons.groupby("group_id").indices)
 context_rows = board.remember("context_rows", lambda: report.context.groupby("group_id").indices)
 evidence_columns = downloads.claim_columns(board.lang)
@@ -73,7 +72,7 @@ evidence_columns = downloads.claim_columns(board.lang)
 for group_id in on_page["group_id"]:
     card = blocks.card_for(board, group_id)
     blocks.group_card(board, group_id)
-    claims = report.claims.iloc[claim_rows[group_id]]
+    claims = board.group_claims(group_id)
     evidence = st.expander(f"{t('details')} · {display.escape_markdown(card.label)}",
                            expanded=False, key=f"evidence_{group_id}", on_change="rerun")
     with evidence:

@@ -43,7 +43,7 @@ if sections["changes"]:
 
 st.subheader(t("overview_counts"))
 st.caption(t("overview_caption"))
-numbers = views.headline_numbers(board.articles, board.figures, board.report.groups)
+numbers = views.headline_numbers(board.articles, board.report.groups)
 with st.container(horizontal=True):
     st.metric(t("m_articles"), numbers["articles"], help=t("m_articles_help"), border=True)
     st.metric(t("m_sources"), numbers["sources"], border=True)

@@ -91,12 +91,12 @@ def test_select_groups_by_status_and_measure():
 
 
 def test_headline_numbers_count_contradictions_and_explained_differences_apart():
-    numbers = views.headline_numbers(articles_table(), pd.DataFrame({"x": range(4)}), report().groups)
+    numbers = views.headline_numbers(articles_table(), report().groups)
     assert numbers == {"articles": 3, "sources": 3, "figures": 4, "groups": 1, "contradictions": 1, "explained": 0}
     explained = report().groups.assign(status="explained")
-    numbers = views.headline_numbers(articles_table(), pd.DataFrame(), explained)
+    numbers = views.headline_numbers(articles_table(), explained)
     assert (numbers["contradictions"], numbers["explained"]) == (0, 1)
-    assert views.headline_numbers(articles_table(), pd.DataFrame(), explained.iloc[0:0])["contradictions"] == 0
+    assert views.headline_numbers(articles_table(), explained.iloc[0:0])["contradictions"] == 0
 
 
 def test_corpus_table_has_the_shown_columns_in_each_language():

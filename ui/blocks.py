@@ -18,7 +18,8 @@ from ui.shared import PAGES, Dashboard
 
 def card_for(board: Dashboard, group_id: str) -> views.GroupCard:
     """The card of a claim group in the board's language, made once per selection."""
-    return board.remember(("card", group_id, board.lang), lambda: views.group_card(board.report, group_id, board.lang))
+    return board.remember(("card", group_id, board.lang), lambda: views.group_card(
+        board.report, group_id, board.lang, claims=board.group_claims(group_id)))
 
 
 STATUS_ICON = {"contradiction": ":material/error:", "explained": ":material/info:", "agree": ":material/check:"}
@@ -136,8 +137,7 @@ def dot_figure(frame: pd.DataFrame, lang: str):
 
 def group_claims_of(board: Dashboard, group_id: str) -> pd.DataFrame:
     """A group's figures in the board's selection, each once."""
-    claims = board.report.claims
-    return views.representative(claims[claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"]),
+    return views.representative(board.group_claims(group_id).drop_duplicates(["file", "text", "start"]),
                                 views.PLOT_DOTS)
 
 

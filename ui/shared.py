@@ -171,6 +171,11 @@ class Dashboard:
         """A result derived from the chosen sources' tables, computed once per selection (see :class:`Selection`)."""
         return self.selection.remember(key, compute)
 
+    def group_claims(self, group_id: str) -> pd.DataFrame:
+        """The figures of one claim group in the chosen sources (each group's rows found once per selection)."""
+        rows = self.remember("claim_rows", lambda: self.report.claims.groupby("group_id").indices)
+        return self.report.claims.iloc[rows.get(group_id, [])]
+
     def names(self, width: int = 14) -> dict[str, str]:
         """Article id → its number and the start of its title, for the chosen sources' articles."""
         return self.remember(("names", width), lambda: overlap.short_names(self.articles, width))

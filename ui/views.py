@@ -106,14 +106,15 @@ def select_groups(groups: pd.DataFrame, statuses: Sequence[str] = (), measures: 
     return groups[keep].reset_index(drop=True)
 
 
-def headline_numbers(articles: pd.DataFrame, figures: pd.DataFrame, groups: pd.DataFrame) -> dict[str, int]:
+def headline_numbers(articles: pd.DataFrame, groups: pd.DataFrame) -> dict[str, int]:
     """The overview's counts: articles, sources, figures, claim groups, and groups whose figures differ
-    without an explanation (contradictions) or with one (period, modality …) apart."""
+    without an explanation (contradictions) or with one (period, modality …) apart. Figures are counted from the
+    articles table (each article's count), not by narrowing the figures table to the chosen sources."""
     status = groups["status"] if not groups.empty else pd.Series(dtype=str)
     return {
         "articles": len(articles),
         "sources": articles["source"].nunique(),
-        "figures": len(figures),
+        "figures": int(articles["figures"].sum()),
         "groups": len(groups),
         "contradictions": int((status == "contradiction").sum()),
         "explained": int((status == "explained").sum()),
@@ -186,11 +187,14 @@ class GroupCard:
     evidence: tuple[Evidence, ...] = ()
 
 
-def group_card(report: ClaimReport, group_id: str, lang: str) -> GroupCard:
+def group_card(report: ClaimReport, group_id: str, lang: str, claims: pd.DataFrame | None = None) -> GroupCard:
     """The card for one group: its figures by source, the reason of its most telling pair in words, and
-    the explanation (the claims report's, in ``lang``)."""
+    the explanation (the claims report's, in ``lang``). ``claims``: the group's rows of ``report.claims`` when
+    already at hand."""
     group = report.groups.set_index("group_id").loc[group_id]
-    claims = report.claims[report.claims["group_id"] == group_id].drop_duplicates(["file", "text", "start"])
+    if claims is None:
+        claims = report.claims[report.claims["group_id"] == group_id]
+    claims = claims.drop_duplicates(["file", "text", "start"])
     kind = group_kinds(claims).get(group_id, "cross_source")
     claims = representative(claims, CARD_EVIDENCE)
     evidence = tuple(evidence_of(row, lang) for row in claims.itertuples(index=False))
