@@ -259,3 +259,26 @@ def test_two_levels_of_one_period_in_one_sentence_are_parallel_not_a_change(tmp_
     notes = dict(zip(report.comparisons["value_a"], report.comparisons["note"], strict=True))
     assert 0.6 not in notes and 0.2 not in notes and 60 not in notes
     assert notes.get(46) == "before_after" and notes.get(41) == "before_after"
+
+
+def test_a_market_size_and_an_import_total_of_one_country_stay_apart(tmp_path):
+    """Two dollar amounts about 中国 in two articles: the size of a market is not what the country imports."""
+    (tmp_path / "a.txt").write_text("业内人士表示，中国人工智能芯片市场规模今年预计超过600亿美元。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("海关数据显示，中国去年进口芯片总额达3500亿美元，同比增长8%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert not groups_of(report, "a.txt", 6e10) & groups_of(report, "b.txt", 3.5e11)
+
+
+def test_one_charge_reported_by_three_outlets_is_one_group_that_agrees(tmp_path):
+    """A write-down named 计提, 認列…費用 and 费用 in two scripts, the firm named again as 其 or 公司."""
+    texts = {
+        "a.txt": "超微表示，出口新规将使其本季度计提约8亿美元费用。\n",
+        "b.txt": "超微公告指出，公司預計本季將認列8億美元相關費用。\n",
+        "c.txt": "受出口限制影响，超微本季度将计提8亿美元费用。\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    (group,) = groups_of(report, "a.txt", 8e8)
+    assert groups_of(report, "b.txt", 8e8) == groups_of(report, "c.txt", 8e8) == {group}
+    assert set(report.comparisons[report.comparisons["group_id"] == group]["verdict"]) == {"agree"}

@@ -121,3 +121,9 @@ def test_offset_maps_of_a_long_text_are_packed_not_tuples_of_ints():
     # Measured: 18.6 bytes a character held and 37 at the peak (the text's copies included); 72 and 92 before.
     assert held < 25 * len(text) and peak < 50 * len(text)
     assert mapped.original_slice(2, 4) == "晶片" and mapped.text[2:4] == "芯片"
+
+
+@pytest.mark.parametrize("written", ["華為昇騰910C晶片", "华为昇腾910C芯片"])
+def test_a_name_in_a_character_opencc_folds_keeps_it(written):
+    # 昇 is standard in Simplified names (Huawei's 昇腾); OpenCC folds it into 升, the name's plain-word twin.
+    assert normalize(written).text == "华为昇腾910C芯片"
