@@ -95,8 +95,9 @@ def cluster_frames(frames: Sequence[Frame], articles: Sequence[str] | None = Non
 
 
 def _block(frame: Frame) -> str:
-    """Figures are compared only within a block: one dimension; a change, a part of a total and a level apart."""
-    kind = "change" if frame.change else "part" if frame.role == "part" else "level"
+    """Figures are compared only within a block: one dimension; a change, a part of a total and a level apart, and
+    changes of different kinds apart (增长 is not 下降, year-on-year not 环比: measure_changes.tsv)."""
+    kind = f"change:{frame.change}" if frame.change else "part" if frame.role == "part" else "level"
     return f"{frame.dimension}|{kind}"
 
 

@@ -571,3 +571,13 @@ def test_process_node_bound_under_a_control_is_its_threshold():
 def test_an_outlet_or_a_reporter_is_never_the_subject(sentence, subject):
     figure = extract_figures(sentence)[-1]
     assert figure.subject == subject
+
+
+def test_a_bare_day_takes_the_month_it_was_published_in():
+    # 11日 in a report of 2025-08-12 is 11 August, not a day of no month ("---11", which a CSV writes as '---11).
+    (date,) = extract_dates("川普11日簽署行政命令，延長關稅休兵期。", published="2025-08-12")
+    assert date.value == "2025-08-11"
+    (date,) = extract_dates("川普11日簽署行政命令。")
+    assert date.value == "---11"  # no publication date: the day is all there is
+    (first, second) = extract_dates("美方5月12日宣布，中方14日回应。", published="2025-08-20")
+    assert (first.value, second.value) == ("2025-05-12", "2025-05-14")  # a month named before wins

@@ -282,3 +282,15 @@ def test_one_charge_reported_by_three_outlets_is_one_group_that_agrees(tmp_path)
     (group,) = groups_of(report, "a.txt", 8e8)
     assert groups_of(report, "b.txt", 8e8) == groups_of(report, "c.txt", 8e8) == {group}
     assert set(report.comparisons[report.comparisons["group_id"] == group]["verdict"]) == {"agree"}
+
+
+def test_changes_of_different_kinds_are_never_one_measure(tmp_path):
+    """Quarter-on-quarter growth is not year-on-year growth, and a fall in margin is not a rise in revenue."""
+    (tmp_path / "a.txt").write_text("台積電第二季營收季增11.3%，年增38.6%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("台积电第二季度营收同比增长38.6%。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("中芯国际二季度销售收入同比增长16.2%，毛利率环比下降2.1个百分点。\n",
+                                    encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 38.6) == groups_of(report, "b.txt", 38.6) != set()
+    assert not groups_of(report, "a.txt", 11.3) & groups_of(report, "a.txt", 38.6)
+    assert not groups_of(report, "c.txt", 16.2) & groups_of(report, "c.txt", 2.1)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 
 from core.doc import Doc
 from core.figures.caps import CapCount, FigureCap, _CapGate
-from core.figures.dates import DateMention, _date_mentions, _find_dates, _year_of, extract_dates, extract_dates_mapped
+from core.figures.dates import DateMention, _date_mentions, _find_dates, extract_dates, extract_dates_mapped
 from core.figures.description import _Context, _elliptical, _period, _sentence_window
 from core.figures.exclusions import _NOT_FIGURES
 from core.figures.numbers import parse_chinese_number, parse_number
@@ -104,7 +104,7 @@ def extract_figures_mapped(mapped: MappedText, published: str | None = None) -> 
 def figures_of(doc: Doc, cap: FigureCap | None = None) -> tuple[list[Figure], list[DateMention], CapCount]:
     """Figures and dates of a document (what the pipeline wants), the first figures within ``cap``, and what
     the cap cut: dates are found, quantities read outside them, each quantity described from its sentence."""
-    dates, blocked = _find_dates(doc.text, _year_of(doc.published))
+    dates, blocked = _find_dates(doc.text, doc.published)
     marks = _Marks.read(doc, blocked, cap)
     describer = _Describer(doc, dates, marks)
     return [describer.figure(q) for q in marks.quantities], _date_mentions(doc.mapped, dates), marks.count

@@ -33,7 +33,7 @@ def extract_dates(text: str, published: str | None = None) -> list[DateMention]:
 
 def extract_dates_mapped(mapped: MappedText, published: str | None = None) -> list[DateMention]:
     """Dates of a normalised text, with text and offsets in its original."""
-    dates, _ = _find_dates(mapped.text, _year_of(published))
+    dates, _ = _find_dates(mapped.text, published)
     return _date_mentions(mapped, dates)
 
 
@@ -81,8 +81,15 @@ def _year_of(published: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _find_dates(text: str, published_year: int | None) -> tuple[list[tuple[int, int, str]], bytearray]:
-    """Resolved date mentions (start, end, value) and a mask of every date-like span, figures excluded there."""
+def _month_published(published: str | None) -> int | None:
+    m = re.match(r"\s*\d{4}-(\d{2})", published or "")
+    return int(m.group(1)) if m else None
+
+
+def _find_dates(text: str, published: str | None) -> tuple[list[tuple[int, int, str]], bytearray]:
+    """Resolved date mentions (start, end, value) and a mask of every date-like span, figures excluded there.
+
+    ``published`` (YYYY-MM-DD) gives a bare year its context, and a bare day (川普11日签署) its month."""
     titles = [m.span() for m in _TITLE_RE.finditer(text)]
     title_starts = [s for s, _ in titles]
 
@@ -107,14 +114,15 @@ def _find_dates(text: str, published_year: int | None) -> tuple[list[tuple[int, 
         blocked[start:end] = b"\x01" * (end - start)
         if kind not in ("ago", "clock"):
             chosen.append((start, end, kind, m))
-    resolved = _resolve_dates(chosen, published_year)
+    resolved = _resolve_dates(chosen, _year_of(published), _month_published(published))
     return _merge_date_ranges(text, resolved), blocked
 
 
 def _resolve_dates(
-    chosen: list[tuple[int, int, str, re.Match]], published_year: int | None
+    chosen: list[tuple[int, int, str, re.Match]], published_year: int | None, published_month: int | None = None,
 ) -> list[tuple[int, int, str]]:
-    """Give each mention a value; a missing year comes from the nearest year named before it.
+    """Give each mention a value; a missing year comes from the nearest year named before it, a bare day's
+    month from the nearest month named before it, else the publication's (news names days of its own month).
 
     A comparison's base (较去年, 比2024年) names no context: the 第二季度 after it is still this year's.
     """
@@ -140,7 +148,9 @@ def _resolve_dates(
         elif kind in ("month", "day"):
             context_year = year if year is not None else published_year
             if kind == "day":
-                value = _day_value(context_year, month, int(g["d"]))
+                if month is None and published_month is not None:
+                    context_year = published_year
+                value = _day_value(context_year, month or published_month, int(g["d"]))
             else:
                 value = _calendar_value(context_year, g)
                 month = _month_of(g) or month
