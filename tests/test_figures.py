@@ -483,8 +483,9 @@ def test_period_of_a_semicolon_part_comes_from_its_sentence():
 
 
 def test_from_to_change_is_two_levels_of_one_measure():
+    # 美方 is the entity 美国: a subject reads as its entity does in every table.
     assert described("美方加征的关税已从2024年的25%提高到2025年的50%。") == [
-        ("25%", "关税", "美方", "2024"), ("50%", "关税", "美方", "2025")]
+        ("25%", "关税", "美国", "2024"), ("50%", "关税", "美国", "2025")]
 
 
 def test_figure_left_unsaid_takes_the_measure_of_the_last_like_figure():

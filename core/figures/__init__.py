@@ -31,6 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass, fields
 
+from core.aliases import canonical_name, is_known_name
 from core.doc import Doc
 from core.figures.caps import CapCount, FigureCap, _CapGate
 from core.figures.dates import DateMention, _date_mentions, _find_dates, extract_dates, extract_dates_mapped
@@ -187,6 +188,8 @@ class _Describer:
             subject = self.previous[1]
         owner = _owner(self.doc, self.paragraphs, self.firms, context.sent_start, q.lead, metric, subject)
         subject = owner or subject
+        if is_known_name(subject):
+            subject = canonical_name(subject)  # 艾司摩尔 → 阿斯麦: a subject reads as its entity does in every table
         self.previous = (index, subject)
         self.described[(index, q.unit)] = (metric, subject)
         return metric, subject
