@@ -63,10 +63,11 @@ def test_bad_uploads_are_named_and_good_ones_join(opened):
              payload(SHELL_NAME, "另一篇报道\n\n美国关税提高到30%。".encode())]
     upload(opened, files, source="访客来源")
     page = opened.page
+    # expect() waits: the upload's run may start only after dashboard.wait() has returned.
+    warnings = page.get_by_test_id("stAlertContentWarning")
+    expect(warnings.filter(has_text="空.txt").first).to_contain_text("空文件")
+    expect(warnings.filter(has_text="图.txt").first).to_contain_text("二进制")
     opened.screenshot("upload_bad_files")
-    warnings = page.get_by_test_id("stAlertContentWarning").all_inner_texts()
-    assert any("空.txt" in w and "空文件" in w for w in warnings), warnings
-    assert any("图.txt" in w and "二进制" in w for w in warnings), warnings
     expect(metric_value(page, "文章")).to_have_text(str(SEED_ARTICLES + 2))
     expect(page.get_by_test_id("stPageLink").filter(has_text="访客测试文章")).to_be_visible()
     assert_no_error(page)
