@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from core.doc import Doc
-from core.lexicon import read_rows
+from core.lexicon import read_rows, read_words
 
 
 @cache
@@ -57,7 +57,7 @@ def qualitative_mentions(doc: Doc) -> list[dict]:
 def _scoped_measure() -> re.Pattern[str]:
     return re.compile(
         f"(?P<scope>{_pattern('scopes.tsv').pattern})的?(?P<measure>{_pattern('measures.tsv').pattern})"
-        r"(?!管制|限制|禁令|禁运|壁垒|清单|政策|许可)"
+        f"(?!{'|'.join(sorted(read_words('policy_words.txt'), key=len, reverse=True))})"
     )
 
 

@@ -25,20 +25,15 @@ import numpy as np
 import pandas as pd
 
 from core.doc import Doc
-from core.lexicon import read_words
+from core.lexicon import read_rows, read_words
 from core.segment import cut
 
 _NUMERALS = "〇零一二两三四五六七八九十百千万亿"
-# What follows a numeral to make a count, an ordinal or a date (一是, 三大, 两国, 五年,
-# 十分): the phrase carries no topic. Measure words that start real words stay out
-# (度 would drop 百度, 元 would drop 多元).
-_MEASURES = (
-    "是 个 次 年 月 日 号 天 周 时 点 条 项 种 类 批 名 家 位 成 倍 期 轮 届 代 任 大 款 台 颗 片 座 艘 枚 架 份 层"
-    " 步 件 起 场 例 股 国 人 所 只 支 套 组 则 段 句 篇 部 回 遍 番 季 分 秒 岁 吨 米 克 小时 分钟 季度 周年 年代"
-    " 年间 年来 年前 年后 月份 世纪 百分点 千克 公斤 公里 纳米 英寸"
-).split()
+# What follows a numeral to make a count, an ordinal, a date or an amount: core/data/term_number_words.tsv.
+_MEASURES = [row[0] for row in read_rows("term_number_words.tsv") if row[1] == "measure"]
 _MEASURE = "|".join(sorted(_MEASURES, key=len, reverse=True))
-_CURRENCY = "美元|欧元|日元|英镑|港元|元"
+_CURRENCY = "|".join(sorted((row[0] for row in read_rows("term_number_words.tsv") if row[1] == "currency"),
+                            key=len, reverse=True))
 _NUMBER_WORD = re.compile(
     rf"第?[{_NUMERALS}]*(?:{_MEASURE})?"  # 一是, 第一, 三大, 万亿, 小时
     rf"|[多几数半首每](?:[{_NUMERALS}]+(?:{_MEASURE})?|{_MEASURE})"  # 多年, 数十, 半年, 首次, 每年

@@ -11,7 +11,14 @@ from core.doc import Doc, trimmed
 from core.entities import is_known_name
 from core.figures.cues import _COMPARISON_BASE_RE, _COMPARISON_OPEN_RE, _MODALITY_RE, _NOT_FROM, _TARGET_YEAR_RE
 from core.figures.exclusions import _TITLE_RE
-from core.figures.phrases import _SOURCE_TRAILING_RE, _SUBJECT_LEADING_RE, _clean_source, _clean_subject, _is_outlet
+from core.figures.phrases import (
+    _SOURCE_TRAILING_RE,
+    _SUBJECT_LEADING_RE,
+    FIRM_REFERENCE_RE,
+    _clean_source,
+    _clean_subject,
+    _is_outlet,
+)
 from core.figures.quantities import _Quantity
 from core.figures.vocabulary import _IMPLIED_MODALITY, _MEASURE_RE, _MEASURES, _MODALITY, _SOURCE_VERBS, _alternation
 
@@ -26,10 +33,6 @@ _MOVES_TO_RE = re.compile(r"(?:已经?|将|均|则|也|分别|又|再|正)*[从�
 _SOURCE_PREPOSITION_RE = re.compile(r"根据|依据|(?<![数占证依根])据(?!悉)")
 _SOURCE_VERB_END_RE = re.compile(rf"(?:{_alternation(_SOURCE_VERBS)})\Z")
 _ANAPHORA_RE = re.compile(r"(?:该|此|这一?)\w")
-# A firm named again by a description (这家美国芯片巨头, 该集团) or as the one a cause acts on (此举将使其…): who the
-# figure is about is the firm named last before it (figures._owner), not the words the segmenter leaves around it.
-_FIRM_REFERENCE_RE = re.compile(
-    r"(?:这家|该家|这间|该)[^，。；：、\d]{0,8}?(?:公司|企业|集团|巨头|厂商|龙头|大厂)|(?:使|令|让)其")
 _SUBJECT_MAX = 16
 
 def _period(
@@ -205,7 +208,7 @@ class _Context:
                 if titles:
                     return titles[-1]  # 该法案 → the title named earlier in the sentence
             candidate = _clean_subject(self.doc, s_start, s_end)
-            if _FIRM_REFERENCE_RE.search(text, s_start, s_end) and not is_known_name(candidate):
+            if FIRM_REFERENCE_RE.search(text, s_start, s_end) and not is_known_name(candidate):
                 return "该公司"  # resolved to the firm named last (figures._owner)
             if candidate and not _is_outlet(self.doc, candidate, self.sent_start, anchor):
                 return candidate

@@ -20,6 +20,7 @@ from core.figures.vocabulary import (
     _SOURCE_VERBS,
     _alternation,
 )
+from core.lexicon import read_rows
 
 _COMPARISON_CUT_RE = re.compile(r"(?<=..)(?:较|相比|相较|比起)")
 _DATELINE_RE = re.compile(r"[【〔\[][^】〕\]]*[】〕\]]")
@@ -29,18 +30,21 @@ _SOURCE_CUT_RE = re.compile(r"发布|公布|披露|的")
 _SOURCE_DATE_RE = re.compile(r"\d{4} ?年(?: ?\d{1,2} ?月)?(?: ?\d{1,2} ?日)?[初底末]?|\d{1,2} ?月(?: ?\d{1,2} ?日)?")
 _SOURCE_TITLE_RE = re.compile(_alternation(_SOURCE_TITLES))
 _SOURCE_TRAILING_RE = re.compile(rf"(?:{_alternation([*_SOURCE_NOUNS, *_SOURCE_VERBS])}|[却也则还都均亦更就又])\Z")
-_SUBJECT_LEADING_RE = re.compile(
-    r"(?:其中|同时|此外|另外|因此|所以|但是|然而|不过|而且|并且|甚至|尤其是|特别是|例如|比如|截至目前|目前|如今"
-    r"|连续|持续|长达|历时|时隔|为期|致使|导致|当|而|但|并|且|让|使|令|若|如|则|即|在|和|与|也|更|仅|已|据"
-    r"|单月|单季|当月|当季|同期|年内|全年|首季|及以下|及以上|以下|以上|占"
-    rf"|{_alternation(_MODALITY)})+"
-)
-_SUBJECT_TRAILING_RE = re.compile(
-    r"(?:的|之|将|已经|已|也|更|则|均|都|还|仍|正|又|就|再|首次|一度|对华|对美|对中|在华|在美|每年|每月|每季度"
-    r"|年均|平均|同比|环比|较|共|合计|累计|总计|是|在|从|由|仅|只"
-    rf"|{_alternation(_MODALITY)})+\Z"
-)
-_VAGUE_SOURCES = frozenset({"相关", "有关", "官方", "最新", "公开", "该", "此", "这", "其"})
+
+
+def _subject_words(role: str) -> list[str]:
+    """The words of ``role`` in ``core/data/subject_words.tsv`` (see its header)."""
+    return [row[0] for row in read_rows("subject_words.tsv") if row[1] == role]
+
+
+_SUBJECT_LEADING_RE = re.compile(f"(?:{_alternation([*_subject_words('leading'), *_MODALITY])})+")
+_SUBJECT_TRAILING_RE = re.compile(f"(?:{_alternation([*_subject_words('trailing'), *_MODALITY])})+\\Z")
+_VAGUE_SOURCES = frozenset(_subject_words("vague_source"))
+# A firm named again by a description (这家美国芯片巨头, 该集团) or as the one a cause acts on (此举将使其…): who the
+# figure is about is the firm named last before it (_owner), not the words the segmenter leaves around it.
+FIRM_REFERENCE_RE = re.compile(
+    f"(?:{_alternation(_subject_words('firm_demonstrative'))})[^，。；：、\\d]{{0,8}}?"
+    f"(?:{_alternation(_subject_words('firm_noun'))})|{_alternation(_subject_words('firm_object'))}")
 _SUBJECT_MAX = 16
 # Part-of-speech tags (jieba) that cannot open a subject, and that end the noun phrase opening it.
 _NOT_SUBJECT_TAGS = frozenset(
@@ -48,7 +52,7 @@ _NOT_SUBJECT_TAGS = frozenset(
 )
 _PHRASE_GLUE = frozenset({"、", "等", "和", "与"})
 _SEGMENT_WORDS_RE = re.compile(r"(?:来自|在|的|市场|地区|区|业务|客户|、|和|与)*")
-_FIRM_ANAPHORA = frozenset({"公司", "该公司", "其", "该企业", "该集团", "该厂", "企业"})
+_FIRM_ANAPHORA = frozenset(_subject_words("firm_anaphor"))
 
 def _owner(
     doc: Doc, paragraphs: list[int], firms: _Firms, sentence_start: int, lead: int, metric: str, subject: str
