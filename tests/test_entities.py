@@ -33,6 +33,11 @@ def test_traditional_and_simplified_share_canonical_name():
     assert names("英偉達股價下跌") == names("輝達股價下跌") == ["英伟达"]
 
 
+def test_an_outlet_named_with_its_city_is_one_outlet_not_a_place_and_another_paper():
+    # 香港經濟日報 (HKET) is neither 香港 nor the mainland's 经济日报.
+    assert names("【香港經濟日報】美國總統簽署行政命令。") == ["香港经济日报", "美国"]
+
+
 def test_english_alias_maps_to_canonical():
     assert names("SMIC and ASML") == ["中芯国际", "阿斯麦"]
     assert names("荷兰光刻机巨头ASML受限于禁令") == ["荷兰", "阿斯麦"]
