@@ -294,3 +294,12 @@ def test_changes_of_different_kinds_are_never_one_measure(tmp_path):
     assert groups_of(report, "a.txt", 38.6) == groups_of(report, "b.txt", 38.6) != set()
     assert not groups_of(report, "a.txt", 11.3) & groups_of(report, "a.txt", 38.6)
     assert not groups_of(report, "c.txt", 16.2) & groups_of(report, "c.txt", 2.1)
+
+
+def test_economic_growth_and_export_growth_are_two_measures(tmp_path):
+    (tmp_path / "a.txt").write_text("中國今年首季經濟按年增長5.4%，出口增長約6.9%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("一季度我国经济同比增长5.4%，出口同比增长6.9%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    growth, exports = groups_of(report, "a.txt", 5.4), groups_of(report, "a.txt", 6.9)
+    assert growth == groups_of(report, "b.txt", 5.4) and exports == groups_of(report, "b.txt", 6.9)
+    assert growth and exports and not growth & exports
