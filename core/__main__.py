@@ -320,15 +320,25 @@ def _holds_outputs(out: Path, key: str, digests: dict[str, str]) -> bool:
 def _kept_digests(kept: Path, key: str) -> dict[str, str] | None:
     """The digests of the CSVs kept for ``key``, from their signed manifest (the CSVs are not read), else None."""
     try:
-        manifest = json.loads((kept / MANIFEST).read_bytes())
-        claimed = {k: v for k, v in manifest.items() if k != "signature"}
-        if manifest.get("format") != OUTPUT_CACHE_FORMAT or manifest.get("key") != key or not signed(
-                manifest.get("signature"), "outputs", json.dumps(claimed, sort_keys=True)):
-            return None
-        files = manifest["files"]
-        return {name: str(files[name]) for name in OUTPUTS}
+        return _manifest_digests(kept, key)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _manifest_digests(kept: Path, key: str) -> dict[str, str]:
+    """The digests the signed manifest of the CSVs kept for ``key`` lists, by name.
+
+    Raises ``FileNotFoundError`` when there is none, ``ValueError`` when it is for another corpus or format, or
+    not signed by this install.
+    """
+    manifest = json.loads((kept / MANIFEST).read_bytes())
+    expected = {"format": OUTPUT_CACHE_FORMAT, "key": key}
+    if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
+        raise ValueError("manifest for another corpus or format")
+    claimed = {k: v for k, v in manifest.items() if k != "signature"}
+    if not signed(manifest.get("signature"), "outputs", json.dumps(claimed, sort_keys=True)):
+        raise ValueError("manifest not signed by this install")
+    return {name: str(manifest["files"][name]) for name in OUTPUTS}
 
 
 @contextmanager
@@ -370,15 +380,9 @@ def _read_kept(kept: Path, key: str) -> dict[str, bytes] | None:
     A folder that fails the check is deleted, so the run rebuilds and rewrites it.
     """
     try:
-        manifest = json.loads((kept / MANIFEST).read_bytes())
-        expected = {"format": OUTPUT_CACHE_FORMAT, "key": key}
-        if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
-            raise ValueError("manifest for another corpus or format")
-        claimed = {k: v for k, v in manifest.items() if k != "signature"}
-        if not signed(manifest.get("signature"), "outputs", json.dumps(claimed, sort_keys=True)):
-            raise ValueError("manifest not signed by this install")
+        digests = _manifest_digests(kept, key)
         outputs = {name: (kept / f"{name}.csv").read_bytes() for name in OUTPUTS}
-        if any(hashlib.sha256(data).hexdigest() != manifest["files"][name] for name, data in outputs.items()):
+        if any(hashlib.sha256(data).hexdigest() != digests[name] for name, data in outputs.items()):
             raise ValueError("a kept CSV differs from the one written")
         if any(not neutralised(data) for data in outputs.values()):
             raise ValueError("a kept CSV holds a cell a spreadsheet would run")
