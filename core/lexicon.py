@@ -7,6 +7,8 @@ what its columns mean and how to extend it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -27,3 +29,16 @@ def read_rows(name: str) -> tuple[tuple[str, ...], ...]:
 def read_words(name: str) -> frozenset[str]:
     """The first column of ``core/data/<name>`` as a set."""
     return frozenset(row[0] for row in read_rows(name))
+
+
+@cache
+def synonym_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """(synonym, canonical) of a lexicon of ``canonical<TAB>synonyms joined by |`` rows, the canonical name a
+    synonym of itself, longest synonym first (measures.tsv, scopes.tsv)."""
+    pairs = {(syn, row[0]) for row in read_rows(name) for syn in (row[0], *row[1].split("|")) if syn}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` that prefers the longest word at a position."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.frames import Frame
-from core.lexicon import read_rows, read_words
+from core.lexicon import alternation, read_words, synonym_pairs
 
 # The similarity two clusters need to merge (mean over their cross pairs). Chosen on ../shared/real-dev and
 # checked on the seeds and tests/fixtures/unseen: real-dev finds 11 of 12 agree/differ checks for every
@@ -166,7 +166,7 @@ def canonical_words(phrase: str) -> str:
 
 @cache
 def _synonym_table() -> dict[str, str]:
-    return {syn: canonical for name in ("measures.tsv", "scopes.tsv") for syn, canonical in _lexicon(name)
+    return {syn: canonical for name in ("measures.tsv", "scopes.tsv") for syn, canonical in synonym_pairs(name)
             if syn != canonical}
 
 
@@ -265,12 +265,6 @@ def _lexicon_match(a: Frame, b: Frame) -> bool:
 
 
 @cache
-def _lexicon(name: str) -> tuple[tuple[str, str], ...]:
-    pairs = {(syn, row[0]) for row in read_rows(name) for syn in (row[0], *row[1].split("|")) if syn}
-    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
-
-
-@cache
 def lexicon_measure(phrase: str) -> str:
     """The canonical measure of ``measures.tsv`` the phrase names, nearest the number (§) first."""
     return _nearest(phrase, "measures.tsv")
@@ -282,13 +276,13 @@ def lexicon_scope(phrase: str) -> str:
 
 
 # A measure word followed by one of these names a policy, not a quantity (出口管制 is no export figure).
-_POLICY = re.compile("|".join(sorted(read_words("policy_words.txt"), key=len, reverse=True)))
+_POLICY = re.compile(alternation(read_words("policy_words.txt")))
 
 
 def _nearest(phrase: str, lexicon: str) -> str:
     at = phrase.find("§")
     best, distance = "", math.inf
-    for synonym, canonical in _lexicon(lexicon):
+    for synonym, canonical in synonym_pairs(lexicon):
         i = phrase.find(synonym)
         while i >= 0:
             d = min(abs(i - at), abs(i + len(synonym) - at)) if at >= 0 else i

@@ -10,18 +10,11 @@ import re
 from functools import cache
 
 from core.doc import Doc
-from core.lexicon import read_rows, read_words
-
-
-@cache
-def _synonyms(name: str) -> tuple[tuple[str, str], ...]:
-    """(synonym, canonical) pairs from a lexicon, longest synonym first."""
-    pairs = {(syn, row[0]) for row in read_rows(name) for syn in (row[0], *row[1].split("|")) if syn}
-    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+from core.lexicon import alternation, read_words, synonym_pairs
 
 
 def lookup(text: str, lexicon: str) -> str:
-    for synonym, canonical in _synonyms(lexicon):
+    for synonym, canonical in synonym_pairs(lexicon):
         if synonym in text:
             return canonical
     return ""
@@ -57,7 +50,7 @@ def qualitative_mentions(doc: Doc) -> list[dict]:
 def _scoped_measure() -> re.Pattern[str]:
     return re.compile(
         f"(?P<scope>{_pattern('scopes.tsv').pattern})的?(?P<measure>{_pattern('measures.tsv').pattern})"
-        f"(?!{'|'.join(sorted(read_words('policy_words.txt'), key=len, reverse=True))})"
+        f"(?!{alternation(read_words('policy_words.txt'))})"
     )
 
 
@@ -69,7 +62,5 @@ _NUMBER = re.compile(r"\d|[一二两三四五六七八九十]成|百分之|[十�
 
 @cache
 def _pattern(lexicon: str) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(synonym) for synonym, _ in _synonyms(lexicon)))
+    return re.compile(alternation(synonym for synonym, _ in synonym_pairs(lexicon)))
 
-
-# --- intervals and verdicts ----------------------------------------------------------------------

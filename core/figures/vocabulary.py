@@ -7,9 +7,9 @@ source and control cues from ``figure_cues.tsv``; each file's header says how to
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.lexicon import alternation as _alternation
 from core.lexicon import read_rows
 
 
@@ -24,11 +24,6 @@ class _Unit:
 class _Measure:
     name: str
     kind: str
-
-
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation that prefers the longest word at a position."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _cues(role: str) -> dict[str, str]:
