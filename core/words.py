@@ -250,16 +250,26 @@ def explanation(what: str, a: dict, b: dict, verdict: str, reason: str, *, bound
 
 def _side(figure: dict, lang: str) -> str:
     """How one figure is stated: 網易號（000）报告约38%（2025年，据海关） / 網易號 (000) reports about 38% for 2025."""
-    modality = MODALITY.get(figure.get("modality") or "", MODALITY["reported"])
-    qualifier = QUALIFIER.get(figure.get("qualifier") or "", ("", ""))
-    period, attributed = period_words(figure.get("period") or "", lang), figure.get("attributed_to") or ""
+    source = figure.get("source")
+    return _stated(source if isinstance(source, str) else "", str(figure.get("file", "")),
+                   figure.get("modality") or "", figure.get("qualifier") or "", str(figure["text"]),
+                   figure.get("period") or "", figure.get("attributed_to") or "", lang)
+
+
+@lru_cache(maxsize=65536)
+def _stated(source: str, file: str, modality: str, qualifier: str, text: str, period: str, attributed: str,
+            lang: str) -> str:
+    """:func:`_side` of one figure's fields; a figure is a side of many pairs, so it is said once."""
+    said = MODALITY.get(modality, MODALITY["reported"])
+    qualified = QUALIFIER.get(qualifier, ("", ""))
+    period = period_words(period, lang)
     if lang == "en":
         bits = [x for x in (period and f"for {period}", attributed and f"({attributed})") if x]
-        return " ".join([_who(figure, " ({})"), modality[3], (qualifier[1] + " " if qualifier[1] else "")
-                         + str(figure["text"]), *bits])
+        return " ".join([_who(source, file, " ({})"), said[3], (qualified[1] + " " if qualified[1] else "") + text,
+                         *bits])
     bits = [x for x in (period, attributed and f"据{attributed}") if x]
     extra = f"（{'，'.join(bits)}）" if bits else ""
-    return f"{_who(figure, '（{}）')}{modality[2]}{qualifier[0]}{figure['text']}{extra}"
+    return f"{_who(source, file, '（{}）')}{said[2]}{qualified[0]}{text}{extra}"
 
 
 _RELATIVE_YEAR = re.compile(r"^R(-?\d+)")
@@ -279,11 +289,10 @@ def period_words(period: str, lang: str) -> str:
     return f"{words}{rest}" if lang == "zh" else f"{rest} of {words}".strip().removeprefix("of ")
 
 
-def _who(figure: dict, brackets: str) -> str:
+def _who(source: str, file: str, brackets: str) -> str:
     """The source that states a figure, with its article in ``brackets``: 網易號（000）."""
-    short = _short_name(str(figure.get("file", "")))
-    source = figure.get("source")
-    return source + brackets.format(short) if isinstance(source, str) and source else short
+    short = _short_name(file)
+    return source + brackets.format(short) if source else short
 
 
 @lru_cache(maxsize=65536)
