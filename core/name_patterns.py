@@ -26,7 +26,7 @@ from core.aliases import (
     _surnames,
     _title_pattern,
 )
-from core.lexicon import read_words
+from core.lexicon import alternation, first_characters, led_by, read_words
 
 _LEXICON, _BRACKET, _TITLE, _SPEECH, _ORG, _TAGGED, _PROPAGATED = range(7)
 
@@ -131,7 +131,7 @@ def _plausible(name: str) -> bool:
 # -- legal names, bylines, Latin names -----------------------------------------------------------
 
 
-_LEGAL_SUFFIX = re.compile(r"(?:集团)?(?:股份)?有限(?:责任)?公司|(?:集团)?股份公司")
+_LEGAL_SUFFIX = led_by("集股有", r"(?:集团)?(?:股份)?有限(?:责任)?公司|(?:集团)?股份公司")
 _BRACKET_PLACE = re.compile(r"\(([\u4e00-\u9fff]{2,4})\)(公司|有限公司|集团)?")
 # What a full name sheds to give the short name articles also use (华为技术有限公司 → 华为).
 _LEGAL_TAIL = re.compile(r"(?:技术)?(?:集团)?(?:股份)?(?:有限)?(?:责任)?(?:公司)?$")
@@ -159,9 +159,10 @@ _REPORTER_FRAME = re.compile(
     r"(?=\s*(?:[/／]|\d{1,2}日|报导|报道|$|\n|[)〕\]】]))"
 )
 # Capitalised Latin words in a Chinese text: a firm, a person, a platform (Truth Social, Lipmann Walton & Co).
-_LATIN_NAME = re.compile(
+_LATIN_NAME = led_by(
+    "A-Z",
     r"(?<![A-Za-z0-9&.])(?:The\s)?[A-Z][A-Za-z]+(?:[\s\-](?:(?:of|the|and|for|de|&)\s)*(?:&\s)?[A-Z][A-Za-z]*\.?){1,6}"
-    r"(?![A-Za-z0-9])"
+    r"(?![A-Za-z0-9])",
 )
 _LATIN_NOT_NAMES = frozenset({"No", "Article", "Section", "Announcement", "Chapter", "Page", "Vol"})
 # A 简称 bracket names the short form an article goes on to use: 国家发展和改革委员会(以下简称“发改委”).
@@ -391,7 +392,7 @@ def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
 
 _MODEL_CODE = r"(?:[A-Z]{0,3}\d{1,4}[A-Z]{0,3})(?:\s?(?:Pro|Max|Ultra|Plus|Lite|Mini|Air)\b)*\+?"
 # A bare code mixing capitals and digits (B30A, 910D, H20) names a model too; unit letters (100G, 4K) do not.
-_BARE_MODEL = re.compile(r"(?<![A-Za-z0-9.\-])(?:[A-Z]{1,3}\d{2,4}[A-Z]{0,2}|\d{3,4}[A-Z]{1,2})(?![A-Za-z0-9])")
+_BARE_MODEL = led_by(r"A-Z\d", r"(?<![A-Za-z0-9.\-])(?:[A-Z]{1,3}\d{2,4}[A-Z]{0,2}|\d{3,4}[A-Z]{1,2})(?![A-Za-z0-9])")
 _UNIT_LETTERS = frozenset({"G", "K", "M", "B", "T", "W", "V", "GB", "TB", "MB", "KB", "KW", "MW", "GW", "HZ", "Q", "H"})
 
 
@@ -399,8 +400,9 @@ _UNIT_LETTERS = frozenset({"G", "K", "M", "B", "T", "W", "V", "GB", "TB", "MB", 
 def _series_pattern() -> re.Pattern[str]:
     series = {_normalise_name(w) for w in read_words("entity_series.txt")}
     series |= {e.alias for e in _curated_entries() if e.type == "product" and not any(c.isdigit() for c in e.alias)}
-    words = "|".join(re.escape(w) for w in sorted(series, key=len, reverse=True) if len(w) >= 2)
-    return re.compile(rf"(?<![A-Za-z])(?:{words})(?:(?<=[A-Za-z])\s)?{_MODEL_CODE}(?![A-Za-z0-9])")
+    series = {w for w in series if len(w) >= 2}
+    return led_by(first_characters(series),
+                  rf"(?<![A-Za-z])(?:{alternation(series)})(?:(?<=[A-Za-z])\s)?{_MODEL_CODE}(?![A-Za-z0-9])")
 
 
 def _model_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from core.figures import (
     extract_figures,
     parse_chinese_number,
 )
+from core.lexicon import LED_PATTERNS, led_by
 
 
 def quantities(text: str, published: str | None = None) -> list[tuple[str, float, float | None, str]]:
@@ -418,6 +420,34 @@ def test_figures_always_point_into_the_original(text):
         assert text[figure.sentence_start:figure.sentence_end] == figure.sentence
     for date in extract_dates(text):
         assert text[date.start:date.end] == date.text
+
+
+def _led_patterns() -> list[tuple[str, str, int]]:
+    import core.entities  # noqa: F401  (the modules that compile patterns with led_by)
+    import core.figures  # noqa: F401
+
+    return sorted(LED_PATTERNS)
+
+
+# Characters and words that open or make up the matches of the patterns behind a lookahead (dates, shares,
+# discounts, fractions, company suffixes, Latin names and model codes).
+_LED_ALPHABET = st.sampled_from(
+    list("0123456789〇零一二两三四五六七八九十百千万亿.,:-~/ 年月日号季度第个前今去明后同当本上下全半初底末元代")
+    + list("折对成分之")
+    + list("ABHMTXabz&")
+    + ["财年", "年度", "月份", "季度", "小时", "分钟", "秒钟", "星期", "Q3", "至", "到", "2025", "1998", "之前", "美元",
+       "人民币", "有限公司", "集团", "股份", "责任", "Mate", "The ", "Pro", "910C", "H20", "二十国集团", "品",
+       "转", "对折", "七五折", "9.9折", "半成", "三分之一", "百分之", "万亿美元", "去年上半年", "第三季度", "3月5日",
+       "十二月"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_LED_ALPHABET, max_size=30).map("".join))
+def test_patterns_behind_a_first_character_lookahead_find_what_they_find_alone(text):
+    for first, source, flags in _led_patterns():
+        plain = [(m.span(), m.groups()) for m in re.finditer(source, text, flags)]
+        assert [(m.span(), m.groups()) for m in led_by(first, source, flags).finditer(text)] == plain, source[:40]
 
 
 # ---------------------------------------------------------------- unseen-style constructions

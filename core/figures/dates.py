@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core.figures.cues import _COMPARISON_BASE_RE
 from core.figures.exclusions import _TITLE_RE
 from core.figures.numbers import _CN_DIGIT_CLASS, parse_number
+from core.lexicon import led_by
 from core.normalize import MappedText, normalize
 
 
@@ -55,24 +56,30 @@ _RELATIVE_PART = r"第[一二三四1-4]季度?|[一二三四1-4]季度|Q[1-4]|[�
 _PART = rf"{_RELATIVE_PART}|初|底|末"
 _RELATIVE = r"今年|去年|明年|前年|后年|同年|当年|本年度?|上年度?"
 _NUM_BEFORE = rf"(?<![\d.{_CN_DIGIT_CLASS}十百千])"
-_DATE_PATTERNS = (
-    ("iso", re.compile(
-        r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2})([-/.])(?P<m>1[0-2]|0?[1-9])\2(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])")),
-    ("years", re.compile(
-        r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2}) ?年? ?[-~至到] ?(?P<y2>(?:1[89]|20)\d{2}) ?(?:财年|年度|年)")),
-    ("decade", re.compile(r"(?<![\d.])(?P<c>1[89]|20)?(?P<d>\d)0 ?年代")),
-    ("year", re.compile(
-        rf"{_NUM_BEFORE}(?P<y>{_YEAR}) ?(?:财年|年度|年)"
-        rf"(?: ?(?P<m>{_M}) ?(?:[-~至到] ?(?P<m2>{_M}) ?)?月份?(?: ?(?P<d>{_D}) ?[日号])?|(?P<part>{_PART}))?")),
-    ("month", re.compile(
-        rf"{_NUM_BEFORE}(?<![个第])(?P<m>{_M}) ?(?:[-~至到] ?(?P<m2>{_M}) ?)?月份?(?: ?(?P<d>{_D}) ?[日号])?")),
-    ("day", re.compile(r"(?<![\d.月])(?P<d>3[01]|[12]\d|0?[1-9]) ?[日号](?![元圆])")),
-    ("relative", re.compile(
-        rf"(?P<rel>{_RELATIVE})(?: ?(?P<part>{_RELATIVE_PART}))?"
-        rf"|{_NUM_BEFORE}(?<!年)(?P<part2>第[一二三四1-4]季度?|[一二三四]季度|前三季度|[上下]半年|全年)")),
-    ("ago", re.compile(rf"(?<!\d)(?:\d{{1,3}}|[{_CN_DIGIT_CLASS}十]+) ?个?(?:小时|分钟|秒钟?|天|周|星期|月|年)之?前")),
-    ("clock", re.compile(r"(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)")),
+# (kind, the characters a match can start with, pattern). Compiled behind a lookahead on that first character
+# (:func:`led_by`), which lets ``re`` skip the positions no match can start at: the same matches, about 3× faster.
+DATE_PATTERN_SOURCES = (
+    ("iso", "12",
+     r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2})([-/.])(?P<m>1[0-2]|0?[1-9])\2(?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"),
+    ("years", "12",
+     r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2}) ?年? ?[-~至到] ?(?P<y2>(?:1[89]|20)\d{2}) ?(?:财年|年度|年)"),
+    ("decade", r"\d", r"(?<![\d.])(?P<c>1[89]|20)?(?P<d>\d)0 ?年代"),
+    ("year", "12〇零一二三四五六七八九",
+     rf"{_NUM_BEFORE}(?P<y>{_YEAR}) ?(?:财年|年度|年)"
+     rf"(?: ?(?P<m>{_M}) ?(?:[-~至到] ?(?P<m2>{_M}) ?)?月份?(?: ?(?P<d>{_D}) ?[日号])?|(?P<part>{_PART}))?"),
+    ("month", r"\d十一二三四五六七八九",
+     rf"{_NUM_BEFORE}(?<![个第])(?P<m>{_M}) ?(?:[-~至到] ?(?P<m2>{_M}) ?)?月份?(?: ?(?P<d>{_D}) ?[日号])?"),
+    ("day", r"\d", r"(?<![\d.月])(?P<d>3[01]|[12]\d|0?[1-9]) ?[日号](?![元圆])"),
+    ("relative", "今去明前后同当本上第一二三四下全",
+     rf"(?P<rel>{_RELATIVE})(?: ?(?P<part>{_RELATIVE_PART}))?"
+     rf"|{_NUM_BEFORE}(?<!年)(?P<part2>第[一二三四1-4]季度?|[一二三四]季度|前三季度|[上下]半年|全年)"),
+    ("ago", rf"\d{_CN_DIGIT_CLASS}十",
+     rf"(?<!\d)(?:\d{{1,3}}|[{_CN_DIGIT_CLASS}十]+) ?个?(?:小时|分钟|秒钟?|天|周|星期|月|年)之?前"),
+    ("clock", r"\d", r"(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)"),
 )
+
+
+_DATE_PATTERNS = tuple((kind, led_by(first, pattern)) for kind, first, pattern in DATE_PATTERN_SOURCES)
 _PART_VALUES = {"上半年": "H1", "下半年": "H2", "前三季度": "Q1..Q3"}
 _RANGE_BETWEEN_RE = re.compile(r" ?[-~至到] ?")
 

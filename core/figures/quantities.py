@@ -24,6 +24,7 @@ from core.figures.vocabulary import (
     _alternation,
     _Unit,
 )
+from core.lexicon import led_by
 from core.normalize import MappedText
 
 _CURRENCY_REACH = 3000
@@ -37,24 +38,27 @@ _EN_SCALE_RE = re.compile(rf" ?({_alternation(_EN_SCALES)})(?![A-Za-z])", re.I)
 _UNIT_RE = re.compile(rf" ?({_alternation(s for s, u in _UNITS.items() if u.kind != 'prefix')})")
 _PREFIX_RE = re.compile(rf"({_alternation(_PREFIX_UNITS)}) ?\Z")
 _DENOMINATORS = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "万万": 1e8, "亿": 1e8}
-_FRACTION_RE = re.compile(
+_FRACTION_RE = led_by(
+    r"\d百千万亿一二三四五六七八九两十",
     rf"({_alternation(_DENOMINATORS)}|{_CN_NUMBER}|\d+)分之({_CN_NUMBER}|百|{_AR_NUMBER})([kK](?![A-Za-z]))?"
 )
 # A discount names the share of the price paid: 七五折 = 75 %, 9.9折 = 99 %, 对折 = 50 %. Not 转折, 折合, 折旧.
-_DISCOUNT_RE = re.compile(
+_DISCOUNT_RE = led_by(
+    r"\d对半一二三四五六七八九两",
     rf"(?<![\d.{_CN_DIGIT_CLASS}十百千万亿转曲骨周波挫])"
     r"(对|半|[一二三四五六七八九两](?:点[一二三四五六七八九]|[一二三四五六七八九])?|\d{1,2}(?:\.\d)?)折"
     r"(?![合算旧叠射腾服返现扣价])"
 )
 # 半成 = 5 %; 半成品 is a half-finished product.
-_HALF_TENTH_RE = re.compile(rf"(?<![\d{_CN_DIGIT_CLASS}十百千])半成(?!品)")
+_HALF_TENTH_RE = led_by("半", rf"(?<![\d{_CN_DIGIT_CLASS}十百千])半成(?!品)")
 # A sign before a number: -22.2%, 负3.9% (not 正负3%, nor the dash of ——).
 _NEGATIVE_BEFORE = re.compile(r"(?:(?<![-A-Za-z0-9%)])-|(?<!正)负) ?\Z")
 # 两 counts before classifiers of listed things (两家企业, 两种材料, 两项措施); before 个, 位, 大, 国
 # it mostly names a definite pair (两位部长, 两大诉求, 两国), which is no figure.
 _TWO_COUNTS = frozenset("家种项类款批条件座艘架台颗次轮所")
 # 万亿人民币: a scale word standing for "one" of it, in front of a currency; 数亿/上亿 are vague.
-_BARE_SCALE_RE = re.compile(
+_BARE_SCALE_RE = led_by(
+    "万千百亿",
     rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿数几上多余])(万亿|千亿|百亿|亿)(?= ?(?:{_alternation(_CURRENCIES)}))"
 )
 _RANGE_RE = re.compile(r" ?(?:至|到|-|~|–) ?")
