@@ -465,15 +465,25 @@ def explanation_of(pair: Mapping[str, object]) -> tuple[str, str]:
 
 
 def _render(row: dict) -> tuple[str, str]:
-    sides = []
-    for side in ("a", "b"):
-        figure = {field: row.get(f"{field}_{side}", "") for field in _SIDE_FIELDS}
-        figure.update(file=row[f"file_{side}"], period=row[f"period_{side}"], modality=row[f"modality_{side}"],
-                      frame_period=row[f"period_{side}"], frame_modality=row[f"modality_{side}"])
-        sides.append(figure)
-    verdict = Verdict(row["verdict"], text_of(row["reason"]), row["overlap"])
-    return explain(text_of(row["metric"]), text_of(row["subject"]), sides[0], sides[1], verdict,
-                   text_of(row.get("note")))
+    """:func:`explain` of one comparison row, each side read from the row's ``_a``/``_b`` columns."""
+    a, b = _said_side(row, "a"), _said_side(row, "b")
+    verdict, reason, note = row["verdict"], text_of(row["reason"]), text_of(row.get("note"))
+    metric, subject = text_of(row["metric"]), text_of(row["subject"])
+    what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    same_article = row.get("article_id_a", "") == row.get("article_id_b", "")
+    apart = verdict == "agree" and periods_differ(a["period"], b["period"], same_article)
+    how = {"boundary": row["overlap"] == "boundary", "periods_apart": apart, "note": note}
+    return (words.explanation(what, a, b, verdict, reason, lang="zh", **how),
+            words.explanation(what, a, b, verdict, reason, lang="en", **how))
+
+
+def _said_side(row: dict, side: str) -> dict:
+    """One side of a comparison row as :func:`core.words.explanation` reads it (what :func:`explain` builds)."""
+    modality, period = row[f"modality_{side}"], row[f"period_{side}"]
+    return {"source": row.get(f"source_{side}", ""), "file": row[f"file_{side}"],
+            "modality": kind_of_claim({"modality": modality}), "qualifier": row.get(f"qualifier_{side}", ""),
+            "text": row.get(f"text_{side}", ""), "period": period_of({"period": period}),
+            "attributed_to": row.get(f"attributed_to_{side}", "")}
 
 
 def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[Verdict],
