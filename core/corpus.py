@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import unicodedata
 from array import array
@@ -163,26 +164,30 @@ def load_corpus(
     found = _article_files(map(Path, paths), problems, max_bytes)
     index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
     articles = [article for path in sorted(found, key=lambda p: (p.name, str(p)))
-                if (article := _read_article(path, found[path], index, problems, max_bytes)) is not None]
+                if (article := _read_article(path, *found[path], index, problems, max_bytes)) is not None]
     index.save()
     return Corpus(tuple(_unique_ids(articles)), tuple(problems))
 
 
-def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_bytes: int) -> dict[Path, dict[str, str]]:
-    """The article files named by ``entries`` (folders or files), each with its manifest row; what cannot be an
-    article (a subfolder, a special file, a missing path, a manifest row naming no file) goes to ``problems``."""
+_Found = tuple[dict[str, str], os.stat_result | None]
+
+
+def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_bytes: int) -> dict[Path, _Found]:
+    """The article files named by ``entries`` (folders or files), each with its manifest row and, when the folder
+    listing gave it, its ``stat``; what cannot be an article (a subfolder, a special file, a missing path, a manifest
+    row naming no file) goes to ``problems``."""
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
-    found: dict[Path, dict[str, str]] = {}
+    found: dict[Path, _Found] = {}
     for entry in entries:
         if entry.is_dir():
             files = _folder_files(entry, problems)
             if files is None:
                 continue
             manifest = _folder_manifest(entry, manifests, problems, max_bytes)
-            names = {safe_file_name(p.name) for p, _ in files}
+            names = {safe_file_name(name) for name, _, _ in files}
             missing = sorted(set(manifest) - names)
             problems.extend(LoadProblem(name, Reason.of("manifest_missing_file")) for name in missing)
-            found.update((resolved, manifest.get(safe_file_name(p.name), {})) for p, resolved in files)
+            found.update((resolved, (manifest.get(safe_file_name(name), {}), info)) for name, resolved, info in files)
         elif entry.exists() and not entry.is_file():
             problems.append(LoadProblem(safe_file_name(entry.name), NOT_REGULAR))
         elif entry.is_file():
@@ -190,18 +195,18 @@ def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_byt
                 problems.append(LoadProblem(safe_file_name(entry.name), Reason.of("not_article_file")))
                 continue
             manifest = _folder_manifest(entry.parent, manifests, problems, max_bytes)
-            found[entry.resolve()] = manifest.get(safe_file_name(entry.name), {})
+            found[entry.resolve()] = (manifest.get(safe_file_name(entry.name), {}), None)
         else:
             problems.append(LoadProblem(str(entry), Reason.of("no_such_path")))
     return found
 
 
-def _read_article(path: Path, meta: dict[str, str], index: FileIndex, problems: list[LoadProblem],
-                  max_bytes: int) -> Article | None:
-    """The article at ``path``: from the file index when the file is as last seen, else read and remembered;
-    None, with the reason in ``problems``, when it cannot be read."""
+def _read_article(path: Path, meta: dict[str, str], info: os.stat_result | None, index: FileIndex,
+                  problems: list[LoadProblem], max_bytes: int) -> Article | None:
+    """The article at ``path`` (``info`` its ``stat`` when known): from the file index when the file is as last
+    seen, else read and remembered; None, with the reason in ``problems``, when it cannot be read."""
     try:
-        stamp = Stamp.of(path.stat())
+        stamp = Stamp.of(info or path.stat())
         _check_size(stamp.size, max_bytes)
         article = index.article(path, stamp, meta)
         if article is None:
@@ -219,16 +224,19 @@ def _read_article(path: Path, meta: dict[str, str], index: FileIndex, problems: 
     return replace(article, path=str(path))
 
 
-def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path, Path]] | None:
-    """The article files directly in ``folder``, each as listed and resolved; None when it cannot be listed (reported).
+def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[str, Path, os.stat_result | None]] | None:
+    """The article files directly in ``folder``, each as (name, resolved path, its ``stat`` unless it is a link);
+    None when the folder cannot be listed (reported).
 
     What is not read is said, never dropped silently: a symbolic link leading out of the folder
     (it is not followed: a corpus folder must not reach /etc/passwd), a subfolder, a pipe, socket
-    or device. Other files (notes, data, the manifest) are simply not articles.
+    or device. Other files (notes, data, the manifest) are simply not articles. One ``stat`` per file:
+    the listing says which entries are links, folders and files.
     """
     inside = folder.resolve()
     try:
-        children = sorted(folder.iterdir(), key=lambda p: p.name)  # one folder: its paths sort as names
+        with os.scandir(folder) as listing:
+            children = sorted(listing, key=lambda e: e.name)
     except OSError:
         problems.append(LoadProblem(safe_file_name(folder.name) or str(folder), FOLDER_UNREADABLE))
         return None
@@ -238,17 +246,18 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[Path,
             continue
         try:
             # Only a link needs resolving: any other child of the resolved folder is already where it is.
-            resolved = child.resolve() if child.is_symlink() else inside / child.name
+            link = child.is_symlink()
+            resolved = Path(child.path).resolve() if link else inside / child.name
             if not resolved.is_relative_to(inside):
                 problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
                 continue
             if child.is_dir():
                 problems.append(LoadProblem(safe_file_name(child.name), SUBFOLDER))
             elif not child.is_file():
-                if child.exists():
+                if os.path.exists(child.path):
                     problems.append(LoadProblem(safe_file_name(child.name), NOT_REGULAR))
-            elif child.suffix.lower() in ARTICLE_SUFFIXES:
-                files.append((child, resolved))
+            elif os.path.splitext(child.name)[1].lower() in ARTICLE_SUFFIXES:
+                files.append((child.name, resolved, None if link else child.stat()))
         except (OSError, RuntimeError):  # a link loop, or a name that vanished meanwhile
             problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
     return files
