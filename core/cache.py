@@ -57,9 +57,8 @@ DEFAULT_CACHE_DIR = default_cache_dir()
 # The layout of cache files: part of what each file records, bumped when the layout changes.
 CACHE_FORMAT = 2
 # A per-article file: this line, the HMAC (hex) of its article, version and body's sha256, a newline, then the
-# result as JSON. The signature is checked before the body is parsed.
+# result as a JSON object. The signature is checked before the body is parsed.
 ARTICLE_MAGIC = b"duizhao-article-2\n"
-_SIGNATURE_LENGTH = 64
 # Keys of the Parquet schema metadata that cache files verify themselves with.
 META_FORMAT = b"duizhao.format"
 META_VERSION = b"duizhao.version"
@@ -134,10 +133,10 @@ class ResultCache:
         truncated, altered, another article's or another version's raises :class:`CacheEntryInvalid`.
         """
         data = path.read_bytes()
-        magic_end = len(ARTICLE_MAGIC)
-        signature, body = data[magic_end:magic_end + _SIGNATURE_LENGTH], data[magic_end + _SIGNATURE_LENGTH + 1:]
-        if data[:magic_end] != ARTICLE_MAGIC or not signed(signature, "article", self.version, content_hash,
-                                                            hashlib.sha256(body).hexdigest()):
+        head, _, body = data.partition(b"\n{")
+        body = b"{" + body
+        if head[:len(ARTICLE_MAGIC)] != ARTICLE_MAGIC or not signed(head[len(ARTICLE_MAGIC):], "article", self.version,
+                                                                    content_hash, hashlib.sha256(body).hexdigest()):
             raise CacheEntryInvalid(f"{path}: not {content_hash}'s for this version, altered, or not signed here")
         return _article_result(json.loads(body))
 
