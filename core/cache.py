@@ -289,7 +289,6 @@ def _hashes_digest(listing: list[str]) -> str:
     return hashlib.sha256("\n".join(listing).encode()).hexdigest()
 
 
-
 # A remembered result is one file: this line, the header's length (8 bytes), a JSON header, then
 # one Parquet file per table. The header lists each table's place and sha256, the other fields as
 # JSON, and an HMAC (core.version.sign) over all of it: data only, never code, and never served

@@ -466,15 +466,9 @@ def explanation_of(pair: Mapping[str, object]) -> tuple[str, str]:
 
 def _render(row: dict) -> tuple[str, str]:
     """:func:`explain` of one comparison row, each side read from the row's ``_a``/``_b`` columns."""
-    a, b = _said_side(row, "a"), _said_side(row, "b")
-    verdict, reason, note = row["verdict"], text_of(row["reason"]), text_of(row.get("note"))
-    metric, subject = text_of(row["metric"]), text_of(row["subject"])
-    what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
-    same_article = row.get("article_id_a", "") == row.get("article_id_b", "")
-    apart = verdict == "agree" and periods_differ(a["period"], b["period"], same_article)
-    how = {"boundary": row["overlap"] == "boundary", "periods_apart": apart, "note": note}
-    return (words.explanation(what, a, b, verdict, reason, lang="zh", **how),
-            words.explanation(what, a, b, verdict, reason, lang="en", **how))
+    verdict = Verdict(row["verdict"], text_of(row["reason"]), row["overlap"])
+    return _said(text_of(row["metric"]), text_of(row["subject"]), _said_side(row, "a"), _said_side(row, "b"),
+                 verdict, text_of(row.get("note")), row.get("article_id_a", "") == row.get("article_id_b", ""))
 
 
 def _said_side(row: dict, side: str) -> dict:
@@ -512,13 +506,18 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note:
     """One readable sentence in Chinese and one in English on why two figures agree or differ (the words are
     :func:`core.words.explanation`'s). ``note`` is the pair's :func:`note_of` when already known."""
     note = note_of(a, b, verdict) if note is None else note
-    what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
     sides = [{"source": f.get("source"), "file": f.get("file", ""), "modality": kind_of_claim(f),
               "qualifier": f.get("qualifier"), "text": f["text"], "period": period_of(f),
               "attributed_to": f.get("attributed_to")} for f in (a, b)]
-    apart = verdict.verdict == "agree" and periods_differ(period_of(a), period_of(b),
-                                                           a.get("article_id") == b.get("article_id"))
-    said = [words.explanation(what, *sides, verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
+    return _said(metric, subject, *sides, verdict, note, a.get("article_id") == b.get("article_id"))
+
+
+def _said(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note: str,
+          same_article: bool) -> tuple[str, str]:
+    """:func:`explain`'s two sentences from its sides as :func:`core.words.explanation` reads them."""
+    what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
+    apart = verdict.verdict == "agree" and periods_differ(a["period"], b["period"], same_article)
+    said = [words.explanation(what, a, b, verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
                               periods_apart=apart, note=note, lang=lang) for lang in ("zh", "en")]
     return said[0], said[1]
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 
 from core.figures.numbers import _CN_DIGIT_CLASS
-from core.figures.vocabulary import _alternation
-from core.lexicon import first_characters, led_by, read_words
+from core.lexicon import alternation, first_characters, led_by, read_words
 
+# Set phrases with numerals in them (十拿九稳, 二十国集团): never figures.
+_IDIOMS = read_words("figure_idioms.txt")
 _TITLE_RE = re.compile(r"《([^《》\n]{0,100})》")
 _NOT_FIGURES = (
     _TITLE_RE,
@@ -20,8 +21,7 @@ _NOT_FIGURES = (
     re.compile(r"(?:ICP|公网安备|备案号?|许可证)[^\n\d]{0,6}\d[\d-]*号?", re.I),
     re.compile(r"(?:QQ|电话|手机|传真|热线|微信|邮编|tel|fax)\s*(?:号码?)?\s*[::]?\s*[\d+()\- ]{5,}", re.I),
     re.compile(r"(?:©|\(c\)|copyright|版权所有)[^\n]*", re.I),
-    led_by(first_characters(read_words("figure_idioms.txt")),
-           rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿])(?:{_alternation(read_words('figure_idioms.txt'))})"),
+    led_by(first_characters(_IDIOMS), rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿])(?:{alternation(_IDIOMS)})"),
 )
 
 # ---------------------------------------------------------------- context
