@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from core import analyst, gazetteer
 from core.lexicon import read_rows, read_words
-from core.normalize import MappedText, fold_width, to_simplified
+from core.normalize import MappedText, Translation, fold_width, to_simplified
 
-_ASCII_LOWER = {cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)}
+_ascii_lower = Translation({cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)})
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -45,28 +45,24 @@ class _AliasIndex:
     def __init__(self, entries: list[_Entry]) -> None:
         self._by_key: dict[str, list[_Entry]] = {}
         for entry in entries:
-            key = entry.alias.translate(_ASCII_LOWER)
+            key = _ascii_lower(entry.alias)
             if key:
                 self._by_key.setdefault(key, []).append(entry)
-        self._automaton = ahocorasick.Automaton()
-        for key, key_entries in self._by_key.items():
-            self._automaton.add_word(key, (len(key), tuple(key_entries)))
-        if self._by_key:
-            self._automaton.make_automaton()
+        self._entries = [tuple(key_entries) for key_entries in self._by_key.values()]
+        self._automaton = ahocorasick_rs.AhoCorasick(list(self._by_key), matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
 
     def matches(self, text: str) -> list[tuple[int, int, _Entry]]:
         """The longest match at every position of ``text`` that has one: (start, end, entry)."""
         return _longest(text, self.occurrences(text), 0, len(text))
 
     def occurrences(self, text: str) -> list[_Occurrence]:
-        """Every key found in ``text``, overlapping ones too, from one automaton pass, ordered by end."""
-        if not self._by_key:
-            return []
-        return [(last + 1 - length, last + 1, entries)
-                for last, (length, entries) in self._automaton.iter(text.translate(_ASCII_LOWER))]
+        """Every key found in ``text``, overlapping ones too, from one automaton pass."""
+        entries = self._entries
+        return [(start, end, entries[key])
+                for key, start, end in self._automaton.find_matches_as_indexes(_ascii_lower(text), overlapping=True)]
 
     def lookup(self, name: str) -> _Entry | None:
-        entries = self._by_key.get(name.translate(_ASCII_LOWER), ())
+        entries = self._by_key.get(_ascii_lower(name), ())
         return next((e for e in entries if not e.case_sensitive or e.alias == name), None)
 
 

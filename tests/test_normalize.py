@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.normalize import MappedText, fold_width, normalize, to_simplified
+from core.normalize import _FOLD, MappedText, Translation, fold_width, normalize, to_simplified
 
 SENTENCE = "台積電的晶片採用3奈米製程，記憶體價格上漲。輝達股價大漲。"
 
@@ -97,6 +97,17 @@ def test_every_character_maps_to_a_monotone_span_of_the_original(text):
 def test_to_original_stays_inside_the_original(text, start, end):
     s, e = normalize(text).to_original(start, end)
     assert 0 <= s <= e <= len(text)
+
+
+_LATIN_AND_HAN = st.text(st.sampled_from(list("ABCxyzÀÉ ĞİK美国ＡＢ１％．衞歳-")), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXTS, _LATIN_AND_HAN))
+def test_a_translation_of_the_changed_runs_alone_equals_str_translate(text):
+    ascii_lower = {cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)}
+    assert Translation(_FOLD)(text) == text.translate(_FOLD)
+    assert Translation(ascii_lower)(text) == text.translate(ascii_lower)
 
 
 @settings(max_examples=200, deadline=None)
