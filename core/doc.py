@@ -49,6 +49,9 @@ STATEMENT_END_RE = re.compile(r"[。!?\n]")
 # sentence punctuation before it) cuts names in two: 北京复旦微电子 / 技术有限公司.
 _WRAP = re.compile(r"(?<=[\u3400-\u9fff])\n+(?=[\u3400-\u9fff])")
 _WRAPPED_LINE = 25
+# From this length on, an article's tagged words share one string object per distinct word (a 5 MB
+# article repeats its words millions of times); a shorter one keeps the segmenter's strings as they are.
+_SHARE_WORDS_FROM = 100_000
 
 # Lines at least this long that end without punctuation are hard-wrapped text, not headings (frames).
 WRAPPED_LINE = 24
@@ -103,9 +106,12 @@ class Doc:
     @cached_property
     def tagged(self) -> list[tuple[str, str]]:
         """(word, tag) pairs of ``joined.text``: the article's one segmentation and tagging pass."""
+        tagged = tag(self.joined.text)
+        if len(self.joined.text) < _SHARE_WORDS_FROM:
+            return tagged
         # A long article repeats its words: one string object per distinct word, not per occurrence.
         distinct: dict[str, str] = {}
-        return [(distinct.setdefault(word, word), pos) for word, pos in tag(self.joined.text)]
+        return [(distinct.setdefault(word, word), pos) for word, pos in tagged]
 
     @cached_property
     def tokens(self) -> list[Token]:
@@ -212,9 +218,10 @@ def joined_wraps(text: str) -> MappedText | None:
 
 def token_offsets(text: str, tagged: list[tuple[str, str]]) -> list[Token]:
     """The (word, tag) pairs of a normalised text as (start, end, word, tag)."""
-    if sum(len(word) for word, _ in tagged) == len(text):  # the usual case: the words tile the text
-        ends = list(accumulate(len(word) for word, _ in tagged))
-        return [(end - len(word), end, word, pos_tag) for (word, pos_tag), end in zip(tagged, ends, strict=True)]
+    lengths = [len(word) for word, _ in tagged]
+    if sum(lengths) == len(text):  # the usual case: the words tile the text
+        return [(end - n, end, word, pos_tag)
+                for (word, pos_tag), n, end in zip(tagged, lengths, accumulate(lengths), strict=True)]
     out = []
     pos = 0
     for word, pos_tag in tagged:

@@ -154,7 +154,7 @@ def entities_of(doc: Doc) -> list[EntityMention]:
         *_organisations(text, tokens, lexical),
         *_tagged(tokens),
     ]
-    accepted = [c for c in found if _plausible(c.entity) and not _is_title_part(text, c)]
+    accepted = [c for c in found if _plausible(c.entity) and not _is_title_part(text, c.start, c.end, c.type)]
     found_index = _AliasIndex(
         [_Entry(c.entity, c.type, text[c.start:c.end], False) for c in accepted]
         + _short_names(text, accepted)
@@ -223,20 +223,19 @@ def _accepted(text: str, matches: list[tuple[int, int, _Entry]], boundaries: _Bo
 
 
 def _acceptable_match(text: str, start: int, end: int, entry: _Entry, boundaries: _Boundaries) -> bool:
-    surface = text[start:end]
     # A short Chinese alias must be a word of its own (北大 is not in 东北大学); a place may
     # also open a longer word (日本首相, 中国人) but not end inside one (发展中国家).
-    aligned = start in boundaries and (end in boundaries or (entry.type == "place" and not entry.whole_word))
-    if _CJK.match(surface[0]) and len(surface) <= 3 and not aligned:
+    if end - start <= 3 and _CJK.match(text, start) and not (
+            start in boundaries and (end in boundaries or (entry.type == "place" and not entry.whole_word))):
         return False
-    return not _is_title_part(text, _Candidate(start, end, entry.entity, entry.type, _LEXICON))
+    return not _is_title_part(text, start, end, entry.type)
 
 
-def _is_title_part(text: str, c: _Candidate) -> bool:
+def _is_title_part(text: str, start: int, end: int, kind: str) -> bool:
     """商务部长 is a title, not the ministry; 美国财政部长 still names the ministry of a named country."""
-    if c.type != "org" or c.end >= len(text) or text[c.end] != "长" or text[c.end - 1] not in "部局院署":
+    if kind != "org" or end >= len(text) or text[end] != "长" or text[end - 1] not in "部局院署":
         return False
-    return entity_type(text[c.start:c.end - 3]) != "place" if c.end - c.start > 3 else True
+    return entity_type(text[start:end - 3]) != "place" if end - start > 3 else True
 
 
 # -- patterns -----------------------------------------------------------------------------------

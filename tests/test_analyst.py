@@ -50,6 +50,18 @@ def test_userdict_words_are_segmented_whole(tmp_path, monkeypatch, fresh_lexicon
     assert "蓝鲸芯片组" in segment.cut(text)
 
 
+def test_a_segmenter_rebuilt_without_the_analysts_words_forgets_them(tmp_path, monkeypatch, fresh_lexicons):
+    text = "蓝鲸芯片组出货"
+    userdict = tmp_path / "dict.txt"
+    userdict.write_text("蓝鲸芯片组 5 nz\n", encoding="utf-8")
+    monkeypatch.setenv(analyst.USERDICT_ENV, str(userdict))
+    assert "蓝鲸芯片组" in segment.cut(text)
+    monkeypatch.delenv(analyst.USERDICT_ENV)
+    for c in (segment.segmenter, analyst._user_words):
+        c.cache_clear()
+    assert "蓝鲸芯片组" not in segment.cut(text)
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [("星河\tcompany\t\n", "line 1: unknown type 'company'"), ("星河\n", "line 1: expected 'name<TAB>type")],

@@ -5,6 +5,7 @@ import pytest
 from core import aliases, segment
 from core.corpus import load_article_bytes
 from core.doc import Doc, joined_wraps, sentence_spans
+from core.normalize import normalize
 from core.pipeline import extract_article
 
 pytestmark = pytest.mark.unit
@@ -109,3 +110,10 @@ def test_the_frame_layout_is_computed_once_per_document():
     doc = Doc.of(TEXT)
     assert doc.layout is doc.layout
     assert doc.layout.text == TEXT
+
+
+def test_a_long_articles_repeated_words_share_one_string_object():
+    doc = Doc(normalize("美国商务部宣布新的出口管制措施。" * 8_000))
+    repeated = [word for word, _ in doc.tagged if word == "出口管制"]
+    assert len(repeated) == 8_000
+    assert len({id(word) for word in repeated}) == 1
