@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import ahocorasick_rs
 
@@ -214,6 +214,11 @@ def _org_suffixes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _org_suffixes_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_org_suffixes(), key=len, reverse=True))
+
+
+@cache
 def _chars(name: str) -> frozenset[str]:
     return frozenset("".join(read_words(name)))
 

@@ -46,6 +46,7 @@ from core.aliases import (
     _gov_openers,
     _is_ascii_alnum,
     _org_suffixes,
+    _org_suffixes_longest_first,
     _speech_pattern,
     _stopwords,
     _surnames,
@@ -411,7 +412,7 @@ def _tagged(tokens) -> list[_Candidate]:
     for start, end, word, pos_tag in tokens:
         if pos_tag not in ("nt", "ns", "nz") or len(word) < 3 or not _CJK.match(word[0]):
             continue
-        suffix = next((s for s in sorted(suffixes, key=len, reverse=True) if word.endswith(s)), None)
+        suffix = next((s for s in _org_suffixes_longest_first() if word.endswith(s)), None)
         kind = suffixes.get(suffix or "")
         if pos_tag == "nz":
             # An outlet the segmenter knows as a word: a place and a media suffix (中国日报).

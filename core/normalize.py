@@ -48,6 +48,8 @@ class Translation:
         self._runs = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]+")
 
     def __call__(self, text: str) -> str:
+        if len(text) < 8:  # a short name: the table lookups cost less than starting a scan
+            return text.translate(self.table)
         return self._runs.sub(self._translated, text)
 
     def _translated(self, m: re.Match[str]) -> str:
