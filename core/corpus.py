@@ -184,10 +184,11 @@ def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_byt
             if files is None:
                 continue
             manifest = _folder_manifest(entry, manifests, problems, max_bytes)
-            names = {safe_file_name(name) for name, _, _ in files}
-            missing = sorted(set(manifest) - names)
+            shown = [safe_file_name(name) for name, _, _ in files]
+            missing = sorted(set(manifest).difference(shown))
             problems.extend(LoadProblem(name, Reason.of("manifest_missing_file")) for name in missing)
-            found.update((resolved, (manifest.get(safe_file_name(name), {}), info)) for name, resolved, info in files)
+            found.update((resolved, (manifest.get(name, {}), info))
+                         for name, (_, resolved, info) in zip(shown, files, strict=True))
         elif entry.exists() and not entry.is_file():
             problems.append(LoadProblem(safe_file_name(entry.name), NOT_REGULAR))
         elif entry.is_file():
@@ -221,7 +222,7 @@ def _read_article(path: Path, meta: dict[str, str], info: os.stat_result | None,
         return None
     if article.replaced_bytes:
         problems.append(decoding_notice(article))
-    return replace(article, path=str(path))
+    return article if article.path == str(path) else replace(article, path=str(path))
 
 
 def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[str, Path, os.stat_result | None]] | None:
@@ -248,7 +249,7 @@ def _folder_files(folder: Path, problems: list[LoadProblem]) -> list[tuple[str, 
             # Only a link needs resolving: any other child of the resolved folder is already where it is.
             link = child.is_symlink()
             resolved = Path(child.path).resolve() if link else inside / child.name
-            if not resolved.is_relative_to(inside):
+            if link and not resolved.is_relative_to(inside):
                 problems.append(LoadProblem(safe_file_name(child.name), LINK_OUTSIDE))
                 continue
             if child.is_dir():

@@ -102,7 +102,8 @@ def sign(*parts: bytes | str) -> str:
     mac = hmac.new(_secret(secret_path()), digestmod=hashlib.sha256)
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
-        mac.update(len(data).to_bytes(8, "big") + data)
+        mac.update(len(data).to_bytes(8, "big"))  # the same MAC as of the two joined, without copying ``data``
+        mac.update(data)
     return mac.hexdigest()
 
 
