@@ -9,8 +9,8 @@ found name implies (a legal name's short name, a 简称 given in brackets, an ou
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from core import aliases, gazetteer
 from core.aliases import (
@@ -39,8 +39,10 @@ _PLACE_SUFFIXES = ("省", "市", "州", "县")
 _NAME_DOT = "·"
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A possible name: its span, canonical entity, type and which rule found it (an article makes thousands:
+    a named tuple is built three times faster than a frozen dataclass)."""
+
     start: int  # offsets in the normalised text
     end: int
     entity: str

@@ -95,7 +95,10 @@ class MappedText:
             return 0, 0
         start = min(max(start, 0), len(self.text) - 1)
         end = min(max(end, start + 1), len(self.text))
-        return self.starts[start], max(self.ends[start:end])
+        ends = self.ends
+        if isinstance(ends, range) and ends.step > 0:  # increasing: the last is the largest, no walk over the span
+            return self.starts[start], ends[end - 1]
+        return self.starts[start], max(ends[start:end])
 
     def original_slice(self, start: int, end: int) -> str:
         s, e = self.to_original(start, end)

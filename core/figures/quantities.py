@@ -173,9 +173,11 @@ def _numbers(text: str) -> Iterator[re.Match]:
     """Every number; after a comma also the number it opens, in case the comma ends a clause (增长100,200家)."""
     for m in _NUMBER_RE.finditer(text):
         yield m
-        for i, c in enumerate(m.group()):
-            if c == ",":
-                yield _NUMBER_RE.match(text, m.start() + i + 1)
+        number = m.group()
+        if "," in number:
+            for i, c in enumerate(number):
+                if c == ",":
+                    yield _NUMBER_RE.match(text, m.start() + i + 1)
 
 
 def _qualifier_before(text: str, pos: int) -> tuple[str, int]:
