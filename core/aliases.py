@@ -22,6 +22,7 @@ from core.normalize import MappedText, Translation, fold_width, to_simplified
 
 _ascii_lower = Translation({cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)})
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class _AliasIndex:
         self._by_key: dict[str, list[_Entry]] = {}
         for entry in entries:
             key = _ascii_lower(entry.alias)
-            if key:
+            if key and not _SURROGATE.search(key):  # the automaton takes text it can write as UTF-8
                 self._by_key.setdefault(key, []).append(entry)
         self._entries = [tuple(key_entries) for key_entries in self._by_key.values()]
         self._automaton = ahocorasick_rs.AhoCorasick(list(self._by_key), matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
@@ -57,9 +58,12 @@ class _AliasIndex:
 
     def occurrences(self, text: str) -> list[_Occurrence]:
         """Every key found in ``text``, overlapping ones too, from one automaton pass."""
-        entries = self._entries
-        return [(start, end, entries[key])
-                for key, start, end in self._automaton.find_matches_as_indexes(_ascii_lower(text), overlapping=True)]
+        entries, lowered = self._entries, _ascii_lower(text)
+        try:
+            found = self._automaton.find_matches_as_indexes(lowered, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (decoding never makes one): no key holds it, offsets stay
+            found = self._automaton.find_matches_as_indexes(_SURROGATE.sub("\ufffd", lowered), overlapping=True)
+        return [(start, end, entries[key]) for key, start, end in found]
 
     def lookup(self, name: str) -> _Entry | None:
         entries = self._by_key.get(_ascii_lower(name), ())

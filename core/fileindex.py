@@ -65,13 +65,15 @@ class FileIndex:
 
     def article(self, path: Path, stamp: Stamp, meta: Mapping[str, str]) -> Article | None:
         """The remembered article of ``path`` when its stamp and manifest row are unchanged, else None."""
-        if self.cache_dir is None:
+        if self.cache_dir is None or not _utf8(str(path)):
             return None
         return self._folder(path.parent).article(path, stamp, meta)
 
     def remember(self, path: Path, stamp: Stamp, meta: Mapping[str, str], article: Article) -> None:
-        """Keep ``article`` for ``path`` (unless the file is too fresh to trust its stamp)."""
-        if self.cache_dir is not None and stamp.mtime_ns < time.time_ns() - int(RACY_SECONDS * 1e9):
+        """Keep ``article`` for ``path`` (unless the file is too fresh to trust its stamp, or its path is
+        not UTF-8: a name of undecodable bytes is read every time)."""
+        if (self.cache_dir is not None and stamp.mtime_ns < time.time_ns() - int(RACY_SECONDS * 1e9)
+                and _utf8(str(path))):
             self._folder(path.parent).remember(path, stamp, meta, article)
 
     def save(self) -> None:
@@ -130,6 +132,15 @@ class _FolderIndex:
         except OSError:
             return  # an unwritable cache costs speed only: the files are read again next time
         self.changed = False
+
+
+def _utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: a file name of undecodable bytes holds lone surrogates."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_entries(file: Path, folder: Path) -> dict[str, dict]:

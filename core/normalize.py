@@ -45,10 +45,12 @@ class Translation:
 
     def __init__(self, table: dict[int, int | str]) -> None:
         self.table = table
-        self._runs = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(table)) + "]+")
+        held = "".join(re.escape(chr(cp)) for cp in sorted(table))
+        self._runs = re.compile(f"[{held}]+" if held else "(?!)")
 
     def __call__(self, text: str) -> str:
-        if len(text) < 8:  # a short name: the table lookups cost less than starting a scan
+        # An ASCII text has its own fast path in ``str.translate``; a short name costs less than starting a scan.
+        if len(text) < 8 or text.isascii():
             return text.translate(self.table)
         return self._runs.sub(self._translated, text)
 
@@ -57,6 +59,7 @@ class Translation:
 
 
 _fold = Translation(_FOLD)
+
 
 def offsets(values: Iterable[int]) -> Sequence[int]:
     """Offsets as the maps keep them: a ``range`` stays one (a run of characters taken one for one costs

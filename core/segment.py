@@ -36,10 +36,14 @@ def user_words() -> list[tuple[str, str]]:
     return words
 
 
-# rjieba builds a segmenter with its default dictionary when imported (0.1 s). The process's first
-# segmenter is that one, not a second; a later one (after ``segmenter.cache_clear()``, when an
-# analyst's words changed) starts from a fresh dictionary, so no word of the earlier set stays.
-_IMPORTED: list[rjieba.Jieba] = [rjieba.tag.__self__]
+# rjieba builds a segmenter with its default dictionary when imported (0.1 s), behind its module
+# functions (``rjieba.tag`` is that segmenter's bound method). The process's first segmenter is that one,
+# not a second, so ``rjieba.cut`` in this process knows the user dictionary too (nothing here calls it).
+# A later one (after ``segmenter.cache_clear()``: the tests, when an analyst's words change) starts from a
+# fresh dictionary, so no word of the earlier set stays. Should rjieba stop exposing it, a fresh one is built.
+_IMPORTED: list[rjieba.Jieba] = [
+    seg for seg in (getattr(rjieba.tag, "__self__", None),) if isinstance(seg, rjieba.Jieba)
+]
 
 
 @lru_cache(maxsize=1)

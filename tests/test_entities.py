@@ -346,3 +346,9 @@ def test_a_place_alone_may_open_an_outlet_name():
 def test_common_words_before_a_legal_tail_are_no_firm():
     text = "不少美國公司（紐約）與這家工廠（上海）、科技公司（北京）以及中國科技有限公司"
     assert [m.type for m in extract_entities(text)] == ["place"] * 5
+
+
+def test_a_lone_surrogate_in_a_text_leaves_the_names_around_it_found_in_place():
+    # Decoding never makes one, but a caller may hand one in: the automaton reads UTF-8.
+    spans = aliases.named_spans("美国\ud800商务部")
+    assert [(start, end, name) for start, end, name, _ in spans] == [(0, 2, "美国"), (3, 6, "商务部")]

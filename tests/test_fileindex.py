@@ -172,3 +172,18 @@ def test_restart_opens_no_article_file(corpus_dir: Path, tmp_path: Path) -> None
     (corpus_dir / "c.html").write_text(ARTICLES["c.html"].replace("两成", "三成"), encoding="utf-8")
     _age(corpus_dir / "c.html", 60)
     assert run() == ("3", "c.html")
+
+
+def test_a_file_named_in_undecodable_bytes_is_loaded_and_the_others_remembered(
+        corpus_dir: Path, tmp_path: Path, opens: list[str]) -> None:
+    odd = os.fsencode(corpus_dir) + b"/c\xff.txt"  # a name no encoding wrote: Python holds it with a lone surrogate
+    with open(odd, "wb") as f:
+        f.write("台积电今年营收增长30%。".encode())
+    os.utime(odd, (time.time() - 3600, time.time() - 3600))
+    cache = tmp_path / "cache"
+    cold = load_corpus([corpus_dir], cache_dir=cache)
+    assert len(cold.articles) == len(ARTICLES) + 1
+    opens.clear()
+    warm = load_corpus([corpus_dir], cache_dir=cache)
+    assert warm == cold
+    assert opens == [os.fsdecode(b"c\xff.txt")]  # only the odd one is read again
