@@ -22,6 +22,7 @@ another version fails these checks, is deleted and rebuilt: it is never served.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import json
@@ -47,6 +48,8 @@ from core.version import (
     remove_stale_temps,
     sign,
     signed,
+    signed_bytes,
+    verified_payload,
     write_atomically,
 )
 from core.words import Reason
@@ -56,9 +59,9 @@ DEFAULT_CACHE_DIR = default_cache_dir()
 
 # The layout of cache files: part of what each file records, bumped when the layout changes.
 CACHE_FORMAT = 2
-# A per-article file: this line, the HMAC (hex) of its article, version and body's sha256, a newline, then the
-# result as a JSON object. The signature is checked before the body is parsed.
-ARTICLE_MAGIC = b"duizhao-article-2\n"
+# A per-article file: this line, then the result as a JSON object behind its signature line (the HMAC of its
+# article, version and body: core.version.signed_bytes), checked before the body is parsed.
+ARTICLE_MAGIC = b"duizhao-article-3\n"
 # Keys of the Parquet schema metadata that cache files verify themselves with.
 META_FORMAT = b"duizhao.format"
 META_VERSION = b"duizhao.version"
@@ -133,12 +136,12 @@ class ResultCache:
         truncated, altered, another article's or another version's raises :class:`CacheEntryInvalid`.
         """
         data = path.read_bytes()
-        head, _, body = data.partition(b"\n{")
-        body = b"{" + body
-        if head[:len(ARTICLE_MAGIC)] != ARTICLE_MAGIC or not signed(head[len(ARTICLE_MAGIC):], "article", self.version,
-                                                                    content_hash, hashlib.sha256(body).hexdigest()):
+        body = None
+        if data.startswith(ARTICLE_MAGIC):
+            body = verified_payload(data, "article", self.version, content_hash, start=len(ARTICLE_MAGIC))
+        if body is None:
             raise CacheEntryInvalid(f"{path}: not {content_hash}'s for this version, altered, or not signed here")
-        return _article_result(json.loads(body))
+        return _article_result(json.loads(codecs.decode(body, "utf-8")))
 
     def _load_snapshot(self, hashes: set[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
         assert self.root is not None
@@ -189,12 +192,11 @@ class ResultCache:
         if self.root is None:
             return
         body = json.dumps(vars(result), ensure_ascii=False).encode()
-        signature = sign("article", self.version, content_hash, hashlib.sha256(body).hexdigest()).encode()
         # Not flushed to disk: thousands of fsyncs would dominate a run, and a file torn by a power
         # cut fails its signature and is extracted again.
         try:
-            write_atomically(self._article_path(content_hash), ARTICLE_MAGIC + signature + b"\n" + body,
-                             durable=False)
+            write_atomically(self._article_path(content_hash),
+                             ARTICLE_MAGIC + signed_bytes(body, "article", self.version, content_hash), durable=False)
         except OSError as error:
             warn_cache_unwritable(self.root.parent, error)
             self.root = None  # the rest of this run extracts without the cache

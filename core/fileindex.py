@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.version import extractor_version, sign, signed, write_atomically
+from core.version import extractor_version, signed_bytes, verified_payload, write_atomically
 
 if TYPE_CHECKING:
     from core.corpus import Article
@@ -127,8 +127,7 @@ class _FolderIndex:
         payload = json.dumps({"format": _FORMAT, "version": extractor_version(), "folder": str(self.folder),
                               "entries": self.entries}, ensure_ascii=False, separators=(",", ":")).encode()
         try:
-            write_atomically(self.file, sign(_FORMAT, str(self.folder), payload).encode() + b"\n" + payload,
-                             durable=False)
+            write_atomically(self.file, signed_bytes(payload, _FORMAT, str(self.folder)), durable=False)
         except OSError:
             return  # an unwritable cache costs speed only: the files are read again next time
         self.changed = False
@@ -149,10 +148,8 @@ def _read_entries(file: Path, folder: Path) -> dict[str, dict]:
         data = file.read_bytes()
     except OSError:
         return {}
-    # The payload is tens of megabytes at 10,000 articles: read through a view, not copied out of ``data``.
-    line_end = data.find(b"\n")
-    payload = memoryview(data)[line_end + 1:] if line_end >= 0 else memoryview(b"")
-    if line_end < 0 or not signed(data[:line_end], _FORMAT, str(folder), payload):
+    payload = verified_payload(data, _FORMAT, str(folder))
+    if payload is None:
         return {}
     try:
         index = json.loads(codecs.decode(payload, "utf-8"))

@@ -114,6 +114,22 @@ def signed(expected: str | bytes | None, *parts: bytes | str) -> bool:
     return isinstance(expected, bytes) and hmac.compare_digest(expected, sign(*parts).encode())
 
 
+def signed_bytes(payload: bytes, *parts: bytes | str) -> bytes:
+    """``payload`` behind a line holding its signature: :func:`sign` of ``parts`` and the payload, in hex."""
+    return sign(*parts, payload).encode() + b"\n" + payload
+
+
+def verified_payload(data: bytes, *parts: bytes | str, start: int = 0) -> memoryview | None:
+    """The payload of :func:`signed_bytes`'s output (``data[start:]``) when its signature line is that of
+    ``parts`` and the payload, checked before any of it is parsed; None when it is not (damaged, forged,
+    another's). A view into ``data``: a payload of tens of megabytes is not copied."""
+    line_end = data.find(b"\n", start)
+    if line_end < 0:
+        return None
+    payload = memoryview(data)[line_end + 1:]
+    return payload if signed(data[start:line_end], *parts, payload) else None
+
+
 def default_cache_dir() -> Path:
     """``$DUIZHAO_CACHE`` when set, else ``~/.cache/duizhao``."""
     return Path(os.environ.get("DUIZHAO_CACHE") or Path.home() / ".cache" / "duizhao")
