@@ -20,6 +20,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -40,6 +42,7 @@ from core.verdicts import (
     periods_differ,
     same_sentence,
     text_of,
+    verdict_of,
 )
 
 STATUS_ORDER = {"contradiction": 0, "explained": 1, "agree": 2}
@@ -466,18 +469,40 @@ def explanation_of(pair: Mapping[str, object]) -> tuple[str, str]:
 
 def _render(row: dict) -> tuple[str, str]:
     """:func:`explain` of one comparison row, each side read from the row's ``_a``/``_b`` columns."""
-    verdict = Verdict(row["verdict"], text_of(row["reason"]), row["overlap"])
+    verdict = verdict_of(row["verdict"], text_of(row["reason"]), row["overlap"])
     return _said(text_of(row["metric"]), text_of(row["subject"]), _said_side(row, "a"), _said_side(row, "b"),
                  verdict, text_of(row.get("note")), row.get("article_id_a", "") == row.get("article_id_b", ""))
 
 
-def _said_side(row: dict, side: str) -> dict:
-    """One side of a comparison row as :func:`core.words.explanation` reads it (what :func:`explain` builds)."""
-    modality, period = row[f"modality_{side}"], row[f"period_{side}"]
-    return {"source": row.get(f"source_{side}", ""), "file": row[f"file_{side}"],
-            "modality": kind_of_claim({"modality": modality}), "qualifier": row.get(f"qualifier_{side}", ""),
-            "text": row.get(f"text_{side}", ""), "period": period_of({"period": period}),
-            "attributed_to": row.get(f"attributed_to_{side}", "")}
+def _said_side(row: dict, side: str) -> _Side:
+    """One side of a comparison row as :func:`explain` words it."""
+    source, file, modality, qualifier, text, period, attributed_to = _SIDE_COLUMNS[side]
+    return _worded(row.get(source, ""), row[file], row[modality], row.get(qualifier, ""), row.get(text, ""),
+                   row[period], row.get(attributed_to, ""))
+
+
+_SIDE_COLUMNS = {side: tuple(f"{field}_{side}" for field in (
+    "source", "file", "modality", "qualifier", "text", "period", "attributed_to")) for side in "ab"}
+
+
+class _Side(NamedTuple):
+    """A figure as one side of an explanation: worded in each language, its period and whom it quotes."""
+
+    zh: str
+    en: str
+    period: str
+    attributed_to: str
+
+
+@lru_cache(maxsize=65536)
+def _worded(source: object, file: object, modality: object, qualifier: object, text: object, period: object,
+            attributed_to: object) -> _Side:
+    """:class:`_Side` of a figure's fields, worded once: a figure is a side of many pairs."""
+    figure = {"source": source, "file": file, "modality": kind_of_claim({"modality": modality}),
+              "qualifier": qualifier, "text": text, "period": period_of({"period": period}),
+              "attributed_to": attributed_to}
+    return _Side(words.side_words(figure, "zh"), words.side_words(figure, "en"), figure["period"],
+                 attributed_to or "")
 
 
 def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: list[Verdict],
@@ -506,19 +531,22 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note:
     """One readable sentence in Chinese and one in English on why two figures agree or differ (the words are
     :func:`core.words.explanation`'s). ``note`` is the pair's :func:`note_of` when already known."""
     note = note_of(a, b, verdict) if note is None else note
-    sides = [{"source": f.get("source"), "file": f.get("file", ""), "modality": kind_of_claim(f),
-              "qualifier": f.get("qualifier"), "text": f["text"], "period": period_of(f),
-              "attributed_to": f.get("attributed_to")} for f in (a, b)]
+    sides = [_worded(f.get("source"), f.get("file", ""), kind_of_claim(f), f.get("qualifier"), f["text"], period_of(f),
+                     f.get("attributed_to")) for f in (a, b)]
     return _said(metric, subject, *sides, verdict, note, a.get("article_id") == b.get("article_id"))
 
 
-def _said(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note: str,
+def _said(metric: str, subject: str, a: _Side, b: _Side, verdict: Verdict, note: str,
           same_article: bool) -> tuple[str, str]:
-    """:func:`explain`'s two sentences from its sides as :func:`core.words.explanation` reads them."""
+    """:func:`explain`'s two sentences from its sides (:func:`core.words.explanation_of_sides`)."""
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
-    apart = verdict.verdict == "agree" and periods_differ(a["period"], b["period"], same_article)
-    said = [words.explanation(what, a, b, verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
-                              periods_apart=apart, note=note, lang=lang) for lang in ("zh", "en")]
+    apart = verdict.verdict == "agree" and periods_differ(a.period, b.period, same_article)
+    said = [words.explanation_of_sides(what, a.zh, b.zh, a.attributed_to, b.attributed_to, verdict.verdict,
+                                       verdict.reason, boundary=verdict.overlap == "boundary", periods_apart=apart,
+                                       note=note, lang="zh"),
+            words.explanation_of_sides(what, a.en, b.en, a.attributed_to, b.attributed_to, verdict.verdict,
+                                       verdict.reason, boundary=verdict.overlap == "boundary", periods_apart=apart,
+                                       note=note, lang="en")]
     return said[0], said[1]
 
 

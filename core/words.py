@@ -232,7 +232,15 @@ def explanation(what: str, a: dict, b: dict, verdict: str, reason: str, *, bound
     """One sentence on why two figures agree or differ. ``a`` and ``b`` hold a figure's ``source``, ``file``,
     ``modality`` (the kind of claim), ``qualifier``, ``text``, ``period`` and ``attributed_to``; ``reason`` is the
     verdict's reason code, ``note`` the pair's (``before_after``, ``self_contradiction``, ``same_source`` or "")."""
-    sides = {"what": what, "a": _side(a, lang), "b": _side(b, lang), "source": a.get("attributed_to") or ""}
+    return explanation_of_sides(what, side_words(a, lang), side_words(b, lang), a.get("attributed_to") or "",
+                                b.get("attributed_to") or "", verdict, reason, boundary=boundary,
+                                periods_apart=periods_apart, note=note, lang=lang)
+
+
+def explanation_of_sides(what: str, a: str, b: str, source_a: str, source_b: str, verdict: str, reason: str, *,
+                         boundary: bool, periods_apart: bool, note: str, lang: str) -> str:
+    """:func:`explanation` of two figures already worded (:func:`side_words`), with the sources they quote."""
+    sides = {"what": what, "a": a, "b": b, "source": source_a}
     if verdict == "agree" and note == "same_source":
         return _in(_EXPLANATION["same_source_agree"], lang).format(**sides)
     if verdict == "agree":
@@ -242,13 +250,13 @@ def explanation(what: str, a: dict, b: dict, verdict: str, reason: str, *, bound
     source_note = ""
     if note == "same_source":
         source_note = _in(_EXPLANATION["same_source"], lang).format(**sides)
-    elif (a.get("attributed_to") or "") != (b.get("attributed_to") or ""):
+    elif source_a != source_b:
         source_note = _in(_EXPLANATION["sources_differ"], lang)
     code = note if note in ("before_after", "self_contradiction") else reason
     return _in(_EXPLANATION["differ"], lang).format(reason=pair_reason(code, lang), source_note=source_note, **sides)
 
 
-def _side(figure: dict, lang: str) -> str:
+def side_words(figure: dict, lang: str) -> str:
     """How one figure is stated: 網易號（000）报告约38%（2025年，据海关） / 網易號 (000) reports about 38% for 2025."""
     source = figure.get("source")
     return _stated(source if isinstance(source, str) else "", str(figure.get("file", "")),
