@@ -537,3 +537,19 @@ def test_a_card_of_thousands_of_figures_shows_each_article_first_and_few_in_all(
     claims["start"] = range(len(claims))
     shown = views.representative(claims, 8)
     assert len(shown) == 8 and set(shown["article_id"]) == {"a", "b", "c"}
+
+
+def test_the_dot_figure_built_unvalidated_is_the_one_plotly_validates():
+    import json
+
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from ui import blocks
+
+    frame = views.dot_plot_frame(kinds_report().claims[lambda c: c["group_id"] == "G001"], "en")
+    frame.loc[1, "value_high"] = frame.loc[1, "value"] + 5  # a stated range: a line
+    figure = blocks.dot_figure(frame, "en")
+    assert figure.layout.shapes and figure.layout.annotations, "a range and an open end are drawn"
+    validated = go.Figure(figure.to_dict())  # raises on a property Plotly does not know
+    assert json.loads(pio.to_json(validated, validate=False)) == json.loads(pio.to_json(figure, validate=False))
