@@ -553,3 +553,13 @@ def test_the_dot_figure_built_unvalidated_is_the_one_plotly_validates():
     assert figure.layout.shapes and figure.layout.annotations, "a range and an open end are drawn"
     validated = go.Figure(figure.to_dict())  # raises on a property Plotly does not know
     assert json.loads(pio.to_json(validated, validate=False)) == json.loads(pio.to_json(figure, validate=False))
+
+
+def test_every_groups_telling_pair_found_in_one_pass_is_the_one_found_alone():
+    report = kinds_report()
+    telling = views.telling_comparisons(report.pairs)
+    assert set(telling) == set(report.pairs["group_id"])
+    for group_id, label in telling.items():
+        assert report.pairs.loc[label].equals(views.telling_comparison(report.pairs, group_id))
+    card = views.group_card(report, "G001", "en", kinds=group_kinds(report.claims), telling=telling)
+    assert card == views.group_card(report, "G001", "en")

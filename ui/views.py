@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core import words
@@ -187,23 +188,29 @@ class GroupCard:
     evidence: tuple[Evidence, ...] = ()
 
 
-def group_card(report: ClaimReport, group_id: str, lang: str, claims: pd.DataFrame | None = None) -> GroupCard:
+def group_card(report: ClaimReport, group_id: str, lang: str, claims: pd.DataFrame | None = None, *,
+               kinds: Mapping[str, str] | None = None, telling: Mapping[str, object] | None = None) -> GroupCard:
     """The card for one group: its figures by source, the reason of its most telling pair in words, and
     the explanation (the claims report's, in ``lang``). ``claims``: the group's rows of ``report.claims`` when
-    already at hand."""
+    already at hand; ``kinds`` (:func:`core.claims.group_kinds`) and ``telling`` (:func:`telling_comparisons`) of
+    the whole report, when a page draws several cards."""
     group = report.groups.set_index("group_id").loc[group_id]
     if claims is None:
         claims = report.claims[report.claims["group_id"] == group_id]
     claims = claims.drop_duplicates(["file", "text", "start"])
-    kind = group_kinds(claims).get(group_id, "cross_source")
+    kind = (group_kinds(claims) if kinds is None else kinds).get(group_id, "cross_source")
     claims = representative(claims, CARD_EVIDENCE)
-    evidence = tuple(evidence_of(row, lang) for row in claims.itertuples(index=False))
+    rows = list(claims[[c for c in _EVIDENCE_FIELDS if c in claims.columns]].itertuples(index=False))
+    evidence = tuple(evidence_of(row, lang) for row in rows)
     values = [
         {"source": item.source, "text": display_text(row.text), "figure": item.figure, "modality": item.modality,
          "period": item.period, "file": row.file}
-        for item, row in zip(evidence, claims.itertuples(index=False), strict=True)
+        for item, row in zip(evidence, rows, strict=True)
     ]
-    pair = telling_comparison(report.pairs, group_id)
+    if telling is None:
+        pair = telling_comparison(report.pairs, group_id)
+    else:
+        pair = report.pairs.loc[telling[group_id]] if group_id in telling else None
     why = "" if pair is None else display_text(_explanation(pair, lang))
     # The claims report names the unknown source by its stored label; the card says it in the reader's language.
     why = why.replace(UNKNOWN_SOURCE, display_source(UNKNOWN_SOURCE, lang))
@@ -219,12 +226,18 @@ PLOT_DOTS = 60
 TIMELINE_DOTS = 300
 
 
+# The fields of a claim row a card's evidence reads (:func:`evidence_of`, and the file of its values).
+_EVIDENCE_FIELDS = ("article_id", "file", "source", "text", "value", "value_high", "unit", "qualifier", "modality",
+                    "period", "attributed_to", "sentence", "sentence_start", "start", "end")
+
+
 def representative(claims: pd.DataFrame, limit: int) -> pd.DataFrame:
     """At most ``limit`` rows of ``claims``: each article's first figure, then the rest, in their order."""
     if len(claims) <= limit:
         return claims
-    first = ~claims["article_id"].duplicated()
-    return pd.concat([claims[first], claims[~first]]).head(limit).sort_index(kind="stable")
+    first = ~claims["article_id"].duplicated().to_numpy()
+    rows = np.concatenate([np.flatnonzero(first), np.flatnonzero(~first)])[:limit]
+    return claims.iloc[rows].sort_index(kind="stable")
 
 
 def by_sentence(evidence: Iterable[Evidence]) -> list[list[Evidence]]:
@@ -298,8 +311,19 @@ def telling_comparison(comparisons: pd.DataFrame, group_id: str) -> pd.Series | 
     pairs = comparisons[comparisons["group_id"] == group_id]
     if pairs.empty:
         return None
-    order = pairs["reason"].map({"unexplained": 0}).fillna(pairs["verdict"].map({"differ": 1, "agree": 2}))
-    return pairs.loc[order.sort_values(kind="stable").index[0]]
+    return pairs.loc[_telling_order(pairs).sort_values(kind="stable").index[0]]
+
+
+def telling_comparisons(comparisons: pd.DataFrame) -> dict[str, object]:
+    """Group id → the label in ``comparisons`` of its :func:`telling_comparison`, every group's in one pass."""
+    ranked = _telling_order(comparisons).sort_values(kind="stable").index
+    firsts = comparisons["group_id"].loc[ranked].drop_duplicates()
+    return dict(zip(firsts.to_numpy(), firsts.index, strict=True))
+
+
+def _telling_order(pairs: pd.DataFrame) -> pd.Series:
+    """How telling each pair is: 0 a contradiction, 1 another difference, 2 an agreement."""
+    return pairs["reason"].map({"unexplained": 0}).fillna(pairs["verdict"].map({"differ": 1, "agree": 2}))
 
 
 def chart_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -335,7 +359,8 @@ def dot_plot_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
     periods = claims["period"].fillna("").astype(str)
     with_period = periods.nunique() > 1
     rows = []
-    for row, period in zip(claims.itertuples(index=False), periods, strict=True):
+    fields = claims[["source", "modality", "value", "value_high", "unit", "qualifier"]]
+    for row, period in zip(fields.itertuples(index=False), periods, strict=True):
         source = display_source(row.source, lang)
         label = f"{source} · {format_period(period, lang) or '—'}" if with_period else source
         modality = row.modality or "reported"
