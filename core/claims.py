@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from core import glosses, words
@@ -329,8 +330,11 @@ def spread(values: pd.Series) -> float:
 def spreads(claims: pd.DataFrame) -> pd.Series:
     """:func:`spread` of each group's values and range ends (``group_id``, ``value``, ``value_high`` columns),
     by group id, computed for all groups at once."""
-    ends = pd.concat([claims["value"], claims["value_high"]]).astype(float)
-    extremes = ends.groupby(pd.concat([claims["group_id"], claims["group_id"]])).agg(["min", "max"])
+    codes, groups = pd.factorize(claims["group_id"], sort=True)  # grouped on codes, not by comparing strings
+    ends = pd.concat([claims["value"], claims["value_high"]], ignore_index=True).astype(float)
+    both = np.concatenate([codes, codes])
+    extremes = ends[both >= 0].groupby(both[both >= 0]).agg(["min", "max"])
+    extremes.index = groups[extremes.index]
     return pd.Series([_relative_spread(low, high) for low, high in zip(extremes["min"], extremes["max"], strict=True)],
                      index=extremes.index, dtype=float)
 

@@ -69,23 +69,21 @@ def filter_report(report: ClaimReport, sources: Iterable[str]) -> ClaimReport:
     ].reset_index(drop=True)
     groups = report.groups[report.groups["group_id"].isin(kept)].copy()
     if not groups.empty:
-        stats = claims.groupby("group_id").agg(
-            figures=("file", "size"), articles=("article_id", "nunique"), sources=("source", "nunique"),
-        )
-        differ = comparisons[comparisons["verdict"] == "differ"]
-        contradictions = differ[differ["reason"] == "unexplained"].groupby("group_id").size()
-        explained = differ[differ["reason"] != "unexplained"].groupby("group_id").size()
-        agreements = comparisons[comparisons["verdict"] == "agree"].groupby("group_id").size()
+        stats = _group_stats(claims)
+        # The pairs' counts from their columns as arrays: each filter of the table would copy its thirty columns.
+        pair_group, verdict, reason = (comparisons[c].to_numpy() for c in ("group_id", "verdict", "reason"))
+        differ = verdict == "differ"
+        own = differ & (reason == "unexplained") & (comparisons["file_a"] == comparisons["file_b"]).to_numpy()
+        counts = {
+            "contradictions": differ & (reason == "unexplained"), "explained": differ & (reason != "unexplained"),
+            "agreements": verdict == "agree", "self_contradictions": own,
+            "period_differences": differ & (reason == "different_period"),
+        }
         ids = groups["group_id"]
         for column in ("figures", "articles", "sources"):
             groups[column] = ids.map(stats[column]).astype(int)
-        groups["contradictions"] = ids.map(contradictions).fillna(0).astype(int)
-        groups["explained"] = ids.map(explained).fillna(0).astype(int)
-        groups["agreements"] = ids.map(agreements).fillna(0).astype(int)
-        own = differ[(differ["reason"] == "unexplained") & (differ["file_a"] == differ["file_b"])]
-        groups["self_contradictions"] = ids.map(own.groupby("group_id").size()).fillna(0).astype(int)
-        by_period = differ[differ["reason"] == "different_period"].groupby("group_id").size()
-        groups["period_differences"] = ids.map(by_period).fillna(0).astype(int)
+        for column, rows in counts.items():
+            groups[column] = ids.map(pd.Series(pair_group[rows]).value_counts()).fillna(0).astype(int)
         groups["spread"] = ids.map(spreads(claims)).fillna(0.0)
         groups["status"] = [
             status_of(c, c + e) for c, e in zip(groups["contradictions"], groups["explained"], strict=True)
@@ -95,6 +93,19 @@ def filter_report(report: ClaimReport, sources: Iterable[str]) -> ClaimReport:
         report.context["group_id"].isin(kept) & report.context["source"].astype(str).isin(sources)
     ].reset_index(drop=True)
     return ClaimReport(groups=groups.reset_index(drop=True), claims=claims, comparisons=comparisons, context=context)
+
+
+def _group_stats(claims: pd.DataFrame) -> pd.DataFrame:
+    """Figures, distinct articles and distinct sources of each group (by id), counted on codes: counting distinct
+    strings group by group took longer than the rest of narrowing a report."""
+    group, groups = pd.factorize(claims["group_id"])
+    stats = {"figures": np.bincount(group, minlength=len(groups))}
+    for column, name in (("articles", "article_id"), ("sources", "source")):
+        codes, values = pd.factorize(claims[name])  # a missing value is no article or source (-1), as in nunique
+        known = codes >= 0
+        pairs = np.unique(group[known].astype(np.int64) * max(len(values), 1) + codes[known])
+        stats[column] = np.bincount(pairs // max(len(values), 1), minlength=len(groups))
+    return pd.DataFrame(stats, index=groups)
 
 
 def select_groups(groups: pd.DataFrame, statuses: Sequence[str] = (), measures: Sequence[str] = ()) -> pd.DataFrame:
