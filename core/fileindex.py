@@ -7,7 +7,11 @@ unchanged corpus loads without opening a single article file. Any change to the 
 a ``touch``, a replaced file, a ``chmod``) or to the manifest row reads the file again.
 
 One index per folder, at ``<cache>/fileindex/<hash of the folder path>.json``: a signature line
-(:func:`core.version.sign`, so a forged or damaged index is rebuilt, never trusted) then JSON.
+(:func:`core.version.sign`, so a forged or damaged index is rebuilt, never trusted), a line of JSON
+holding the entries column by column (names, stamps, manifest rows, each article field) but for the
+articles' texts, then the texts one after another in UTF-16 (each entry says how many characters its
+text has). At 10,000 articles an entry per JSON object took 0.25 s to parse and the texts in UTF-8
+0.2 s to decode; columns take 0.1 s and UTF-16, Python's own width for Chinese, 0.06 s.
 An index made by other code (:func:`core.version.extractor_version`) is ignored and replaced.
 
 A file written in the last :data:`RACY_SECONDS` is not remembered: file times tick coarsely
@@ -23,7 +27,8 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +39,8 @@ if TYPE_CHECKING:
 
 INDEX_FOLDER = "fileindex"
 RACY_SECONDS = 2.0
-_FORMAT = "duizhao-fileindex-1"
+_FORMAT = "duizhao-fileindex-2"
+_TEXT_CODEC = "utf-16-le"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,33 +66,36 @@ class FileIndex:
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.cache_dir = cache_dir
-        self._folders: dict[Path, _FolderIndex] = {}
+        self._folders: dict[str, _FolderIndex] = {}
         self._last: _FolderIndex | None = None
 
     def article(self, path: Path, stamp: Stamp, meta: Mapping[str, str]) -> Article | None:
         """The remembered article of ``path`` when its stamp and manifest row are unchanged, else None."""
         if self.cache_dir is None or not _utf8(str(path)):
             return None
-        return self._folder(path.parent).article(path, stamp, meta)
+        return self._folder(path).article(path, stamp, meta)
 
     def remember(self, path: Path, stamp: Stamp, meta: Mapping[str, str], article: Article) -> None:
         """Keep ``article`` for ``path`` (unless the file is too fresh to trust its stamp, or its path is
         not UTF-8: a name of undecodable bytes is read every time)."""
         if (self.cache_dir is not None and stamp.mtime_ns < time.time_ns() - int(RACY_SECONDS * 1e9)
                 and _utf8(str(path))):
-            self._folder(path.parent).remember(path, stamp, meta, article)
+            self._folder(path).remember(path, stamp, meta, article)
 
     def save(self) -> None:
         """Write every folder index that changed; a cache that cannot be written is left alone."""
         for folder in self._folders.values():
             folder.save()
 
-    def _folder(self, folder: Path) -> _FolderIndex:
-        if self._last is not None and self._last.folder == folder:  # files come folder by folder, mostly
+    def _folder(self, path: Path) -> _FolderIndex:
+        """The index of ``path``'s folder, found by the folder's name as text (a ``Path`` made and compared for
+        each of 10,000 files cost more than the rest of the lookup)."""
+        folder = os.path.dirname(str(path))
+        if self._last is not None and self._last.name == folder:  # files come folder by folder, mostly
             return self._last
         if folder not in self._folders:
             assert self.cache_dir is not None
-            self._folders[folder] = _FolderIndex.load(self.cache_dir, folder)
+            self._folders[folder] = _FolderIndex.load(self.cache_dir, path.parent, folder)
         self._last = self._folders[folder]
         return self._last
 
@@ -95,42 +104,89 @@ class FileIndex:
 class _FolderIndex:
     folder: Path
     file: Path
-    entries: dict[str, dict]
+    name: str  # ``folder`` as the text the index finds it by
+    saved: _Columns
+    # Entries remembered since the index was read: name → {"stamp", "meta", "article"}.
+    fresh: dict[str, dict] = field(default_factory=dict)
     changed: bool = False
 
     @classmethod
-    def load(cls, cache_dir: Path, folder: Path) -> _FolderIndex:
+    def load(cls, cache_dir: Path, folder: Path, name: str) -> _FolderIndex:
         name = hashlib.sha256(str(folder).encode()).hexdigest()[:24] + ".json"
         file = cache_dir / INDEX_FOLDER / name
-        return cls(folder, file, _read_entries(file, folder))
+        return cls(folder, file, name, _read_columns(file, folder))
 
     def article(self, path: Path, stamp: Stamp, meta: Mapping[str, str]) -> Article | None:
-        entry = self.entries.get(path.name)
-        if entry is None or entry.get("stamp") != stamp.as_list() or entry.get("meta") != dict(meta):
+        entry = self.fresh.get(path.name)
+        if entry is None:
+            at = self.saved.position.get(path.name)
+            if at is None or self.saved.stamp(at) != stamp.as_list() or self.saved.metas[at] != dict(meta):
+                return None
+            return _article_from_json(self.saved.record(at), str(path))
+        if entry["stamp"] != stamp.as_list() or entry["meta"] != dict(meta):
             return None
-        try:
-            return _article_from_json(entry["article"], str(path))
-        except (KeyError, TypeError, ValueError):
-            return None
+        return _article_from_json(entry["article"], str(path))
 
     def remember(self, path: Path, stamp: Stamp, meta: Mapping[str, str], article: Article) -> None:
         entry = {"stamp": stamp.as_list(), "meta": dict(meta), "article": _article_to_json(article)}
-        if self.entries.get(path.name) != entry:
-            self.entries[path.name] = entry
+        if (self.fresh.get(path.name) or self.saved.entry(path.name)) != entry:
+            self.fresh[path.name] = entry
             self.changed = True
 
     def save(self) -> None:
         if not self.changed:
             return
         # Entries of files gone from the folder go too (one lstat each, only when something changed).
-        self.entries = {n: e for n, e in self.entries.items() if os.path.lexists(self.folder / n)}
-        payload = json.dumps({"format": _FORMAT, "version": extractor_version(), "folder": str(self.folder),
-                              "entries": self.entries}, ensure_ascii=False, separators=(",", ":")).encode()
+        names = [n for n in dict.fromkeys([*self.saved.names, *self.fresh]) if os.path.lexists(self.folder / n)]
+        entries = [self.fresh.get(n) or self.saved.entry(n) for n in names]
         try:
-            write_atomically(self.file, signed_bytes(payload, _FORMAT, str(self.folder)), durable=False)
+            write_atomically(self.file, _columns_bytes(self.folder, names, entries), durable=False)
         except OSError:
             return  # an unwritable cache costs speed only: the files are read again next time
         self.changed = False
+
+
+@dataclass(slots=True)
+class _Columns:
+    """An index file's entries as it holds them, column by column; an article is put together when asked for."""
+
+    names: list[str] = field(default_factory=list)
+    stamps: list[int] = field(default_factory=list)  # five numbers an entry
+    metas: list[dict] = field(default_factory=list)
+    articles: dict[str, list] = field(default_factory=dict)  # article field → its value in each entry
+    texts: str = ""
+    offsets: list[int] = field(default_factory=lambda: [0])  # where each entry's text starts in ``texts``
+    position: dict[str, int] = field(default_factory=dict)
+
+    def stamp(self, at: int) -> list[int]:
+        return self.stamps[5 * at:5 * at + 5]
+
+    def record(self, at: int) -> dict:
+        """The article of entry ``at`` as :func:`_article_to_json` wrote it."""
+        record = {name: column[at] for name, column in self.articles.items()}
+        record["text"] = self.texts[self.offsets[at]:self.offsets[at + 1]]
+        return record
+
+    def entry(self, name: str) -> dict | None:
+        at = self.position.get(name)
+        if at is None:
+            return None
+        return {"stamp": self.stamp(at), "meta": self.metas[at], "article": self.record(at)}
+
+
+def _columns_bytes(folder: Path, names: list[str], entries: list[dict]) -> bytes:
+    """The signed index file of ``entries`` (named ``names``): the JSON line of columns, then the texts."""
+    records = [entry["article"] for entry in entries]
+    texts = [record["text"] for record in records]
+    fields = [name for name in (records[0] if records else {}) if name != "text"]
+    header = {"format": _FORMAT, "version": extractor_version(), "folder": str(folder), "names": names,
+              "stamps": [number for entry in entries for number in entry["stamp"]],
+              "metas": [entry["meta"] for entry in entries],
+              "articles": {name: [record[name] for record in records] for name in fields},
+              "lengths": [len(text) for text in texts]}
+    payload = b"\n".join((json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode(),
+                          "".join(texts).encode(_TEXT_CODEC, "surrogatepass")))
+    return signed_bytes(payload, _FORMAT, str(folder))
 
 
 def _utf8(text: str) -> bool:
@@ -142,23 +198,31 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def _read_entries(file: Path, folder: Path) -> dict[str, dict]:
-    """The entries of a folder's index file; empty when it is missing, damaged, forged or stale."""
+def _read_columns(file: Path, folder: Path) -> _Columns:
+    """The entries of a folder's index file; none when it is missing, damaged, forged or stale."""
     try:
         data = file.read_bytes()
     except OSError:
-        return {}
+        return _Columns()
     payload = verified_payload(data, _FORMAT, str(folder))
     if payload is None:
-        return {}
+        return _Columns()
     try:
-        index = json.loads(codecs.decode(payload, "utf-8"))
-    except ValueError:
-        return {}
-    if (not isinstance(index, dict) or index.get("version") != extractor_version()
-            or index.get("folder") != str(folder) or not isinstance(index.get("entries"), dict)):
-        return {}
-    return index["entries"]
+        # The JSON line never holds a raw line break (JSON strings escape it): the first one ends it.
+        header_end = data.index(b"\n", len(data) - len(payload)) - (len(data) - len(payload))
+        index = json.loads(codecs.decode(payload[:header_end], "utf-8"))
+        texts = codecs.decode(payload[header_end + 1:], _TEXT_CODEC, "surrogatepass")
+        columns = _Columns(index["names"], index["stamps"], index["metas"], index["articles"], texts,
+                           list(accumulate(index["lengths"], initial=0)))
+    except (ValueError, KeyError, TypeError):
+        return _Columns()
+    count = len(columns.names)
+    if (index.get("version") != extractor_version() or index.get("folder") != str(folder)
+            or len(columns.stamps) != 5 * count or len(columns.metas) != count or len(columns.offsets) != count + 1
+            or columns.offsets[-1] != len(texts) or any(len(c) != count for c in columns.articles.values())):
+        return _Columns()
+    columns.position = dict(zip(columns.names, range(count), strict=True))
+    return columns
 
 
 def _article_to_json(article: Article) -> dict:

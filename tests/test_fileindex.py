@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -132,10 +131,10 @@ def test_damaged_or_forged_index_is_rebuilt(corpus_dir: Path, tmp_path: Path, op
     cold = load_corpus([corpus_dir], cache_dir=cache)
     [index] = (cache / INDEX_FOLDER).iterdir()
     signature, _, payload = index.read_bytes().partition(b"\n")
-    if damage == "payload":  # a forged article text, its JSON still valid
-        forged = json.loads(payload)
-        forged["entries"]["a.txt"]["article"]["text"] = "伪造的文本"
-        index.write_bytes(signature + b"\n" + json.dumps(forged, ensure_ascii=False).encode())
+    if damage == "payload":  # a forged article text of the same length: every offset still adds up
+        real, forged = ("商务部".encode(fileindex._TEXT_CODEC), "伪造的".encode(fileindex._TEXT_CODEC))
+        assert real in payload
+        index.write_bytes(signature + b"\n" + payload.replace(real, forged))
     elif damage == "signature":
         index.write_bytes(b"0" * len(signature) + b"\n" + payload)
     else:
@@ -187,3 +186,16 @@ def test_a_file_named_in_undecodable_bytes_is_loaded_and_the_others_remembered(
     warm = load_corpus([corpus_dir], cache_dir=cache)
     assert warm == cold
     assert opens == [os.fsdecode(b"c\xff.txt")]  # only the odd one is read again
+
+
+def test_texts_kept_after_the_index_header_come_back_whole(corpus_dir: Path, tmp_path: Path,
+                                                           opens: list[str]) -> None:
+    # Characters a line-based or length-based format could trip on: line and paragraph separators, a quote,
+    # a character outside the BMP (four UTF-8 bytes).
+    (corpus_dir / "d.txt").write_text("标题\n\u2028引“号”\"x\"\r\n𠮷野家\u2029完", encoding="utf-8")
+    _age(corpus_dir / "d.txt", 3600)
+    cache = tmp_path / "cache"
+    cold = load_corpus([corpus_dir], cache_dir=cache)
+    opens.clear()
+    warm = load_corpus([corpus_dir], cache_dir=cache)
+    assert opens == [] and warm == cold
