@@ -533,7 +533,7 @@ def _group_row(group_id: str, label: GroupLabel, members: list[dict], pairs: lis
 
 def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note: str | None = None) -> tuple[str, str]:
     """One readable sentence in Chinese and one in English on why two figures agree or differ (the words are
-    :func:`core.words.explanation`'s). ``note`` is the pair's :func:`note_of` when already known."""
+    :func:`core.words.explanation_of_sides`). ``note`` is the pair's :func:`note_of` when already known."""
     note = note_of(a, b, verdict) if note is None else note
     sides = [_worded(f.get("source"), f.get("file", ""), kind_of_claim(f), f.get("qualifier"), f["text"], period_of(f),
                      f.get("attributed_to")) for f in (a, b)]

@@ -156,17 +156,21 @@ def _spelled(cell: str) -> str:
     return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in ',"\r\n') else cell
 
 
-def _lines(columns: list[pa.Array]) -> bytes:
-    """The rows of ``columns`` (cells already spelled) joined by commas, each ended by ``\r\n``."""
-    if len(columns) == 1:  # the csv module quotes a row's only cell when it is empty
-        rows = pc.if_else(pc.equal(columns[0], pa.scalar("", _TEXT)), pa.scalar('""', _TEXT), columns[0])
-    else:
-        rows = pc.binary_join_element_wise(*columns, pa.scalar(",", _TEXT))
-    if not len(rows):
-        return b""
-    lines = pc.binary_join_element_wise(rows, pa.scalar("", _TEXT), pa.scalar("\r\n", _TEXT))
+def _lines(columns: list[pa.Array]) -> memoryview:
+    """The rows of ``columns`` (cells already spelled) joined by commas, each ended by ``\r\n``. Consumes
+    ``columns``: each is let go once joined, so a large table is held about twice, not four times."""
+    last = columns.pop()
+    if not len(last):
+        columns.clear()
+        return memoryview(b"")
+    if not columns:  # the csv module quotes a row's only cell when it is empty
+        last = pc.if_else(pc.equal(last, pa.scalar("", _TEXT)), pa.scalar('""', _TEXT), last)
+    columns.append(pc.binary_join_element_wise(last, pa.scalar("", _TEXT), pa.scalar("\r\n", _TEXT)))
+    del last
+    lines = pc.binary_join_element_wise(*columns, pa.scalar(",", _TEXT)) if len(columns) > 1 else columns[0]
+    columns.clear()
     offsets = np.frombuffer(lines.buffers()[1], np.int64)[lines.offset:lines.offset + len(lines) + 1]
-    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]].tobytes()
+    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -227,19 +227,11 @@ def headline(status: str, label: str, values: str, lang: str) -> str:
     return _in(HEADLINE[status], lang).format(label=label, values=values)
 
 
-def explanation(what: str, a: dict, b: dict, verdict: str, reason: str, *, boundary: bool, periods_apart: bool,
-                note: str, lang: str) -> str:
-    """One sentence on why two figures agree or differ. ``a`` and ``b`` hold a figure's ``source``, ``file``,
-    ``modality`` (the kind of claim), ``qualifier``, ``text``, ``period`` and ``attributed_to``; ``reason`` is the
-    verdict's reason code, ``note`` the pair's (``before_after``, ``self_contradiction``, ``same_source`` or "")."""
-    return explanation_of_sides(what, side_words(a, lang), side_words(b, lang), a.get("attributed_to") or "",
-                                b.get("attributed_to") or "", verdict, reason, boundary=boundary,
-                                periods_apart=periods_apart, note=note, lang=lang)
-
-
 def explanation_of_sides(what: str, a: str, b: str, source_a: str, source_b: str, verdict: str, reason: str, *,
                          boundary: bool, periods_apart: bool, note: str, lang: str) -> str:
-    """:func:`explanation` of two figures already worded (:func:`side_words`), with the sources they quote."""
+    """One sentence on why two figures agree or differ, each already worded (:func:`side_words`), with the sources
+    they quote (``attributed_to``). ``reason`` is the verdict's reason code, ``note`` the pair's (``before_after``,
+    ``self_contradiction``, ``same_source`` or "")."""
     sides = {"what": what, "a": a, "b": b, "source": source_a}
     if verdict == "agree" and note == "same_source":
         return _in(_EXPLANATION["same_source_agree"], lang).format(**sides)
@@ -264,10 +256,9 @@ def side_words(figure: dict, lang: str) -> str:
                    figure.get("period") or "", figure.get("attributed_to") or "", lang)
 
 
-@lru_cache(maxsize=65536)
 def _stated(source: str, file: str, modality: str, qualifier: str, text: str, period: str, attributed: str,
             lang: str) -> str:
-    """:func:`_side` of one figure's fields; a figure is a side of many pairs, so it is said once."""
+    """:func:`side_words` of one figure's fields (each figure is worded once: ``core.claims._worded``)."""
     said = MODALITY.get(modality, MODALITY["reported"])
     qualified = QUALIFIER.get(qualifier, ("", ""))
     period = period_words(period, lang)
