@@ -334,7 +334,7 @@ def spreads(claims: pd.DataFrame) -> pd.Series:
     ends = pd.concat([claims["value"], claims["value_high"]], ignore_index=True).astype(float)
     both = np.concatenate([codes, codes])
     extremes = ends[both >= 0].groupby(both[both >= 0]).agg(["min", "max"])
-    extremes.index = groups[extremes.index]
+    extremes.index = pd.Index(groups[extremes.index], name=claims["group_id"].name)
     return pd.Series([_relative_spread(low, high) for low, high in zip(extremes["min"], extremes["max"], strict=True)],
                      index=extremes.index, dtype=float)
 

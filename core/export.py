@@ -99,22 +99,36 @@ def _cells(column: pd.Series) -> pa.Array | None:
         return spelled.take(pa.array(np.where(codes < 0, len(categories), codes)))
     if not isinstance(dtype, np.dtype):
         if isinstance(dtype, pd.StringDtype):
-            return _text_cells(_arrow(column))
+            return _text_cells_of(column)
         return None
     if dtype.kind == "b":
         return pa.array(["False", "True"], _TEXT).take(pa.array(column.to_numpy().view(np.uint8)))
     if dtype.kind in "iu":
         return pc.cast(pa.array(column.to_numpy()), _TEXT)
     if dtype.kind == "f":
-        return _float_cells(column.to_numpy())
+        return _float_cells(column.to_numpy()) if dtype.itemsize in (4, 8) else None
     if dtype.kind == "O" and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
-        return _text_cells(_arrow(column))
+        return _text_cells_of(column)
     return None
 
 
-def _arrow(column: pd.Series) -> pa.Array:
-    """A text column as one Arrow array of large strings, missing cells null."""
-    values = pa.array(column, from_pandas=True)
+def _text_cells_of(column: pd.Series) -> pa.Array | None:
+    values = _arrow(column)
+    return None if values is None else _text_cells(values)
+
+
+def _arrow(column: pd.Series) -> pa.Array | None:
+    """A text column as one Arrow array of large strings, the cells pandas counts missing null (numpy's NaN of
+    any width included); None when Arrow cannot take it as text."""
+    if column.dtype == object:
+        values = column.to_numpy()
+        values = np.where(pd.isna(values), None, values)
+    else:
+        values = column
+    try:
+        values = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     return values.cast(_TEXT)

@@ -112,8 +112,7 @@ class _FolderIndex:
 
     @classmethod
     def load(cls, cache_dir: Path, folder: Path, name: str) -> _FolderIndex:
-        name = hashlib.sha256(str(folder).encode()).hexdigest()[:24] + ".json"
-        file = cache_dir / INDEX_FOLDER / name
+        file = cache_dir / INDEX_FOLDER / (hashlib.sha256(str(folder).encode()).hexdigest()[:24] + ".json")
         return cls(folder, file, name, _read_columns(file, folder))
 
     def article(self, path: Path, stamp: Stamp, meta: Mapping[str, str]) -> Article | None:

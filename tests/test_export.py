@@ -1,5 +1,6 @@
 import os
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import example, given, settings
@@ -102,3 +103,13 @@ def test_csv_bytes_are_those_pandas_writes(frame):
 def test_a_lone_empty_cell_is_quoted_as_the_csv_module_does():
     frame = pd.DataFrame({"a": ["", None, "x"]})
     assert csv_bytes(frame) == pandas_csv_bytes(frame) == '\ufeffa\r\n""\r\n""\r\nx\r\n'.encode()
+
+
+def test_columns_the_fast_path_does_not_spell_go_through_pandas():
+    frame = pd.DataFrame({
+        "half": np.array([1.5, 2.5, 3.5], np.float16),  # neither 4 nor 8 bytes wide
+        "nan32": pd.Series(["x", np.float32("nan"), None], dtype=object),  # numpy's NaN of another width
+        "n": [1, 2, 3],
+    })
+    expected = "\ufeffhalf,nan32,n\r\n1.5,x,1\r\n2.5,,2\r\n3.5,,3\r\n".encode()
+    assert csv_bytes(frame) == pandas_csv_bytes(frame) == expected
