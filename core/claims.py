@@ -545,13 +545,10 @@ def _said(metric: str, subject: str, a: _Side, b: _Side, verdict: Verdict, note:
     """:func:`explain`'s two sentences from its sides (:func:`core.words.explanation_of_sides`)."""
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
     apart = verdict.verdict == "agree" and periods_differ(a.period, b.period, same_article)
-    said = [words.explanation_of_sides(what, a.zh, b.zh, a.attributed_to, b.attributed_to, verdict.verdict,
-                                       verdict.reason, boundary=verdict.overlap == "boundary", periods_apart=apart,
-                                       note=note, lang="zh"),
-            words.explanation_of_sides(what, a.en, b.en, a.attributed_to, b.attributed_to, verdict.verdict,
-                                       verdict.reason, boundary=verdict.overlap == "boundary", periods_apart=apart,
-                                       note=note, lang="en")]
-    return said[0], said[1]
+    zh, en = (words.explanation_of_sides(what, getattr(a, lang), getattr(b, lang), a.attributed_to, b.attributed_to,
+                                         verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
+                                         periods_apart=apart, note=note, lang=lang) for lang in ("zh", "en"))
+    return zh, en
 
 
 def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:

@@ -81,8 +81,9 @@ _TEXT = pa.large_string()
 _FORMULA_BYTES = np.zeros(256, dtype=bool)
 _FORMULA_BYTES[[ord(c) for c in _FORMULA_STARTS]] = True
 # What makes the csv module quote a cell: the delimiter, the quote and the line end's characters.
+_QUOTED = ',"\r\n'
 _QUOTED_BYTES = np.zeros(256, dtype=bool)
-_QUOTED_BYTES[list(b',"\r\n')] = True
+_QUOTED_BYTES[[ord(c) for c in _QUOTED]] = True
 
 
 def _cells(column: pd.Series) -> pa.Array | None:
@@ -94,7 +95,10 @@ def _cells(column: pd.Series) -> pa.Array | None:
         categories = pd.Series(dtype.categories)
         if pd.api.types.infer_dtype(categories, skipna=True) not in ("string", "empty"):
             return None
-        spelled = pa.concat_arrays([_cells(categories), pa.array([""], _TEXT)])
+        spelled = _cells(categories)
+        if spelled is None:
+            return None
+        spelled = pa.concat_arrays([spelled, pa.array([""], _TEXT)])
         codes = column.cat.codes.to_numpy()
         return spelled.take(pa.array(np.where(codes < 0, len(categories), codes)))
     if not isinstance(dtype, np.dtype):
@@ -167,7 +171,7 @@ def _text_cells(values: pa.Array) -> pa.Array:
 def _spelled(cell: str) -> str:
     """One text cell as the csv module writes it once neutralised."""
     cell = neutralise(cell)
-    return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in ',"\r\n') else cell
+    return f'"{cell.replace(chr(34), chr(34) * 2)}"' if any(c in cell for c in _QUOTED) else cell
 
 
 def _lines(columns: list[pa.Array]) -> memoryview:

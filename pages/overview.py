@@ -21,7 +21,7 @@ for problem in board.extraction.problems:
 
 shared.require_articles(board)
 
-sections = board.remember("overview_sections", lambda: views.overview_sections(board.report))
+sections = board.remember("overview_sections", lambda: views.overview_sections(board.report, board.group_kinds()))
 st.subheader(t("section_disagreements"))
 st.caption(t("section_disagreements_caption"))
 with st.expander(t("how_to_read"), icon=":material/help:", key="how_to_read"):

@@ -12,7 +12,6 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from core.claims import group_kinds
 from ui import display, downloads, i18n, views
 from ui.shared import PAGES, Dashboard
 
@@ -21,7 +20,7 @@ def card_for(board: Dashboard, group_id: str) -> views.GroupCard:
     """The card of a claim group in the board's language, made once per selection."""
     return board.remember(("card", group_id, board.lang), lambda: views.group_card(
         board.report, group_id, board.lang, claims=board.group_claims(group_id),
-        kinds=board.remember("group_kinds", lambda: group_kinds(board.report.claims)),
+        kinds=board.group_kinds(),
         telling=board.remember("telling_pairs", lambda: views.telling_comparisons(board.report.pairs))))
 
 

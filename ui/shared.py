@@ -30,7 +30,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState, get_script_run_ctx
 
 from core import sandbox
-from core.claims import ClaimReport, group_claims
+from core.claims import ClaimReport, group_claims, group_kinds
 from core.corpus import Article, Corpus
 from core.pipeline import ArticleResult, Extraction, extract_article, extract_corpus, remembered
 from core.version import corpus_key
@@ -175,6 +175,10 @@ class Dashboard:
         """The figures of one claim group in the chosen sources (each group's rows found once per selection)."""
         rows = self.remember("claim_rows", lambda: self.report.claims.groupby("group_id").indices)
         return self.report.claims.iloc[rows.get(group_id, [])]
+
+    def group_kinds(self) -> dict[str, str]:
+        """Group id → its kind (:func:`core.claims.group_kinds`) in the chosen sources, found once per selection."""
+        return self.remember("group_kinds", lambda: group_kinds(self.report.claims))
 
     def names(self, width: int = 14) -> dict[str, str]:
         """Article id → its number and the start of its title, for the chosen sources' articles."""

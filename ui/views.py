@@ -145,14 +145,15 @@ def corpus_table(articles: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table.rename(columns=i18n.column_labels(CORPUS_COLUMNS, lang))
 
 
-def overview_sections(report: ClaimReport, limit: int = 4) -> dict[str, list[str]]:
+def overview_sections(report: ClaimReport, kinds: Mapping[str, str] | None = None,
+                      limit: int = 4) -> dict[str, list[str]]:
     """The overview's groups, by section, in the report's reading order.
 
     ``disagreements``: groups of two or more sources whose figures differ (at most ``limit``);
     ``within``: one source or one article at odds with itself; ``changes``: before/after in one sentence.
-    Agreeing groups appear in none.
+    Agreeing groups appear in none. ``kinds``: :func:`core.claims.group_kinds` of the report, when at hand.
     """
-    kinds = group_kinds(report.claims)
+    kinds = group_kinds(report.claims) if kinds is None else kinds
     sections: dict[str, list[str]] = {"disagreements": [], "within": [], "changes": []}
     for group_id, status in zip(report.groups["group_id"], report.groups["status"], strict=True):
         kind = kinds.get(group_id)
@@ -320,21 +321,16 @@ def _explanation(pair: pd.Series, lang: str) -> str:
 def telling_comparison(comparisons: pd.DataFrame, group_id: str) -> pd.Series | None:
     """The pair that best says what a group is about: a contradiction, else a difference, else an agreement."""
     pairs = comparisons[comparisons["group_id"] == group_id]
-    if pairs.empty:
-        return None
-    return pairs.loc[_telling_order(pairs).sort_values(kind="stable").index[0]]
+    telling = telling_comparisons(pairs)
+    return pairs.loc[telling[group_id]] if group_id in telling else None
 
 
 def telling_comparisons(comparisons: pd.DataFrame) -> dict[str, object]:
     """Group id → the label in ``comparisons`` of its :func:`telling_comparison`, every group's in one pass."""
-    ranked = _telling_order(comparisons).sort_values(kind="stable").index
-    firsts = comparisons["group_id"].loc[ranked].drop_duplicates()
+    # How telling each pair is: 0 a contradiction, 1 another difference, 2 an agreement; the first of a group wins.
+    order = comparisons["reason"].map({"unexplained": 0}).fillna(comparisons["verdict"].map({"differ": 1, "agree": 2}))
+    firsts = comparisons["group_id"].loc[order.sort_values(kind="stable").index].drop_duplicates()
     return dict(zip(firsts.to_numpy(), firsts.index, strict=True))
-
-
-def _telling_order(pairs: pd.DataFrame) -> pd.Series:
-    """How telling each pair is: 0 a contradiction, 1 another difference, 2 an agreement."""
-    return pairs["reason"].map({"unexplained": 0}).fillna(pairs["verdict"].map({"differ": 1, "agree": 2}))
 
 
 def chart_frame(claims: pd.DataFrame, lang: str) -> pd.DataFrame:
