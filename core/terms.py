@@ -139,19 +139,38 @@ def key_terms_table(counts: pd.DataFrame, top_n: int = 30, doc: str = "doc") -> 
     columns = [doc, "term", "weight", "count", "rank"]
     if counts.empty or top_n <= 0:
         return pd.DataFrame(columns=columns)
-    n_docs = counts[doc].nunique()
-    df = counts.groupby("term", observed=True)[doc].transform("size")
-    weight = (1 + np.log(counts["count"].to_numpy(dtype=float))) * (np.log((1 + n_docs) / (1 + df.to_numpy())) + 1)
-    table = counts[[doc, "term", "count"]].assign(weight=weight)
-    norm = np.sqrt((table["weight"] ** 2).groupby(table[doc], observed=True).transform("sum"))
-    table["weight"] = table["weight"] / norm.where(norm > 0, 1.0)
-    table = table.sort_values([doc, "weight", "term"], ascending=[True, False, True], kind="stable")
-    table["rank"] = table.groupby(doc, observed=True).cumcount() + 1
-    table = table[table["rank"] <= top_n]
-    # Documents in the order they came in, not sorted by name.
-    table["_order"] = pd.Categorical(table[doc], categories=pd.unique(counts[doc])).codes
-    table = table.sort_values(["_order", "rank"], kind="stable")
+    # On integer codes: documents in the order they came in, terms in the order their column sorts (a
+    # categorical's own order). pandas' sorts of the whole table held 2.8 M rows' strings at 10,000 articles.
+    docs, distinct_docs = pd.factorize(counts[doc], sort=False)
+    terms, _ = pd.factorize(counts["term"], sort=True)
+    df = np.bincount(terms)[terms]
+    idf = np.log((1 + len(distinct_docs)) / (1 + df)) + 1
+    weight = (1 + np.log(counts["count"].to_numpy(dtype=float))) * idf
+    # Summed per document by pandas (compensated, in row order), as a per-group transform would.
+    norm = np.sqrt(pd.Series(weight**2).groupby(docs).transform("sum").to_numpy())
+    weight = weight / np.where(norm > 0, norm, 1.0)
+    kept, rank = _top_in_groups(docs, -weight, terms, top_n)
+    table = counts[[doc, "term", "count"]].take(kept).assign(weight=weight[kept], rank=rank)
     return table[columns].reset_index(drop=True)
+
+
+def _top_in_groups(
+    groups: np.ndarray, first: np.ndarray, then: np.ndarray, top_n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the ``top_n`` rows of each group by (``first``, ``then``) ascending, equal rows in their
+    order, and each one's rank (1 the first); groups in the order of their codes.
+
+    Sorted group by group: one sort of 2.8 M rows by three keys took 0.7-1.1 s at 10,000 articles, the
+    groups' own sorts 0.2 s (a document has a few hundred terms).
+    """
+    by_group = np.argsort(groups, kind="stable")  # already in order in the pipeline: one pass
+    sorted_groups = groups[by_group]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(groups) else groups
+    first, then = first[by_group], then[by_group]
+    kept = [np.lexsort((then[s:e], first[s:e]))[:top_n] + s
+            for s, e in zip(starts.tolist(), [*starts[1:].tolist(), len(groups)], strict=True)]
+    rank = [np.arange(1, len(k) + 1) for k in kept]
+    return by_group[np.concatenate(kept)], np.concatenate(rank)
 
 
 def distinctive_terms(

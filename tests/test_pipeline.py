@@ -136,3 +136,30 @@ def test_tables_of_cached_and_new_articles_join_without_losing_their_categories(
     joined = _concat([cached, new])
     assert isinstance(joined["entity"].dtype, pd.CategoricalDtype)
     assert list(joined["entity"]) == ["中芯国际", "华为", "阿斯麦", "华为"] and list(joined["count"]) == [2, 1, 1, 3]
+
+
+def test_two_files_of_one_text_each_get_its_rows_in_text_order(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    text = "甲文\n中芯國際28奈米良率超过95%，华为营收增长22%。中芯国际产能利用率达到85%。\n"
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "c.txt").write_text("乙文\n中国半导体自给率将达到78%。\n", encoding="utf-8")
+    extraction = extract_corpus([folder], cache_dir=tmp_path / "cache")
+    figures = extraction.figures
+    assert figures["file"].astype(str).tolist() == ["a.txt"] * 4 + ["b.txt"] * 4 + ["c.txt"]
+    assert figures[figures["file"] == "a.txt"]["start"].is_monotonic_increasing
+    assert figures[figures["file"] == "a.txt"]["value"].tolist() == figures[figures["file"] == "b.txt"]["value"].tolist()
+
+
+def test_entity_rows_count_mentions_and_list_surface_forms_in_text_order(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("甲文\nSMIC与华为合作。中芯國際称，中芯国际与SMIC的产能将扩大，华为未回应。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("乙文\n华为发布新品。\n", encoding="utf-8")
+    entities = extract_corpus([folder], cache_dir=tmp_path / "cache").entities.set_index(["file", "entity"])
+    smic = entities.loc[("a.txt", "中芯国际")]
+    assert smic["count"] == 4 and smic["surface_forms"] == "SMIC|中芯國際|中芯国际"
+    assert entities.loc[("a.txt", "华为"), "count"] == 2 and entities.loc[("b.txt", "华为"), "surface_forms"] == "华为"
+    a_rows = entities.loc["a.txt"].reset_index()
+    assert a_rows["entity"].tolist()[:2] == ["中芯国际", "华为"]  # most mentioned first

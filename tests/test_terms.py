@@ -1,11 +1,20 @@
 import math
 from collections import Counter
 
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.normalize import normalize
-from core.terms import DistinctiveTerm, Term, content_tokens, distinctive_terms, key_terms, term_counts
+from core.terms import (
+    DistinctiveTerm,
+    Term,
+    content_tokens,
+    distinctive_terms,
+    key_terms,
+    key_terms_table,
+    term_counts,
+)
 
 
 def test_content_tokens_of_a_fixed_sentence():
@@ -148,3 +157,23 @@ def test_distinctive_terms_with_background_prior():
     result = distinctive_terms(focus, rest, prior=prior)
     assert {d.term for d in result} == {"稀土", "芯片"}
     assert all(d.zscore > 0 for d in result)
+
+
+def test_key_terms_table_keeps_documents_in_the_order_they_come():
+    # Interleaved rows of a categorical column whose categories sort the other way round.
+    counts = pd.DataFrame({
+        "doc": pd.Categorical(["b", "a", "b", "a", "c"], categories=["c", "b", "a"]),
+        "term": ["芯片", "稀土", "关税", "芯片", "稀土"],
+        "count": [3, 1, 1, 2, 4],
+    })
+    table = key_terms_table(counts, top_n=1)
+    assert table["doc"].astype(str).tolist() == ["b", "a", "c"]
+    assert table["term"].tolist() == ["芯片", "芯片", "稀土"]
+    assert table["rank"].tolist() == [1, 1, 1]
+
+
+def test_key_terms_table_breaks_ties_in_the_term_columns_order():
+    counts = pd.DataFrame({"doc": ["a"] * 3, "term": ["关税", "芯片", "稀土"], "count": [2, 2, 2]})
+    assert key_terms_table(counts)["term"].tolist() == ["关税", "稀土", "芯片"]
+    reversed_order = counts.assign(term=pd.Categorical(counts["term"], categories=["芯片", "稀土", "关税"]))
+    assert key_terms_table(reversed_order)["term"].astype(str).tolist() == ["芯片", "稀土", "关税"]
