@@ -24,6 +24,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import unicodedata
 from array import array
 from collections import Counter
@@ -161,8 +162,8 @@ def load_corpus(
     if isinstance(paths, (str, Path)):
         paths = (paths,)
     problems: list[LoadProblem] = []
-    found = _article_files(map(Path, paths), problems, max_bytes)
     index = FileIndex(default_cache_dir() if cache_dir == "default" else cache_dir)
+    found = _article_files(map(Path, paths), problems, max_bytes, index)
     articles = [article for path in sorted(found, key=lambda p: (p.name, str(p)))
                 if (article := _read_article(path, *found[path], index, problems, max_bytes)) is not None]
     index.save()
@@ -172,7 +173,9 @@ def load_corpus(
 _Found = tuple[dict[str, str], os.stat_result | None]
 
 
-def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_bytes: int) -> dict[Path, _Found]:
+def _article_files(
+    entries: Iterable[Path], problems: list[LoadProblem], max_bytes: int, index: FileIndex
+) -> dict[Path, _Found]:
     """The article files named by ``entries`` (folders or files), each with its manifest row and, when the folder
     listing gave it, its ``stat``; what cannot be an article (a subfolder, a special file, a missing path, a manifest
     row naming no file) goes to ``problems``."""
@@ -183,7 +186,7 @@ def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_byt
             files = _folder_files(entry, problems)
             if files is None:
                 continue
-            manifest = _folder_manifest(entry, manifests, problems, max_bytes)
+            manifest = _folder_manifest(entry, manifests, problems, max_bytes, index)
             shown = [safe_file_name(name) for name, _, _ in files]
             missing = sorted(set(manifest).difference(shown))
             problems.extend(LoadProblem(name, Reason.of("manifest_missing_file")) for name in missing)
@@ -195,7 +198,7 @@ def _article_files(entries: Iterable[Path], problems: list[LoadProblem], max_byt
             if entry.suffix.lower() not in ARTICLE_SUFFIXES:
                 problems.append(LoadProblem(safe_file_name(entry.name), Reason.of("not_article_file")))
                 continue
-            manifest = _folder_manifest(entry.parent, manifests, problems, max_bytes)
+            manifest = _folder_manifest(entry.parent, manifests, problems, max_bytes, index)
             found[entry.resolve()] = (manifest.get(safe_file_name(entry.name), {}), None)
         else:
             problems.append(LoadProblem(str(entry), Reason.of("no_such_path")))
@@ -398,20 +401,33 @@ def _read_manifest(path: Path) -> tuple[dict[str, dict[str, str]], list[LoadProb
 
 
 def _folder_manifest(
-    folder: Path, manifests: dict[Path, dict[str, dict[str, str]]], problems: list[LoadProblem], max_bytes: int
+    folder: Path, manifests: dict[Path, dict[str, dict[str, str]]], problems: list[LoadProblem], max_bytes: int,
+    index: FileIndex,
 ) -> dict[str, dict[str, str]]:
+    """The manifest of ``folder`` (read once a load), its notes added to ``problems``; from the file index while the
+    file's stamp is unchanged."""
     key = folder.resolve()
     if key not in manifests:
         manifests[key] = {}
         path = folder / MANIFEST_NAME
-        if path.is_file():
-            try:
-                _check_size(path.stat().st_size, max_bytes)
-                manifests[key], notes = _read_manifest(path)
-                problems.extend(notes)
-            except (LoadError, OSError, csv.Error) as err:
-                detail = err.reason if isinstance(err, LoadError) else str(err)
-                problems.append(LoadProblem(MANIFEST_NAME, Reason.of("manifest_ignored", detail=detail)))
+        try:
+            info = path.stat()
+        except OSError:
+            return manifests[key]  # no manifest: every file's details come from the file itself
+        if not stat.S_ISREG(info.st_mode):
+            return manifests[key]
+        try:
+            stamp = Stamp.of(info)
+            _check_size(stamp.size, max_bytes)
+            held = index.manifest(path, stamp)
+            if held is None:
+                held = _read_manifest(path)
+                index.remember_manifest(path, stamp, held)
+            manifests[key], notes = held
+            problems.extend(notes)
+        except (LoadError, OSError, csv.Error) as err:
+            detail = err.reason if isinstance(err, LoadError) else str(err)
+            problems.append(LoadProblem(MANIFEST_NAME, Reason.of("manifest_ignored", detail=detail)))
     return manifests[key]
 
 

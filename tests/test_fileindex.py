@@ -199,3 +199,47 @@ def test_texts_kept_after_the_index_header_come_back_whole(corpus_dir: Path, tmp
     opens.clear()
     warm = load_corpus([corpus_dir], cache_dir=cache)
     assert opens == [] and warm == cold
+
+
+def _manifest_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Manifests parsed from their bytes while loading."""
+    from core import corpus
+
+    parsed: list[Path] = []
+    real = corpus._read_manifest
+
+    def counting(path: Path):
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(corpus, "_read_manifest", counting)
+    return parsed
+
+
+def test_unchanged_manifest_is_not_read_again_and_keeps_its_notes(corpus_dir: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = corpus_dir / "manifest.csv"
+    manifest.write_text("file,source,published\na.txt,甲报,2025-03-04\na.txt,乙报,\nb.txt,乙报,去年某天\n",
+                        encoding="utf-8")
+    _age(manifest, 3600)
+    parsed = _manifest_reads(monkeypatch)
+    cache = tmp_path / "cache"
+    cold = load_corpus([corpus_dir], cache_dir=cache)
+    assert len(parsed) == 1 and {p.reason.code for p in cold.problems} == {"manifest_repeated", "manifest_bad_date"}
+    warm = load_corpus([corpus_dir], cache_dir=cache)
+    assert len(parsed) == 1
+    assert warm == cold
+
+
+def test_edited_manifest_is_read_again(corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = corpus_dir / "manifest.csv"
+    _age(manifest, 3600)
+    parsed = _manifest_reads(monkeypatch)
+    cache = tmp_path / "cache"
+    load_corpus([corpus_dir], cache_dir=cache)
+    manifest.write_text("file,source\na.txt,丁报\nb.txt,乙报\n", encoding="utf-8")
+    _age(manifest, 1800)
+    corpus = load_corpus([corpus_dir], cache_dir=cache)
+    assert len(parsed) == 2
+    assert {a.file: a.source for a in corpus.articles}["a.txt"] == "丁报"
+    assert load_corpus([corpus_dir], cache_dir=cache) == corpus and len(parsed) == 2
