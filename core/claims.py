@@ -206,7 +206,6 @@ def _prepare(figure: dict) -> None:
     figure["_interval"] = figure_interval(figure)
     figure["_period"] = period_of(figure)
     figure["_kind"] = kind_of_claim(figure)
-    figure["_sides"] = {field: text_of(figure.get(field)) for field in _SIDE_FIELDS}
 
 
 # The fields of a figure its comparisons and its group's row read.
@@ -438,9 +437,9 @@ def _comparison_table(pairs: list[tuple[str, GroupLabel, dict, dict, Verdict]]) 
         columns[f"unit_{side}"] = [p[at]["unit"] for p in pairs]
         columns[f"period_{side}"] = [period_of(p[at]) for p in pairs]
         columns[f"modality_{side}"] = [kind_of_claim(p[at]) for p in pairs]
-        for field in _SIDE_FIELDS:
-            columns[f"{field}_{side}"] = [p[at]["_sides"][field] if "_sides" in p[at] else text_of(p[at].get(field))
-                                          for p in pairs]
+        sides = [_side_texts(p[at]) for p in pairs]
+        for n, field in enumerate(_SIDE_FIELDS):
+            columns[f"{field}_{side}"] = [texts[n] for texts in sides]
     columns["verdict"] = [p[4].verdict for p in pairs]
     columns["reason"] = [p[4].reason for p in pairs]
     columns["overlap"] = [p[4].overlap for p in pairs]
@@ -452,6 +451,15 @@ def _comparison_table(pairs: list[tuple[str, GroupLabel, dict, dict, Verdict]]) 
 
 # Fields of each figure a comparison row keeps (as ``text_a``, ``text_b`` …) to render its explanation.
 _SIDE_FIELDS = ("text", "role", "attributed_to", "qualifier", "source", "article_id")
+
+
+def _side_texts(figure: dict) -> tuple[str, ...]:
+    """The ``_SIDE_FIELDS`` of ``figure`` as text, worked out once, on its first pair (a figure can be a side of many
+    pairs, or of none)."""
+    texts = figure.get("_sides")
+    if texts is None:
+        texts = figure["_sides"] = tuple(text_of(figure.get(field)) for field in _SIDE_FIELDS)
+    return texts
 
 
 def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
