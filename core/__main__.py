@@ -356,9 +356,17 @@ def write_texts(corpus: Corpus, out: Path) -> None:
     """``out/texts/<article_id>.txt``: each article's body as kept, in its original script (UTF-8)."""
     folder = out / TEXTS
     folder.mkdir()
-    # Plain writes, no flush per file: ``out`` is a fresh folder that only replaces the old one once whole.
+    # Plain writes, no flush per file: ``out`` is a fresh folder that only replaces the old one once whole. Through
+    # file descriptors: a Path and a file object per text took half the time of 10,000 writes (0.5 → 0.3 s).
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for article in corpus.articles:
-        (folder / f"{article.article_id}.txt").write_bytes(article.body().text.encode("utf-8"))
+        descriptor = os.open(os.path.join(folder, f"{article.article_id}.txt"), flags, 0o666)
+        try:
+            data = memoryview(article.body().text.encode("utf-8"))
+            while data:  # a write may take less than it is given
+                data = data[os.write(descriptor, data):]
+        finally:
+            os.close(descriptor)
 
 
 def _keep_outputs(outputs: dict[str, bytes], kept: Path, key: str) -> None:

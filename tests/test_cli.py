@@ -23,6 +23,19 @@ def test_extract_writes_every_csv_with_bom(tmp_path):
     assert read(out / "articles.csv")[0]["title"] == "标题"
 
 
+def test_texts_hold_each_article_body_in_its_own_script(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("台積電擴產\n台積電表示，先進製程產能將增加三成。\n", encoding="utf-8")
+    (folder / "b.html").write_text("<html><head><title>稀土</title></head><body><nav>首页 | 财经</nav>"
+                                   "<article><p>稀土出口同比下降18%。</p></article></body></html>", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(folder), "--out", str(out), "--no-cache", "--jobs", "1"]) == 0
+    texts = {p.name: p.read_bytes().decode("utf-8") for p in (out / "texts").iterdir()}
+    assert texts["a.txt"] == "台積電擴產\n台積電表示，先進製程產能將增加三成。"
+    assert "稀土出口同比下降18%。" in texts["b.txt"] and "<" not in texts["b.txt"]
+
+
 def test_formula_like_sentences_are_neutralised(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
