@@ -357,7 +357,7 @@ def write_texts(corpus: Corpus, out: Path) -> None:
     folder = out / TEXTS
     folder.mkdir()
     # Plain writes, no flush per file: ``out`` is a fresh folder that only replaces the old one once whole. Through
-    # file descriptors: a Path and a file object per text took half the time of 10,000 writes (0.5 → 0.3 s).
+    # file descriptors: a Path and a file object per text cost a third of writing 10,000 (0.48-0.62 → 0.36-0.40 s).
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for article in corpus.articles:
         descriptor = os.open(os.path.join(folder, f"{article.article_id}.txt"), flags, 0o666)
