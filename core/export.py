@@ -117,11 +117,11 @@ def _cells(column: pd.Series) -> pa.Array | None:
 
 
 def _text_cells_of(column: pd.Series) -> pa.Array | None:
-    values = _arrow(column)
+    values = text_array(column)
     return None if values is None else _text_cells(values)
 
 
-def _arrow(column: pd.Series) -> pa.Array | None:
+def text_array(column: pd.Series) -> pa.Array | None:
     """A text column as one Arrow array of large strings, the cells pandas counts missing null (numpy's NaN of
     any width included); None when Arrow cannot take it as text."""
     if column.dtype == object:

@@ -76,28 +76,28 @@ class FileIndex:
 
     def article(self, path: Path, stamp: Stamp, meta: Mapping[str, str]) -> Article | None:
         """The remembered article of ``path`` when its stamp and manifest row are unchanged, else None."""
-        if self.cache_dir is None or not _utf8(str(path)):
-            return None
-        return self._folder(path).article(path, stamp, meta)
+        return self._folder(path).article(path, stamp, meta) if self._kept(path) else None
 
     def remember(self, path: Path, stamp: Stamp, meta: Mapping[str, str], article: Article) -> None:
         """Keep ``article`` for ``path`` (unless the file is too fresh to trust its stamp, or its path is
         not UTF-8: a name of undecodable bytes is read every time)."""
-        if (self.cache_dir is not None and stamp.mtime_ns < time.time_ns() - int(RACY_SECONDS * 1e9)
-                and _utf8(str(path))):
+        if self._kept(path, stamp):
             self._folder(path).remember(path, stamp, meta, article)
 
     def manifest(self, path: Path, stamp: Stamp) -> Manifest | None:
         """The remembered reading of the manifest at ``path`` when its stamp is unchanged, else None."""
-        if self.cache_dir is None or not _utf8(str(path)):
-            return None
-        return self._folder(path).manifest(stamp)
+        return self._folder(path).manifest(stamp) if self._kept(path) else None
 
     def remember_manifest(self, path: Path, stamp: Stamp, manifest: Manifest) -> None:
         """Keep the reading of the manifest at ``path`` (as :meth:`remember` keeps an article)."""
-        if (self.cache_dir is not None and stamp.mtime_ns < time.time_ns() - int(RACY_SECONDS * 1e9)
-                and _utf8(str(path))):
+        if self._kept(path, stamp):
             self._folder(path).remember_manifest(stamp, manifest)
+
+    def _kept(self, path: Path, stamp: Stamp | None = None) -> bool:
+        """Whether the index holds files like ``path``: a cache is given and the path is UTF-8; to remember one,
+        also a ``stamp`` older than :data:`RACY_SECONDS`."""
+        return (self.cache_dir is not None and _utf8(str(path))
+                and (stamp is None or stamp.mtime_ns < time.time_ns() - int(RACY_SECONDS * 1e9)))
 
     def save(self) -> None:
         """Write every folder index that changed; a cache that cannot be written is left alone."""

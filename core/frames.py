@@ -318,10 +318,9 @@ def frames_of_table(figures: pd.DataFrame) -> list[Frame] | None:
 
 def _texts(cells: pd.Series) -> list[str]:
     """A column's cells as text, "" for a missing one (as :func:`_blank` tells), in one pass per column."""
-    if cells.dtype == object:
-        return ["" if _blank(v) else str(v) for v in cells.tolist()]
-    return cells.astype(object).where(cells.notna(), "").map(str).tolist() if cells.hasnans else \
-        cells.astype(str).tolist()
+    if cells.dtype != object and not cells.hasnans:
+        return cells.astype(str).tolist()
+    return ["" if _blank(v) else str(v) for v in cells.astype(object).tolist()]
 
 
 def _year(date: str) -> int | None:

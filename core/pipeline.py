@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from core.cache import DEFAULT_CACHE_DIR, ResultCache, remembered
 from core.corpus import Article, Corpus, LoadProblem, load_corpus
+from core.export import text_array
 from core.results import RESULT_TABLES, ArticleResult, Extraction, _compact, _concat, result_tables
 from core.version import extractor_version
 from core.words import Reason
@@ -291,7 +292,7 @@ def _rows_by_article(
     two articles of the same text each get its rows. Equal rows keep their order (a stable sort).
     """
     order = np.lexsort((*reversed(sort_keys), row_codes))
-    counts = np.bincount(row_codes, minlength=max(int(article_codes.max(initial=-1)) + 1, 0))
+    counts = np.bincount(row_codes, minlength=int(article_codes.max(initial=-1)) + 1)
     starts = np.cumsum(counts) - counts
     owners = np.flatnonzero(article_codes >= 0)
     lengths = counts[article_codes[owners]]
@@ -344,9 +345,8 @@ def _entity_table(mentions: pd.DataFrame) -> pd.DataFrame:
     distinct = np.sort(distinct)
     distinct = distinct[np.argsort(pair[distinct], kind="stable")]
     offsets = np.r_[0, np.cumsum(np.bincount(pair[distinct]))]
-    surfaces = pa.array(mentions["surface"], type=pa.large_string())
-    surfaces = surfaces.combine_chunks() if isinstance(surfaces, pa.ChunkedArray) else surfaces
-    forms = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), surfaces.take(pa.array(distinct)))
+    surfaces = text_array(mentions["surface"]).take(pa.array(distinct))
+    forms = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), surfaces)
     table = mentions.iloc[first_rows][["file", "article_id", "source", "entity", "type"]].reset_index(drop=True)
     table["count"] = np.bincount(pair)
     table["surface_forms"] = pd.Series(pc.binary_join(forms, pa.scalar("|", pa.large_string())), dtype="str")

@@ -158,14 +158,14 @@ def _top_in_groups(
     groups: np.ndarray, first: np.ndarray, then: np.ndarray, top_n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the ``top_n`` rows of each group by (``first``, ``then``) ascending, equal rows in their
-    order, and each one's rank (1 the first); groups in the order of their codes.
+    order, and each one's rank (1 the first); groups in the order of their codes. ``groups`` is not empty.
 
     Sorted group by group: one sort of 2.8 M rows by three keys took 0.7-1.1 s at 10,000 articles, the
     groups' own sorts 0.2 s (a document has a few hundred terms).
     """
     by_group = np.argsort(groups, kind="stable")  # already in order in the pipeline: one pass
     sorted_groups = groups[by_group]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]) if len(groups) else groups
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
     first, then = first[by_group], then[by_group]
     kept = [np.lexsort((then[s:e], first[s:e]))[:top_n] + s
             for s, e in zip(starts.tolist(), [*starts[1:].tolist(), len(groups)], strict=True)]
