@@ -467,7 +467,7 @@ def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
     missing = comparisons["explanation"].isna()
     if not missing.any():
         return comparisons
-    rendered = [_render(row) for row in _records(comparisons[missing], tuple(COMPARISON_COLUMNS))]
+    rendered = _explanations(comparisons[missing])
     out = comparisons.copy()
     out.loc[missing, "explanation"] = [zh for zh, _ in rendered]
     out.loc[missing, "explanation_en"] = [en for _, en in rendered]
@@ -476,25 +476,46 @@ def with_explanations(comparisons: pd.DataFrame) -> pd.DataFrame:
 
 def explanation_of(pair: Mapping[str, object]) -> tuple[str, str]:
     """One pair's explanation (中文, English), rendered from a row of :attr:`ClaimReport.pairs` alone."""
-    return _render({column: pair.get(column) for column in COMPARISON_COLUMNS})
+    a, b = (tuple(pair.get(f"{field}_{side}") for field, _ in _WORDED_FIELDS) for side in "ab")
+    return _explained(text_of(pair.get("metric")), text_of(pair.get("subject")), a, b, pair.get("verdict"),
+                      text_of(pair.get("reason")), pair.get("overlap"), text_of(pair.get("note")),
+                      pair.get("article_id_a") == pair.get("article_id_b"))
 
 
-def _render(row: dict) -> tuple[str, str]:
-    """:func:`explain` of one comparison row, each side read from the row's ``_a``/``_b`` columns."""
-    verdict = verdict_of(row["verdict"], text_of(row["reason"]), row["overlap"])
-    return _said(text_of(row["metric"]), text_of(row["subject"]), _said_side(row, "a"), _said_side(row, "b"),
-                 verdict, text_of(row.get("note")), row.get("article_id_a", "") == row.get("article_id_b", ""))
+# A side's fields as :func:`_worded` takes them, each with the value a table without the column gives it (None:
+# the column must be there).
+_WORDED_FIELDS = (("source", ""), ("file", None), ("modality", None), ("qualifier", ""), ("text", ""),
+                  ("period", None), ("attributed_to", ""))
 
 
-def _said_side(row: dict, side: str) -> _Side:
-    """One side of a comparison row as :func:`explain` words it."""
-    source, file, modality, qualifier, text, period, attributed_to = _SIDE_COLUMNS[side]
-    return _worded(row.get(source, ""), row[file], row[modality], row.get(qualifier, ""), row.get(text, ""),
-                   row[period], row.get(attributed_to, ""))
+def _explanations(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """:func:`explain` of every comparison row, read column by column: each side from the row's ``_a``/``_b``
+    columns, worded once per distinct figure."""
+    def column(name: str, default: object = None) -> list:
+        if name not in rows.columns and default is not None:
+            return [default] * len(rows)
+        return rows[name].to_numpy(dtype=object).tolist()
+
+    def text(name: str, optional: bool = False) -> list[str]:  # text_of of every cell
+        if optional and name not in rows.columns:
+            return [""] * len(rows)
+        cells = rows[name]
+        return cells.astype(object).where(cells.notna(), "").astype(str).tolist()
+
+    sides = {side: list(zip(*(column(f"{field}_{side}", default) for field, default in _WORDED_FIELDS),
+                            strict=True)) for side in "ab"}
+    same_article = [a == b for a, b in zip(column("article_id_a", ""), column("article_id_b", ""), strict=True)]
+    return [_explained(*row) for row in zip(
+        text("metric"), text("subject"), sides["a"], sides["b"], column("verdict"), text("reason"),
+        column("overlap"), text("note", optional=True), same_article, strict=True)]
 
 
-_SIDE_COLUMNS = {side: tuple(f"{field}_{side}" for field in (
-    "source", "file", "modality", "qualifier", "text", "period", "attributed_to")) for side in "ab"}
+def _explained(metric: str, subject: str, a: tuple, b: tuple, verdict: str, reason: str, overlap: str,
+               note: str, same_article: bool) -> tuple[str, str]:
+    """One comparison's explanation from its cells (text fields as :func:`~core.verdicts.text_of` gives them),
+    each side as :data:`_WORDED_FIELDS`."""
+    return _said(metric, subject, _worded(*a), _worded(*b), verdict_of(verdict, reason, overlap), note,
+                 same_article)
 
 
 class _Side(NamedTuple):
@@ -550,13 +571,12 @@ def explain(metric: str, subject: str, a: dict, b: dict, verdict: Verdict, note:
 
 def _said(metric: str, subject: str, a: _Side, b: _Side, verdict: Verdict, note: str,
           same_article: bool) -> tuple[str, str]:
-    """:func:`explain`'s two sentences from its sides (:func:`core.words.explanation_of_sides`)."""
+    """:func:`explain`'s two sentences from its sides (:func:`core.words.explanations_of_sides`)."""
     what = f"{subject}{metric}" if subject and not metric.startswith(subject) else metric
     apart = verdict.verdict == "agree" and periods_differ(a.period, b.period, same_article)
-    zh, en = (words.explanation_of_sides(what, getattr(a, lang), getattr(b, lang), a.attributed_to, b.attributed_to,
-                                         verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
-                                         periods_apart=apart, note=note, lang=lang) for lang in ("zh", "en"))
-    return zh, en
+    return words.explanations_of_sides(what, (a.zh, a.en), (b.zh, b.en), a.attributed_to, b.attributed_to,
+                                       verdict.verdict, verdict.reason, boundary=verdict.overlap == "boundary",
+                                       periods_apart=apart, note=note)
 
 
 def _context(group_id: str, measure: str, scope: str, extraction) -> list[dict]:

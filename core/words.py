@@ -227,25 +227,29 @@ def headline(status: str, label: str, values: str, lang: str) -> str:
     return _in(HEADLINE[status], lang).format(label=label, values=values)
 
 
-def explanation_of_sides(what: str, a: str, b: str, source_a: str, source_b: str, verdict: str, reason: str, *,
-                         boundary: bool, periods_apart: bool, note: str, lang: str) -> str:
-    """One sentence on why two figures agree or differ, each already worded (:func:`side_words`), with the sources
-    they quote (``attributed_to``). ``reason`` is the verdict's reason code, ``note`` the pair's (``before_after``,
-    ``self_contradiction``, ``same_source`` or "")."""
-    sides = {"what": what, "a": a, "b": b, "source": source_a}
+def explanations_of_sides(what: str, a: tuple[str, str], b: tuple[str, str], source_a: str, source_b: str,
+                          verdict: str, reason: str, *, boundary: bool, periods_apart: bool,
+                          note: str) -> tuple[str, str]:
+    """One sentence in each language (中文, English) on why two figures agree or differ, each side already worded
+    in both (:func:`side_words`), with the sources they quote (``attributed_to``). ``reason`` is the verdict's
+    reason code, ``note`` the pair's (``before_after``, ``self_contradiction``, ``same_source`` or "")."""
+    said = [{"what": what, "a": a[n], "b": b[n], "source": source_a} for n in (0, 1)]
     if verdict == "agree" and note == "same_source":
-        return _in(_EXPLANATION["same_source_agree"], lang).format(**sides)
+        template = _EXPLANATION["same_source_agree"]
+        return template[0].format(**said[0]), template[1].format(**said[1])
     if verdict == "agree":
-        edge = (_in(_EXPLANATION["boundary"], lang) if boundary else "") + (
-            _in(_EXPLANATION["periods_apart"], lang) if periods_apart else "")
-        return _in(_EXPLANATION["agree"], lang).format(edge=edge, **sides)
-    source_note = ""
+        edges = [(_EXPLANATION["boundary"][n] if boundary else "") + (
+            _EXPLANATION["periods_apart"][n] if periods_apart else "") for n in (0, 1)]
+        template = _EXPLANATION["agree"]
+        return template[0].format(edge=edges[0], **said[0]), template[1].format(edge=edges[1], **said[1])
     if note == "same_source":
-        source_note = _in(_EXPLANATION["same_source"], lang).format(**sides)
-    elif source_a != source_b:
-        source_note = _in(_EXPLANATION["sources_differ"], lang)
-    code = note if note in ("before_after", "self_contradiction") else reason
-    return _in(_EXPLANATION["differ"], lang).format(reason=pair_reason(code, lang), source_note=source_note, **sides)
+        notes = [_EXPLANATION["same_source"][n].format(**said[n]) for n in (0, 1)]
+    else:
+        notes = list(_EXPLANATION["sources_differ"]) if source_a != source_b else ["", ""]
+    reasons = PAIR_REASON[note if note in ("before_after", "self_contradiction") else reason]
+    template = _EXPLANATION["differ"]
+    return (template[0].format(reason=reasons[2], source_note=notes[0], **said[0]),
+            template[1].format(reason=reasons[3], source_note=notes[1], **said[1]))
 
 
 def side_words(figure: dict, lang: str) -> str:

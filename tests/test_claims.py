@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.claims import explain, group_claims, group_kinds
+from core.claims import explain, explanation_of, group_claims, group_kinds
 from core.doc import Doc
 from core.qualitative import qualitative_mentions
 from core.verdicts import TOLERANCE, compare, interval, kind_of, overlap_kind, period_span, periods_differ
@@ -205,6 +205,28 @@ def test_equal_values_for_different_periods_say_so():
     verdict = compare(a, b)
     assert verdict.verdict == "agree"
     assert "not the same fact" in explain("自给率", "中国", a, b, verdict)[1]
+
+
+def test_every_pair_is_explained_the_same_column_wise_one_by_one_and_from_its_figures():
+    figures = [
+        fig(38, period="2025", article="a", attributed_to="海关"), fig(78, period="2025", modality="projection",
+                                                                      article="b"),
+        fig(40, qualifier="about", period="2025", article="c", attributed_to="海关"),
+        fig(70, period="2024", article="d"), fig(39, period="2025", article="e", subject=""),
+    ]
+    report = group_claims(extraction_of(*figures))
+    pairs, explained = report.pairs, report.comparisons
+    assert pairs["explanation"].isna().all() and explained["explanation"].notna().all()
+    by_file = {f["file"]: f for f in figures}
+    kinds = set()
+    for pair, row in zip(pairs.to_dict("records"), explained.itertuples(), strict=True):
+        sentences = (row.explanation, row.explanation_en)
+        assert explanation_of(pair) == sentences
+        a, b = ({**by_file[pair[f"file_{s}"]], "text": pair[f"text_{s}"]} for s in "ab")
+        verdict = compare(a, b)
+        assert explain(pair["metric"], pair["subject"], a, b, verdict) == sentences
+        kinds.add((row.verdict, row.reason))
+    assert {("agree", ""), ("differ", "different_modality"), ("differ", "unexplained")} <= kinds
 
 
 @given(st.lists(st.tuples(st.sampled_from(["G001", "G002"]), st.sampled_from(["新华社", "联合早报", None]),
