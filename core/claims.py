@@ -33,7 +33,6 @@ from core.matching import cluster_frames, lexicon_measure, lexicon_scope
 from core.verdicts import (
     Verdict,
     compare,
-    figure_interval,
     interval,
     kind_by_counts,
     kind_of_claim,
@@ -202,8 +201,11 @@ def group_claims(extraction) -> ClaimReport:
 
 
 def _prepare(figure: dict) -> None:
-    """Work out once per figure what every comparison of it needs (a group of n figures has up to n² pairs)."""
-    figure["_interval"] = figure_interval(figure)
+    """Work out once per figure what every comparison of it needs (a group of n figures has up to n² pairs).
+
+    Its interval is left to its first comparison (:func:`~core.verdicts.compare` keeps it here): a large group
+    compares a bounded set of its figures (:func:`pairs_to_compare`)."""
+    figure["_interval"] = None
     figure["_period"] = period_of(figure)
     figure["_kind"] = kind_of_claim(figure)
 

@@ -202,7 +202,7 @@ def compare(a: dict, b: dict) -> Verdict:
     estimate of a realised quantity counts as a report), then by a different period; what remains
     is a contradiction.
     """
-    ia, ib = a.get("_interval") or figure_interval(a), b.get("_interval") or figure_interval(b)
+    ia, ib = _interval_of(a), _interval_of(b)
     kind = overlap_kind(ia, ib)
     exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
     if kind == "full" or kind == "boundary" and (not exact or ia == ib):
@@ -216,6 +216,16 @@ def compare(a: dict, b: dict) -> Verdict:
     if same_sentence(a, b):
         return verdict_of("differ", "different_period", kind)
     return verdict_of("differ", "unexplained", kind)
+
+
+def _interval_of(figure: dict) -> tuple[float, float]:
+    """:func:`figure_interval`, kept in the figure when it holds an ``_interval`` slot (``core.claims._prepare``)."""
+    if "_interval" not in figure:
+        return figure_interval(figure)
+    held = figure["_interval"]
+    if held is None:
+        held = figure["_interval"] = figure_interval(figure)
+    return held
 
 
 def period_of(figure: dict) -> str:
