@@ -37,6 +37,7 @@ that sentence's unit.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -45,7 +46,8 @@ import pandas as pd
 
 from core.doc import Doc, Layout, layout
 from core.figures.cues import modality_of, role_of
-from core.lexicon import read_rows
+from core.figures.vocabulary import _SOURCE_VERBS
+from core.lexicon import alternation, read_rows, read_words, synonym_pairs
 from core.normalize import fold_width, to_simplified
 
 # How many characters each side of the number make its measure phrase.
@@ -98,14 +100,39 @@ def _classifier_families() -> dict[str, str]:
     return {c: row[0] for row in read_rows("classifiers.tsv") for c in (row[0], *row[1].split("|")) if c}
 
 
-def dimension_of(unit: str, classifier: str = "") -> str:
-    """The kind of quantity a unit states: 24个百分点 and 24% are both ``share``; counts by classifier family."""
+# The general classifier: it counts any noun, so what it counts decides its family (140个实体 = 140家实体).
+GENERAL_CLASSIFIER = "个"
+
+
+@cache
+def _counted_nouns() -> re.Pattern[str]:
+    """The nouns a family counts that :data:`GENERAL_CLASSIFIER` counts too, each captured in a group named by
+    its family's index (``core/data/classifiers.tsv``, third column)."""
+    rows = [row for row in read_rows("classifiers.tsv") if len(row) > 2 and row[2]]
+    return re.compile("|".join(f"(?P<f{n}>{alternation(row[2].split('|'))})" for n, row in enumerate(rows)))
+
+
+@cache
+def _noun_families() -> tuple[str, ...]:
+    return tuple(row[0] for row in read_rows("classifiers.tsv") if len(row) > 2 and row[2])
+
+
+def dimension_of(unit: str, classifier: str = "", counted: str = "") -> str:
+    """The kind of quantity a unit states: 24个百分点 and 24% are both ``share``; counts by classifier family.
+
+    ``counted`` is the text right after the figure: a count in the general classifier (140个实体) takes the family
+    of the noun it counts when the lexicon knows it (140家实体)."""
     unit = unit or ""
     if unit in ("%", "pp"):
         return "share"
     if unit == "count":
         classifier = to_simplified(classifier or "")
-        return f"count:{_classifier_families().get(classifier, classifier)}"
+        family = _classifier_families().get(classifier, classifier)
+        if family == GENERAL_CLASSIFIER and counted:
+            noun = _counted_nouns().match(counted)
+            if noun:
+                family = _noun_families()[int(noun.lastgroup[1:])]
+        return f"count:{family}"
     kind = _unit_kinds().get(unit, "")
     if kind == "currency" or kind == "prefix":
         return f"money:{unit}"
@@ -358,13 +385,17 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         before = normalised(_masked(text, c_start, start, spans))
         after = normalised(_masked(text, end, c_end, spans))
         dated = plain(_masked(text, max(s_start, start - SENTENCE_REACH), start, spans))
-        clause_entities = _named(mentions, mention_starts, c_start, c_end)
+        clause_entities = _clause_entities(text, mentions, mention_starts, c_start, c_end)
+        carried = ""
+        if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
+            clause_entities = _carried(text, mentions, mention_starts, lay, s_start, c_start)
+            previous = _previous_clause(text, lay, s_start, c_start)
+            carried = normalised(_masked(text, *previous, spans)) if previous else ""
         sentence_entities = _named(mentions, mention_starts, s_start, s_end)
         if _HOME.search(text, s_start, s_end):
             sentence_entities = tuple(dict.fromkeys((*sentence_entities, "中国")))
-            if _HOME.search(text, c_start, c_end):
-                clause_entities = tuple(dict.fromkeys((*clause_entities, "中国")))
-        frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year)
+        frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
+                       carried)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(frame._replace(direction=direction) if direction else frame)
     return _carry_periods(_resolve_bases(_resolve_anaphora(frames)))
@@ -388,9 +419,53 @@ def _blank(value: object) -> bool:
     return value is None or value is pd.NA or isinstance(value, float) and value != value
 
 
+def _clause_entities(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int,
+                     high: int) -> tuple[str, ...]:
+    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国."""
+    named = _named(mentions, starts, low, high)
+    return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(text, low, high) else named
+
+
+def _carried(text: str, mentions: list[tuple[int, str, str]], starts: list[int], lay: Layout, low: int,
+             at: int) -> tuple[str, ...]:
+    """A clause that names no subject speaks of the last clause before it in its sentence that does
+    (中芯国际营收80亿美元，按年增长10%: the 10% is 中芯国际's): that clause's subjects. ``low`` is the sentence's
+    start, ``at`` the clause's. A clause that names a source (协会报告称，) is whom the figures are quoted from,
+    not what they are about: nothing is carried across it."""
+    while (span := _previous_clause(text, lay, low, at)) is not None:
+        named = _clause_entities(text, mentions, starts, *span)
+        if named:
+            return named
+        at = span[0]
+    return ()
+
+
+def _previous_clause(text: str, lay: Layout, low: int, at: int) -> tuple[int, int] | None:
+    """The clause before the one starting at ``at`` in its sentence (starting at ``low``), unless there is none or
+    it names a source (报告称，)."""
+    if at <= low:
+        return None
+    c_start, c_end = lay.clause(at - 1)
+    c_start, c_end = max(c_start, low), min(c_end, at)
+    return None if _SOURCE_CLAUSE_END.search(plain(text[c_start:c_end])) else (c_start, c_end)
+
+
+# A clause ending in a verb of saying (报告称，数据显示，) names a source.
+_SOURCE_CLAUSE_END = re.compile(rf"(?:{alternation(_SOURCE_VERBS)})[,，:：]*\Z")
+
+
 def _named(mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int) -> tuple[str, ...]:
+    """The subjects the mentions in ``[low, high)`` name: each as what it stands for, then its parent body."""
     i, j = bisect.bisect_left(starts, low), bisect.bisect_left(starts, high)
-    return tuple(dict.fromkeys(_stands_for(e) for _, e, kind in mentions[i:j] if kind in SUBJECT_TYPES))
+    parents = _parents()
+    return tuple(dict.fromkeys(name for _, e, kind in mentions[i:j] if kind in SUBJECT_TYPES
+                               for name in (_stands_for(e), parents.get(e)) if name))
+
+
+@cache
+def _parents() -> dict[str, str]:
+    """工业和安全局 → 美国商务部: a standing part of an organisation, and its parent (``entity_parents.tsv``)."""
+    return {row[0]: row[1] for row in read_rows("entity_parents.tsv")}
 
 
 @cache
@@ -419,22 +494,61 @@ def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, st
     return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
 
 
+@cache
+def lexicon_measure(phrase: str) -> str:
+    """The canonical measure of ``measures.tsv`` the phrase names, nearest the number (§) first."""
+    return _nearest(phrase, "measures.tsv")
+
+
+@cache
+def lexicon_scope(phrase: str) -> str:
+    return _nearest(phrase, "scopes.tsv")
+
+
+# A measure word followed by one of these names a policy, not a quantity (出口管制 is no export figure).
+_POLICY = re.compile(alternation(read_words("policy_words.txt")))
+
+
+def _nearest(phrase: str, lexicon: str) -> str:
+    at = phrase.find("§")
+    best, distance = "", math.inf
+    for synonym, canonical in synonym_pairs(lexicon):
+        i = phrase.find(synonym)
+        while i >= 0:
+            d = min(abs(i - at), abs(i + len(synonym) - at)) if at >= 0 else i
+            if d < distance and not _POLICY.match(phrase, i + len(synonym)):
+                best, distance = canonical, d
+            i = phrase.find(synonym, i + 1)
+    return best
+
+
 def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...],
            sentence_entities: tuple[str, ...],
-           sentence_index: int, year: int | None) -> Frame:
-    clause = f"{before}§{after}"
+           sentence_index: int, year: int | None, carried: str = "") -> Frame:
     measure = f"{before[-MEASURE_REACH:]}§{after[:MEASURE_REACH]}"
+    classifier = "" if _blank(row.get("classifier")) else str(row["classifier"])
+    dimension = dimension_of(str(row.get("unit") or ""), classifier, after)
+    carried_measure = _carried_measure(carried, measure, dimension, before)
+    measure, carried = (f"{carried_measure}{measure}", carried) if carried_measure else (measure, "")
+    clause = f"{carried}{before}§{after}"
     stated_period = "" if _blank(row.get("period")) else str(row.get("period"))
     period = resolve_period(dated, year) or _usable_period(stated_period)
     attribution = "" if _blank(row.get("attributed_to")) else str(row.get("attributed_to"))
     return Frame(
-        dimension=dimension_of(str(row.get("unit") or ""),
-                               "" if _blank(row.get("classifier")) else str(row["classifier"])),
+        dimension=dimension,
         measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
         period=period,
         modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated, after),
         attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
     )
+
+
+def _carried_measure(carried: str, measure: str, dimension: str, before: str) -> str:
+    """What a change or a share whose own words name no measure (同比增长§, 约为§) measures: the measure of the clause
+    before it (集成电路销售额1.27万亿元，同比增长约12%: the sales grew), or ""."""
+    if not carried or lexicon_measure(measure) or not (dimension == "share" or change_of(before)):
+        return ""
+    return _nearest(f"{carried}§", "measures.tsv")
 
 
 def _usable_period(period: str) -> str:

@@ -31,8 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from core.frames import Frame
-from core.lexicon import alternation, read_words, synonym_pairs
+from core.frames import Frame, lexicon_measure, lexicon_scope
+from core.lexicon import synonym_pairs
 
 # The similarity two clusters need to merge (mean over their cross pairs). Chosen on ../shared/real-dev and
 # checked on the seeds and tests/fixtures/unseen: real-dev finds 11 of 12 agree/differ checks for every
@@ -262,34 +262,6 @@ def _lexicon_match(a: Frame, b: Frame) -> bool:
         return True
     sa, sb = lexicon_scope(a.context), lexicon_scope(b.context)
     return bool(sa and sa == sb and ma == mb)
-
-
-@cache
-def lexicon_measure(phrase: str) -> str:
-    """The canonical measure of ``measures.tsv`` the phrase names, nearest the number (§) first."""
-    return _nearest(phrase, "measures.tsv")
-
-
-@cache
-def lexicon_scope(phrase: str) -> str:
-    return _nearest(phrase, "scopes.tsv")
-
-
-# A measure word followed by one of these names a policy, not a quantity (出口管制 is no export figure).
-_POLICY = re.compile(alternation(read_words("policy_words.txt")))
-
-
-def _nearest(phrase: str, lexicon: str) -> str:
-    at = phrase.find("§")
-    best, distance = "", math.inf
-    for synonym, canonical in synonym_pairs(lexicon):
-        i = phrase.find(synonym)
-        while i >= 0:
-            d = min(abs(i - at), abs(i + len(synonym) - at)) if at >= 0 else i
-            if d < distance and not _POLICY.match(phrase, i + len(synonym)):
-                best, distance = canonical, d
-            i = phrase.find(synonym, i + 1)
-    return best
 
 
 # --- candidates and clusters ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from core.claims import group_claims
 from core.entities import extract_entities
 from core.figures import extract_figures
+from core.figures.cues import modality_of
 from core.frames import article_frame_rows, change_of, dimension_of, layout, resolve_period, role_of
 from core.matching import cluster_frames
 from core.pipeline import extract_corpus
@@ -186,6 +187,10 @@ def test_frame_rules():
     assert dimension_of("pp") == dimension_of("%") == "share"
     assert dimension_of("count", "間") == dimension_of("count", "家")
     assert dimension_of("count", "种") != dimension_of("count", "家")
+    # The general classifier counts what its noun is: 140个实体 are 140家实体, 3个项目 are no firms.
+    assert dimension_of("count", "个", "实体列入清单") == dimension_of("count", "家") == "count:家"
+    assert dimension_of("count", "个", "项目") == dimension_of("count", "个") == "count:个"
+    assert dimension_of("count", "个", "人员") == dimension_of("count", "名")
     assert role_of("关税将从") == "from"
     assert role_of("较去年的") == "base"
     assert role_of("营收占比为") == "level"
@@ -194,6 +199,11 @@ def test_frame_rules():
     assert change_of("暂停其中") == "暂停"
     assert change_of("关税降至") == ""
     assert resolve_period("今年一季度,阿斯麦", None) == "R0Q1"
+    # A rule sets the number it governs, not one it causes (因出口限制认列55亿美元费用 is a projected charge).
+    assert modality_of("", "禁止出口") == "rule"
+    assert modality_of("", "预计将因出口限制认列") == "projected"
+    assert modality_of("", "美国GDP恐损失", "若中国全面断供,") == "projected"
+    assert modality_of("", "若干") == modality_of("", "", "若干企业营收增长") == "reported"
     assert resolve_period("去年一季度,这两个比例", 2024) == "2023Q1"
     assert resolve_period("2024全年营收占比为", None) == "2024"
     assert resolve_period("今年前10个月", 2024) == "2024-01..2024-10"
@@ -303,3 +313,40 @@ def test_economic_growth_and_export_growth_are_two_measures(tmp_path):
     growth, exports = groups_of(report, "a.txt", 5.4), groups_of(report, "a.txt", 6.9)
     assert growth == groups_of(report, "b.txt", 5.4) and exports == groups_of(report, "b.txt", 6.9)
     assert growth and exports and not growth & exports
+
+
+def test_parallel_clauses_about_two_firms_carry_each_its_own_subject(tmp_path):
+    """A clause naming no subject (按年增长10%) speaks of the clause before it: two firms' growth rates side by side
+    are two measures, never an article contradicting itself; the same firm's growth elsewhere joins its own."""
+    (tmp_path / "a.txt").write_text("中微公司營收80億元，按年增長12%；北方华创營收300億元，按年增長30%。\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("北方华创去年营收约300亿元，同比增长约三成。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert not groups_of(report, "a.txt", 12) & groups_of(report, "a.txt", 30)
+    assert groups_of(report, "a.txt", 30) & groups_of(report, "b.txt", 30)
+    rows = article_frame_rows([dataclasses.asdict(f) for f in extract_figures(TEXT_OF_TWO_FIRMS)],
+                              TEXT_OF_TWO_FIRMS, extract_entities(TEXT_OF_TWO_FIRMS))
+    growth = {row["entities"]: row["measure_phrase"] for row, f in zip(rows, extract_figures(TEXT_OF_TWO_FIRMS),
+                                                                       strict=True) if f.unit == "%"}
+    assert set(growth) == {"中微公司", "北方华创"}
+    assert all(phrase.startswith("营收") for phrase in growth.values())  # what grows, from the clause before
+
+
+TEXT_OF_TWO_FIRMS = "中微公司營收80億元，按年增長12%；北方华创營收300億元，按年增長30%。"
+
+
+def test_a_subject_is_never_carried_from_the_clause_naming_a_source():
+    """中国半导体行业协会报告称，…: the association is whom the figure is quoted from, not what it measures."""
+    text = "中国半导体行业协会报告称，今年芯片销售额将达到1.2万亿元。"
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)]
+    [row] = article_frame_rows(figures, text, extract_entities(text))
+    assert row["entities"] == ""
+
+
+def test_a_standing_part_of_an_organisation_names_its_parent_too():
+    """美国商务部工业和安全局 (BIS) and 美国商务部 announce one round of listings: the part names its parent."""
+    text = "美国商务部工业和安全局（BIS）将12个实体列入实体清单。"
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)]
+    [row] = article_frame_rows(figures, text, extract_entities(text))
+    assert set(row["entities"].split("|")) == {"工业和安全局", "美国商务部"}
+    assert row["dimension"] == "count:家"

@@ -27,7 +27,8 @@ _COMPARISON_BASE_RE = re.compile(r"(?:较|比|相比|相较|较之) ?\Z")
 # -- read by the frame, on the masked clause
 
 _FUTURE = re.compile(
-    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持)"
+    r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持|生产|扩)"
+    r"|势将|恐将|恐怕|恐(?:损失|减少|下降|下滑|造成|导致|使)"
 )
 _TARGET = re.compile(r"目标|力争|计划|规划")
 # 其中2家, 包括两家: a part of a total just stated, never the total itself.
@@ -41,14 +42,17 @@ _BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![�
 _RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
 _RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
 # 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
-_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦")
+_CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦|若(?!干)")
+# 因出口限制认列55亿美元费用: a rule as the cause of a figure does not set it.
+_CAUSE = re.compile(r"(?:因|由于|受到?|鉴于)[^，#]*$")
 
 
 def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:
     """``rule`` for a number a rule sets (a ban's threshold, a cap), ``projected``/``target`` when the words
     before the number say so (a condition in the sentence counts as projected), else the extractor's;
     an estimate is a report."""
-    if _RULE_BEFORE.search(before) or _RULE_AFTER.search(after):
+    rule = _RULE_BEFORE.search(before)
+    if rule and not _CAUSE.search(before, 0, rule.start()) or _RULE_AFTER.search(after):
         return "rule"
     if _TARGET.search(before):
         return "target"
