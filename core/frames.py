@@ -176,10 +176,10 @@ def _masked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> st
 _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"(?:(?<!\d)(?P<year>(?:19|20)\d\d)(?!\d)年?度?|(?P<rel>今年|本年|去年|上年|前年|明年))"
 _PART = (r"(?:全年|年度|(?:第)?(?P<q>[一二三四1-4])(?:季度|季)|(?P<q1>[一二三四1-4])(?P<q2>[一二三四1-4])季度"
-         r"|(?P<h>上|下)半年|前(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})个月|(?P<mo>\d{1,2})月)")
-_PERIOD_RE = re.compile(f"(?=[0-9今本去上下前明全第一二三四])(?:{_YEAR}(?:的)?)?{_PART}?")
+         r"|(?P<first>首)季度?|(?P<h>上|下)半年|[前首头](?P<m>\d{1,2}|[一两二三四五六七八九十]{1,2})个月|(?P<mo>\d{1,2})月)")
+_PERIOD_RE = re.compile(f"(?=[0-9今本去上下前明全第一二三四首头])(?:{_YEAR}(?:的)?)?{_PART}?")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
-_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+_CN_NUMBER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
 
 
@@ -207,8 +207,8 @@ def resolve_period(clause: str, published_year: int | None) -> str:
         year = str(published_year + offset) if published_year else f"R{offset:+d}".replace("+0", "0")
     else:
         year = str(published_year) if published_year else "R0"
-    if g["q"]:
-        return f"{year}Q{_CN_DIGIT[g['q']]}"
+    if g["q"] or g["first"]:
+        return f"{year}Q{_CN_DIGIT[g['q']] if g['q'] else 1}"
     if g["q1"]:
         first, last = _CN_DIGIT[g["q1"]], _CN_DIGIT[g["q2"]]
         return f"{year}H1" if (first, last) == (1, 2) else f"{year}H2" if (first, last) == (3, 4) else f"{year}Q{first}"

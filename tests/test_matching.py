@@ -207,6 +207,8 @@ def test_frame_rules():
     assert resolve_period("去年一季度,这两个比例", 2024) == "2023Q1"
     assert resolve_period("2024全年营收占比为", None) == "2024"
     assert resolve_period("今年前10个月", 2024) == "2024-01..2024-10"
+    assert resolve_period("今年首季中国稀土出口量", 2026) == "2026Q1"
+    assert resolve_period("今年首两个月,出口量", 2026) == resolve_period("头两个月", 2026) == "2026-01..2026-02"
 
 
 def test_hard_wrapped_lines_stay_one_sentence_and_headings_do_not():

@@ -52,7 +52,10 @@ _M = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _D = r"3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 _YEAR = r"(?:1[89]|20)\d{2}|[〇零一二三四五六七八九]{4}"
 # 第三季 is Taiwan usage for 第三季度; without 第 a 季 needs 度 (一年四季 names no quarter).
-_RELATIVE_PART = r"第[一二三四1-4]季度?|[一二三四1-4]季度|Q[1-4]|[上下]半年|前三季度|全年|年初|年底|年末|年中"
+# 首季 is Hong Kong and Taiwan usage for the first quarter; 前两个月 (首/头) the months of the year so far.
+_MONTHS_SO_FAR = r"[前首头](?:1[0-2]|[1-9]|十[一二]?|[一两二三四五六七八九])个月"
+_RELATIVE_PART = (r"第[一二三四1-4]季度?|[一二三四1-4]季度|首季度?|Q[1-4]|[上下]半年|前三季度|全年|年初|年底|年末|年中|"
+                  + _MONTHS_SO_FAR)
 _PART = rf"{_RELATIVE_PART}|初|底|末"
 _RELATIVE = r"今年|去年|明年|前年|后年|同年|当年|本年度?|上年度?"
 _NUM_BEFORE = rf"(?<![\d.{_CN_DIGIT_CLASS}十百千])"
@@ -70,9 +73,10 @@ _DATE_PATTERN_SOURCES = (
     ("month", r"\d十一二三四五六七八九",
      rf"{_NUM_BEFORE}(?<![个第])(?P<m>{_M}) ?(?:[-~至到] ?(?P<m2>{_M}) ?)?月份?(?: ?(?P<d>{_D}) ?[日号])?"),
     ("day", r"\d", r"(?<![\d.月])(?P<d>3[01]|[12]\d|0?[1-9]) ?[日号](?![元圆])"),
-    ("relative", "今去明前后同当本上第一二三四下全",
+    ("relative", "今去明前后同当本上第一二三四下全首头",
      rf"(?P<rel>{_RELATIVE})(?: ?(?P<part>{_RELATIVE_PART}))?"
-     rf"|{_NUM_BEFORE}(?<!年)(?P<part2>第[一二三四1-4]季度?|[一二三四]季度|前三季度|[上下]半年|全年)"),
+     rf"|{_NUM_BEFORE}(?<!年)(?P<part2>第[一二三四1-4]季度?|[一二三四]季度|首季度?|前三季度|[上下]半年|全年"
+     rf"|{_MONTHS_SO_FAR})"),
     ("ago", rf"\d{_CN_DIGIT_CLASS}十",
      rf"(?<!\d)(?:\d{{1,3}}|[{_CN_DIGIT_CLASS}十]+) ?个?(?:小时|分钟|秒钟?|天|周|星期|月|年)之?前"),
     ("clock", r"\d", r"(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?!\d)"),
@@ -194,6 +198,10 @@ def _calendar_value(year: int | None, g: dict) -> str:
 def _part_value(year: int, part: str) -> str:
     if part in _PART_VALUES:
         return "..".join(f"{year}{p}" for p in _PART_VALUES[part].split(".."))
+    if part.startswith("首季"):
+        return f"{year}Q1"
+    if part.endswith("个月"):  # 前两个月: January to February
+        return f"{year}-01..{year}-{int(parse_number(part[1:-2].replace('两', '二'))):02d}"
     if "季" in part or part.startswith("Q"):
         quarter = part.strip("第度Q").replace("季", "")
         return f"{year}Q{int(parse_number(quarter))}"
