@@ -528,7 +528,7 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
     measure = f"{before[-MEASURE_REACH:]}§{after[:MEASURE_REACH]}"
     classifier = "" if _blank(row.get("classifier")) else str(row["classifier"])
     dimension = dimension_of(str(row.get("unit") or ""), classifier, after)
-    carried_measure = _carried_measure(carried, measure, dimension, before)
+    carried_measure = _carried_measure(carried, measure, dimension, before, after)
     measure, carried = (f"{carried_measure}{measure}", carried) if carried_measure else (measure, "")
     clause = f"{carried}{before}§{after}"
     stated_period = "" if _blank(row.get("period")) else str(row.get("period"))
@@ -543,12 +543,17 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
     )
 
 
-def _carried_measure(carried: str, measure: str, dimension: str, before: str) -> str:
+def _carried_measure(carried: str, measure: str, dimension: str, before: str, after: str) -> str:
     """What a change or a share whose own words name no measure (同比增长§, 约为§) measures: the measure of the clause
     before it (集成电路销售额1.27万亿元，同比增长约12%: the sales grew), or ""."""
-    if not carried or lexicon_measure(measure) or not (dimension == "share" or change_of(before)):
+    if not carried or lexicon_measure(measure) or not (dimension == "share" or change_of(before)) \
+            or _WORDS_AFTER.search(after):
         return ""
     return _nearest(f"{carried}§", "measures.tsv")
+
+
+# Words after a figure in its clause (过半受访者表示): the clause says what it measures, whatever it omits before.
+_WORDS_AFTER = re.compile(r"(?!左右|以上|以下|上下|之多)[\u4e00-\u9fff]{2}")
 
 
 def _usable_period(period: str) -> str:

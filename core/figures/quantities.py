@@ -51,6 +51,9 @@ _DISCOUNT_RE = led_by(
 )
 # 半成 = 5 %; 半成品 is a half-finished product.
 _HALF_TENTH_RE = led_by("半", rf"(?<![\d{_CN_DIGIT_CLASS}十百千])半成(?!品)")
+# Half of a whole: 一半, 半数, and 近半/过半/逾半 with their qualifier (近半年, 过半天 name no share).
+_HALF_RE = led_by("一半近过逾超", r"(?:(近|过|逾|超过)一?|一)半数?(?![年月天日周个小时世纪岛导径场成价夜途])|半数")
+_HALF_QUALIFIERS = {"近": "about", "过": "over", "逾": "over", "超过": "over"}
 # A sign before a number: -22.2%, 负3.9% (not 正负3%, nor the dash of ——).
 _NEGATIVE_BEFORE = re.compile(r"(?:(?<![-A-Za-z0-9%)])-|(?<!正)负) ?\Z")
 # 两 counts before classifiers of listed things (两家企业, 两种材料, 两项措施); before 个, 位, 大, 国
@@ -66,6 +69,8 @@ _CURRENCY_BEFORE_RE = re.compile(rf"({_alternation(_CURRENCIES)}) ?\Z")
 _YUAN_CURRENCY_RE = re.compile(_alternation(_YUAN_CURRENCIES))
 _QUALIFIER_BEFORE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)}) ?\Z")
 _QUALIFIER_AFTER_RE = re.compile(rf" ?({_alternation(_QUALIFIER_AFTER)})")
+# 约占全球的, 超过占该公司营收的: a qualifier on 占, the whole named before the number.
+_QUALIFIED_SHARE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)})占[^，。,;；:：!?！？\d%#]{{1,12}}\Z")
 _LATIN_WORD_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]* \Z")
 
 
@@ -114,11 +119,13 @@ def _find_quantities(
 ) -> list[_Quantity]:
     out: list[_Quantity] = []
     consumed = 0
-    # Merged as found, in text order (ties: fraction, discount, half, scale, number), never all held at once.
+    # Merged as found, in text order (ties: fraction, discount, half, whole half, scale, number), never all held
+    # at once.
     candidates = heapq.merge(
         ((m.start(), "fraction", m) for m in _FRACTION_RE.finditer(text)),
         ((m.start(), "discount", m) for m in _DISCOUNT_RE.finditer(text)),
         ((m.start(), "half", m) for m in _HALF_TENTH_RE.finditer(text)),
+        ((m.start(), "whole half", m) for m in _HALF_RE.finditer(text)),
         ((m.start(), "scale", m) for m in _BARE_SCALE_RE.finditer(text)),
         ((m.start(), "number", m) for m in _numbers(text)),
         key=lambda c: c[0],
@@ -134,6 +141,8 @@ def _find_quantities(
                 q = _fraction_quantity(text, m)
             elif kind in ("discount", "half"):
                 q = _share_quantity(text, m, _discount_value(m.group(1)) if kind == "discount" else 5.0)
+            elif kind == "whole half":
+                q = _half_quantity(text, m)
             elif kind == "scale":
                 q = _bare_scale_quantity(text, m)
             else:
@@ -181,8 +190,13 @@ def _numbers(text: str) -> Iterator[re.Match]:
 
 
 def _qualifier_before(text: str, pos: int) -> tuple[str, int]:
+    """The qualifier right before the number and where the figure then starts; or one on the verb of a share whose
+    whole stands between (约占全球的九成: about 90 %), the figure starting at its number."""
     m = _QUALIFIER_BEFORE_RE.search(text, max(0, pos - 4), pos)
-    return (_QUALIFIER_BEFORE[m.group(1)], m.start()) if m else ("", pos)
+    if m:
+        return _QUALIFIER_BEFORE[m.group(1)], m.start()
+    m = _QUALIFIED_SHARE_RE.search(text, max(0, pos - 16), pos)
+    return (_QUALIFIER_BEFORE[m.group(1)], pos) if m else ("", pos)
 
 
 def _qualifier_after(text: str, pos: int) -> str:
@@ -223,6 +237,16 @@ def _share_quantity(text: str, m: re.Match, value: float) -> _Quantity:
     qualifier, lead = _qualifier_before(text, m.start())
     qualifier = qualifier or _qualifier_after(text, m.end()) or "exact"
     return _Quantity(m.start(), m.end(), lead, value, None, "%", "percent", "", qualifier)
+
+
+def _half_quantity(text: str, m: re.Match) -> _Quantity:
+    """一半, 半数 → 50 %; 近半 about, 过半 and 逾半 over it."""
+    if m.group(1):
+        qualifier, lead = _HALF_QUALIFIERS[m.group(1)], m.start()
+    else:
+        qualifier, lead = _qualifier_before(text, m.start())
+    qualifier = qualifier or _qualifier_after(text, m.end()) or "exact"
+    return _Quantity(m.start(), m.end(), lead, 50.0, None, "%", "percent", "", qualifier)
 
 
 def _bare_scale_quantity(text: str, m: re.Match) -> _Quantity | None:
