@@ -388,8 +388,9 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         clause_entities = _clause_entities(text, mentions, mention_starts, c_start, c_end)
         carried = ""
         if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
-            clause_entities = _carried(text, mentions, mention_starts, lay, s_start, c_start)
-            previous = _previous_clause(text, lay, s_start, c_start)
+            low = max(s_start, start - SENTENCE_REACH)  # a sentence of thousands of clauses is read within reach
+            clause_entities = _carried(text, mentions, mention_starts, lay, low, c_start)
+            previous = _previous_clause(text, lay, low, c_start)
             carried = normalised(_masked(text, *previous, spans)) if previous else ""
         sentence_entities = _named(mentions, mention_starts, s_start, s_end)
         if _HOME.search(text, s_start, s_end):
@@ -447,7 +448,7 @@ def _previous_clause(text: str, lay: Layout, low: int, at: int) -> tuple[int, in
         return None
     c_start, c_end = lay.clause(at - 1)
     c_start, c_end = max(c_start, low), min(c_end, at)
-    return None if _SOURCE_CLAUSE_END.search(plain(text[c_start:c_end])) else (c_start, c_end)
+    return None if _SOURCE_CLAUSE_END.search(to_simplified(text[c_start:c_end])) else (c_start, c_end)
 
 
 # A clause ending in a verb of saying (报告称，数据显示，) names a source.
