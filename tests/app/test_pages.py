@@ -304,8 +304,7 @@ def test_overview_shows_cross_source_disagreements_first_and_one_article_apart(s
     kinds = group_kinds(seed_report.claims)
     self_sufficiency = group_with_values(seed_report, 38, 78)
     headers = [h.value for h in at.subheader]
-    assert headers[:3] == ["Where the sources disagree", "A source or an article at odds with itself",
-                           "Changes stated in one sentence (not disagreements)"]
+    assert headers[:2] == ["Where the sources disagree", "Changes stated in one sentence (not disagreements)"]
     charts = [c.key for c in at.get("plotly_chart")]
     assert charts[0].startswith("dots_") and kinds[charts[0].removeprefix("dots_")] == "cross_source", \
         "the first card is a disagreement between sources, with its dot plot"
@@ -315,10 +314,24 @@ def test_overview_shows_cross_source_disagreements_first_and_one_article_apart(s
     assert any("reported vs projected" in r for r in reasons)
     badges = [t for t in texts if "-badge[" in t]
     assert badges[:2] == [":blue-badge[Different sources]", ":blue-badge[Different sources]"]
-    assert ":violet-badge[One article contradicts itself]" in badges
     changes = [g for g, kind in kinds.items() if kind == "before_after"]
     assert changes and not {f"dots_{g}" for g in changes} & set(charts), \
         "a before/after is shown as a change, with no disagreement chart"
+
+
+def test_an_article_at_odds_with_itself_is_shown_apart_after_the_sources_disagreeing(tmp_path, monkeypatch):
+    """Two sources' self-sufficiency rates first, then the article giving two growth rates for one year."""
+    (tmp_path / "a.txt").write_text("青岚科技周二公布，公司2025年营收增长12%，创历史新高。\n"
+                                    "多位分析师指出，青岚科技2025年营收增长20%，高于同业。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("据报道，中国芯片自给率2025年达到30%。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("另据报道，中国芯片自给率2025年为45%。\n", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,source\na.txt,甲报\nb.txt,乙报\nc.txt,丙报\n", encoding="utf-8")
+    monkeypatch.setenv("DUIZHAO_CORPUS", str(tmp_path))
+    at = open_app(lang="en")
+    headers = [h.value for h in at.subheader]
+    assert headers[:2] == ["Where the sources disagree", "A source or an article at odds with itself"]
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert badges == [":blue-badge[Different sources]", ":violet-badge[One article contradicts itself]"]
 
 
 def test_a_link_made_in_chinese_opens_the_same_filters_in_english(seeds):
