@@ -386,17 +386,18 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         after = normalised(_masked(text, end, c_end, spans))
         dated = plain(_masked(text, max(s_start, start - SENTENCE_REACH), start, spans))
         clause_entities = _clause_entities(text, mentions, mention_starts, c_start, c_end)
+        low = max(s_start, start - SENTENCE_REACH)  # a sentence of thousands of clauses is read within reach
+        span = _previous_clause(text, lay, low, c_start)
+        previous = normalised(_masked(text, *span, spans)) if span else ""
         carried = ""
         if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
-            low = max(s_start, start - SENTENCE_REACH)  # a sentence of thousands of clauses is read within reach
             clause_entities = _carried(text, mentions, mention_starts, lay, low, c_start)
-            previous = _previous_clause(text, lay, low, c_start)
-            carried = normalised(_masked(text, *previous, spans)) if previous else ""
+            carried = previous
         sentence_entities = _named(mentions, mention_starts, s_start, s_end)
         if _HOME.search(text, s_start, s_end):
             sentence_entities = tuple(dict.fromkeys((*sentence_entities, "中国")))
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
-                       carried)
+                       carried, previous)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(frame._replace(direction=direction) if direction else frame)
     return _carry_periods(_resolve_bases(_resolve_anaphora(frames)))
@@ -525,7 +526,10 @@ def _nearest(phrase: str, lexicon: str) -> str:
 
 def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...],
            sentence_entities: tuple[str, ...],
-           sentence_index: int, year: int | None, carried: str = "") -> Frame:
+           sentence_index: int, year: int | None, carried: str = "", previous: str = "") -> Frame:
+    """A figure's frame from its clause's words around it (``before``, ``after``), the words before it in its
+    sentence (``dated``) and its subjects; ``previous`` is the clause before it, ``carried`` the same when the
+    figure takes its subjects from there."""
     measure = f"{before[-MEASURE_REACH:]}§{after[:MEASURE_REACH]}"
     classifier = "" if _blank(row.get("classifier")) else str(row["classifier"])
     dimension = dimension_of(str(row.get("unit") or ""), classifier, after)
@@ -540,7 +544,8 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
         measure=measure, context=clause, entities=entities, sentence_entities=sentence_entities,
         period=period,
         modality=modality_of("" if _blank(row.get("modality")) else str(row["modality"]), before, dated, after),
-        attribution=attribution, role=role_of(before), sentence_index=sentence_index, change=change_of(before),
+        attribution=attribution, role=role_of(before, previous), sentence_index=sentence_index,
+        change=change_of(before),
     )
 
 

@@ -195,6 +195,8 @@ def test_frame_rules():
     assert role_of("较去年的") == "base"
     assert role_of("营收占比为") == "level"
     assert role_of("其中") == "part"
+    assert role_of("超过", "此次被列入清单的实体中,") == "part"  # the clause before names the whole
+    assert role_of("超过", "在谈判中,") == role_of("美方提出", "清单的实体中,") == "level"
     assert change_of("同比增长") == "增长"
     assert change_of("暂停其中") == "暂停"
     assert change_of("关税降至") == ""

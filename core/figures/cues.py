@@ -33,6 +33,9 @@ _FUTURE = re.compile(
 _TARGET = re.compile(r"目标|力争|计划|规划")
 # 其中2家, 包括两家: a part of a total just stated, never the total itself.
 _PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
+# 被列入清单的实体中，: a clause naming the whole a next clause's number is a part of.
+_AMONG = re.compile(r"(?:的[^，,的#]{1,8}|当)中[,，]\s*$")
+_OPENS_CLAUSE = re.compile(r"^[^，,#]{0,3}$")
 _FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
 _BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
@@ -61,10 +64,11 @@ def modality_of(stated: str, before: str, sentence_before: str = "", after: str 
     return "reported" if stated in ("", "estimate") else stated
 
 
-def role_of(before: str) -> str:
+def role_of(before: str, previous: str = "") -> str:
     """``from`` for the former level of a change (从145%降至30%), ``base`` for a comparison base,
-    ``part`` for a part of a total (其中2家), else ``level``."""
-    if _PART_OF.search(before):
+    ``part`` for a part of a total (其中2家; 列入清单的实体中，超过110家 with ``previous`` the clause before),
+    else ``level``."""
+    if _PART_OF.search(before) or _AMONG.search(previous) and _OPENS_CLAUSE.search(before):
         return "part"
     if _FROM.search(before):
         return "from"

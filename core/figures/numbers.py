@@ -21,7 +21,9 @@ _CN_DIGIT_CLASS = "〇零一二三四五六七八九两"
 # 零/〇 never open a number (零部件, 零售); they stand inside one (一百零五, 二〇二五).
 _CN_NUMBER = rf"[一二三四五六七八九两十][{_CN_DIGIT_CLASS}十百千万亿]*(?:点[〇零一二三四五六七八九]+)?"
 _AR_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUMBER_RE = re.compile(rf"{_AR_NUMBER}|{_CN_NUMBER}")
+# 逾百家, 近千家: a round hundred or thousand after its qualifier, counting with a classifier.
+_ROUND_NUMBER = r"(?<=[逾近超约])[百千](?=[家个名项种款所座位台])"
+_NUMBER_RE = re.compile(rf"{_AR_NUMBER}|{_CN_NUMBER}|{_ROUND_NUMBER}")
 
 def parse_chinese_number(numeral: str) -> float:
     """The value of a Chinese numeral: 五百亿 → 5e10, 一百二十点五 → 120.5, 二〇二五 → 2025.
