@@ -168,13 +168,12 @@ def _noun_phrase(doc: Doc, runs: list[tuple[int, int]]) -> str:
 def _clean_source(doc: Doc, phrase: str, low: int, high: int) -> str:
     """美国智库战略与国际研究中心(CSIS)的最新模拟显示 → 战略与国际研究中心.
 
-    A named organisation, outlet or person in the phrase is the source (荷兰设备大厂艾司摩尔财报 →
-    艾司摩尔, 美国总统特朗普 → 特朗普); otherwise the phrase is trimmed of dates, descriptions and
-    the words for what the source put out.
+    A named organisation, outlet or person in the phrase is the source, by its canonical name (荷兰设备大厂艾司摩尔
+    财报 → 阿斯麦, 美国总统川普 → 特朗普: two articles quoting one source say so in any script); otherwise the
+    phrase is trimmed of dates, descriptions and the words for what the source put out.
     """
     s = _PARENTHETICAL_RE.sub("", _DATELINE_RE.sub("", phrase))
-    named = [s[start:end] for start, end, _, kind in doc.phrase_spans(s, low, high)
-             if kind in ("org", "media", "person")]
+    named = [name for _, _, name, kind in doc.phrase_spans(s, low, high) if kind in ("org", "media", "person")]
     if named:
         return named[-1]
     s = _QUOTING_RE.split(s)[-1]
