@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from core.figures.cues import _COMPARISON_BASE_RE
 from core.figures.exclusions import _TITLE_RE
@@ -73,6 +74,12 @@ _DATE_PATTERN_SOURCES = (
     ("month", r"\d十一二三四五六七八九",
      rf"{_NUM_BEFORE}(?<![个第])(?P<m>{_M}) ?(?:[-~至到] ?(?P<m2>{_M}) ?)?月份?(?: ?(?P<d>{_D}) ?[日号])?"),
     ("day", r"\d", r"(?<![\d.月])(?P<d>3[01]|[12]\d|0?[1-9]) ?[日号](?![元圆])"),
+    # 美國商務部三日宣布 (Taiwan usage): a day in Chinese numerals, not a span of days (三日内, 每日, 近三日).
+    ("day", "一二三四五六七八九十",
+     rf"(?<![{_CN_DIGIT_CLASS}十百千万每近前数几多第逾约共连隔])(?P<d>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?"
+     r"|[一二三四五六七八九])日(?![内之后前起间来以至到期元圆本])"),
+    # 周二, 星期二: the last such weekday on or before the publication date (news tells what happened).
+    ("weekday", "周星礼", r"(?<![上下本这每])(?:周|星期|礼拜)(?P<w>[一二三四五六日天])(?![末刊报年])"),
     ("relative", "今去明前后同当本上第一二三四下全首头",
      rf"(?P<rel>{_RELATIVE})(?: ?(?P<part>{_RELATIVE_PART}))?"
      rf"|{_NUM_BEFORE}(?<!年)(?P<part2>第[一二三四1-4]季度?|[一二三四]季度|首季度?|前三季度|[上下]半年|全年"
@@ -125,12 +132,13 @@ def _find_dates(text: str, published: str | None) -> tuple[list[tuple[int, int, 
         blocked[start:end] = b"\x01" * (end - start)
         if kind not in ("ago", "clock"):
             chosen.append((start, end, kind, m))
-    resolved = _resolve_dates(chosen, _year_of(published), _month_published(published))
+    resolved = _resolve_dates(chosen, _year_of(published), _month_published(published), published)
     return _merge_date_ranges(text, resolved), blocked
 
 
 def _resolve_dates(
     chosen: list[tuple[int, int, str, re.Match]], published_year: int | None, published_month: int | None = None,
+    published: str | None = None,
 ) -> list[tuple[int, int, str]]:
     """Give each mention a value; a missing year comes from the nearest year named before it, a bare day's
     month from the nearest month named before it, else the publication's (news names days of its own month).
@@ -156,12 +164,14 @@ def _resolve_dates(
             year = int(parse_number(g["y"]))
             value = _calendar_value(year, g)
             month = _month_of(g) or month
+        elif kind == "weekday":
+            value = _weekday_value(published, "一二三四五六日天".index(g["w"]) % 7)
         elif kind in ("month", "day"):
             context_year = year if year is not None else published_year
             if kind == "day":
                 if month is None and published_month is not None:
                     context_year = published_year
-                value = _day_value(context_year, month or published_month, int(g["d"]))
+                value = _day_value(context_year, month or published_month, int(parse_number(g["d"])))
             else:
                 value = _calendar_value(context_year, g)
                 month = _month_of(g) or month
@@ -206,6 +216,15 @@ def _part_value(year: int, part: str) -> str:
         quarter = part.strip("第度Q").replace("季", "")
         return f"{year}Q{int(parse_number(quarter))}"
     return f"{year}"
+
+
+def _weekday_value(published: str | None, weekday: int) -> str:
+    """The date of the last ``weekday`` (0 is Monday) on or before the publication date, or ""."""
+    try:
+        day = date.fromisoformat(str(published or "")[:10])
+    except ValueError:
+        return ""
+    return (day - timedelta(days=(day.weekday() - weekday) % 7)).isoformat()
 
 
 def _day_value(year: int | None, month: int | None, day: int) -> str:
