@@ -21,6 +21,8 @@ _NOT_FIGURES = (
     re.compile(r"(?:ICP|公网安备|备案号?|许可证)[^\n\d]{0,6}\d[\d-]*号?", re.I),
     re.compile(r"(?:QQ|电话|手机|传真|热线|微信|邮编|tel|fax)\s*(?:号码?)?\s*[::]?\s*[\d+()\- ]{5,}", re.I),
     re.compile(r"(?:©|\(c\)|copyright|版权所有)[^\n]*", re.I),
+    # 232条款, 301调查: a statute's section number, not a count.
+    re.compile(r"(?<![\d.])\d{3}(?= ?(?:条款|调查|条例))"),
     led_by(first_characters(_IDIOMS), rf"(?<![\d{_CN_DIGIT_CLASS}十百千万亿])(?:{alternation(_IDIOMS)})"),
 )
 
