@@ -232,7 +232,7 @@ _ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|
 
 # Verbs that state a change by an amount when they stand right before the number, besides measure_changes.tsv.
 _CHANGE_VERBS = ("提高", "提升", "上调", "调升", "下调", "调降", "降低", "削减", "暂停", "调高", "调低", "扩大", "缩小",
-                 "回落", "增", "降", "涨", "跌", "减")
+                 "回落")
 # Between the change word and the number: particles and qualifiers only (增长了约, 暂停实施其中).
 _CHANGE_GAP = re.compile(r"(?:了|约|近|逾|超过|超|达|实施|其中|的|再)*$")
 

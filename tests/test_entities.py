@@ -346,6 +346,7 @@ def test_a_place_alone_may_open_an_outlet_name():
 def test_common_words_before_a_legal_tail_are_no_firm():
     text = "不少美國公司（紐約）與這家工廠（上海）、科技公司（北京）以及中國科技有限公司"
     assert [m.type for m in extract_entities(text)] == ["place"] * 5
+    assert [m.entity for m in extract_entities("归属于上市公司股东的净亏损扩大。")] == []
 
 
 def test_a_lone_surrogate_in_a_text_leaves_the_names_around_it_found_in_place():

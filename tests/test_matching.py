@@ -199,6 +199,8 @@ def test_frame_rules():
     assert role_of("超过", "在谈判中,") == role_of("美方提出", "清单的实体中,") == "level"
     assert change_of("同比增长") == "增长"
     assert change_of("暂停其中") == "暂停"
+    assert change_of("营收按年跌约") == change_of("同比下降") == "下降"  # a one-character verb is its kind's
+    assert change_of("股价涨") == change_of("增长了") == "增长"
     assert change_of("关税降至") == ""
     assert resolve_period("今年一季度,阿斯麦", None) == "R0Q1"
     # A rule sets the number it governs, not one it causes (因出口限制认列55亿美元费用 is a projected charge).
