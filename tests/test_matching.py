@@ -191,6 +191,7 @@ def test_frame_rules():
     assert dimension_of("count", "个", "实体列入清单") == dimension_of("count", "家") == "count:家"
     assert dimension_of("count", "个", "项目") == dimension_of("count", "个") == "count:个"
     assert dimension_of("count", "个", "人员") == dimension_of("count", "名")
+    assert dimension_of("count", "宗") == dimension_of("count", "份") == dimension_of("count", "个", "许可申请")
     assert role_of("关税将从") == "from"
     assert role_of("较去年的") == "base"
     assert role_of("营收占比为") == "level"
