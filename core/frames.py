@@ -385,7 +385,8 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         before = normalised(_masked(text, c_start, start, spans))
         after = normalised(_masked(text, end, c_end, spans))
         dated = plain(_masked(text, max(s_start, start - SENTENCE_REACH), start, spans))
-        clause_entities = _clause_entities(text, mentions, mention_starts, c_start, c_end)
+        clause_entities = _respective(text, mentions, mention_starts, c_start, c_end, start, spans) \
+            or _clause_entities(text, mentions, mention_starts, c_start, c_end)
         low = max(s_start, start - SENTENCE_REACH)  # a sentence of thousands of clauses is read within reach
         span = _previous_clause(text, lay, low, c_start)
         previous = normalised(_masked(text, *span, spans)) if span else ""
@@ -426,6 +427,31 @@ def _clause_entities(text: str, mentions: list[tuple[int, str, str]], starts: li
     """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国."""
     named = _named(mentions, starts, low, high)
     return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(text, low, high) else named
+
+
+def _respective(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int, at: int,
+                spans: list[tuple[int, int]]) -> tuple[str, ...]:
+    """华为和寒武纪的份额分别升至28%和11%: the subjects named before 分别, in order, one part for each figure of the
+    clause after it; the part of the figure at ``at``, or () when the clause is not built so."""
+    respectively = _RESPECTIVELY.search(text, low, high)
+    if respectively is None or at < respectively.end():
+        return ()
+    figures = [s for s, _ in spans if respectively.end() <= s < high]
+    parts = [part for part in _split_at(text, low, respectively.start())
+             if _named(mentions, starts, *part)]
+    if len(figures) < 2 or len(parts) != len(figures) or at not in figures:
+        return ()
+    return _named(mentions, starts, *parts[figures.index(at)])
+
+
+def _split_at(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    """``text[low:high]`` cut at its conjunctions (和, 及, 与, 、), as spans."""
+    cuts = [low, *(i for m in _CONJUNCTION.finditer(text, low, high) for i in m.span()), high]
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
+
+
+_RESPECTIVELY = re.compile("分[别別]")
+_CONJUNCTION = re.compile("以及|和|及|与|與|、|跟")
 
 
 def _carried(text: str, mentions: list[tuple[int, str, str]], starts: list[int], lay: Layout, low: int,

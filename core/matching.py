@@ -224,7 +224,10 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
     lexicon = W_LEXICON if _lexicon_match(a, b) else 0.0
     if one_article and a.sentence_index != b.sentence_index and text < MIN_TEXT and not lexicon:
         return 0.0  # one article, its subjects, nothing of what is measured in common: 单月涨幅 is not 市场份额
-    alike = W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights) + lexicon
+    # Two figures of one sentence each name the other's subjects in their sentence: only their clauses count there
+    # (华为和寒武纪的份额分别升至28%和11%).
+    same_sentence = one_article and a.sentence_index == b.sentence_index
+    alike = W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights, clauses_only=same_sentence) + lexicon
     # Each clause names what it is about, and they name nothing in common: 土耳其三家 beside 其中二十三家位于中国.
     if a.entities and b.entities and not set(a.entities) & set(b.entities):
         alike *= DISJOINT
@@ -233,12 +236,13 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
     return alike * DISJOINT if ma and mb and ma not in mb and mb not in ma else alike
 
 
-def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None) -> float:
-    """The share of each figure's subjects named around the other, weighted by ``weights``, averaged (1.0: all)."""
+def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None, clauses_only: bool = False) -> float:
+    """The share of each figure's subjects named around the other (in its sentence, or with ``clauses_only`` its
+    clause), weighted by ``weights``, averaged (1.0: all)."""
     sa, sb = subjects(a), subjects(b)
     if not sa or not sb:
         return 0.0
-    ea, eb = sa | set(a.sentence_entities), sb | set(b.sentence_entities)
+    ea, eb = (set(sa), set(sb)) if clauses_only else (sa | set(a.sentence_entities), sb | set(b.sentence_entities))
 
     def share(mine: frozenset[str], theirs: set[str]) -> float:
         total = sum(weights.get(e, 1.0) for e in mine) if weights else len(mine)

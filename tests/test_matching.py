@@ -357,3 +357,17 @@ def test_a_standing_part_of_an_organisation_names_its_parent_too():
     [row] = article_frame_rows(figures, text, extract_entities(text))
     assert set(row["entities"].split("|")) == {"工业和安全局", "美国商务部"}
     assert row["dimension"] == "count:家"
+
+
+def test_figures_stated_respectively_take_each_its_own_subject_and_stay_apart(tmp_path):
+    """华为和寒武纪的份额分别升至28%和11%: the first figure is 华为's, the second 寒武纪's; in one sentence each names
+    the other's subject, which is no evidence that they measure one thing. The same firm's share elsewhere joins."""
+    text = "英伟达在中国的份额降至38%；华为昇腾和寒武纪的份额则分别升至28%和11%。"
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)]
+    rows = article_frame_rows(figures, text, extract_entities(text))
+    assert [row["entities"] for row in rows] == ["英伟达|中国", "华为|昇腾", "寒武纪"]
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("研究机构指出，寒武纪在中国的份额约为11%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert not groups_of(report, "a.txt", 28) & groups_of(report, "a.txt", 11)
+    assert groups_of(report, "a.txt", 11) & groups_of(report, "b.txt", 11)
