@@ -58,7 +58,20 @@ WRAPPED_LINE = 24
 CLAUSE_END = "，,;；:：。!?！？"
 _FRAME_SENTENCE_END = "。!?！？"
 _CLAUSE_ONLY = tuple(ch for ch in CLAUSE_END if ch not in _FRAME_SENTENCE_END)
-_CLAUSE_MARK = re.compile(f"[{re.escape(CLAUSE_END)}]")
+_DIGITS = "0123456789０１２３４５６７８９"
+# A clause mark, but not a comma between digits (ASCII ones between ASCII digits, full-width between full-width).
+_CLAUSE_BREAK = re.compile(rf"(?<![0-9]),|,(?![0-9])|(?<![０-９])，|，(?![０-９])"
+                           rf"|[{re.escape(CLAUSE_END.replace(',', '').replace('，', ''))}]")
+
+
+def _groups_digits(text: str, at: int) -> bool:
+    """The comma at ``at`` groups the digits of a number (2,350; ２，３５０), as :data:`_CLAUSE_BREAK` reads it."""
+    if text[at] not in ",，" or at == 0 or at + 1 >= len(text):
+        return False
+    before, after = text[at - 1], text[at + 1]
+    ascii_digits = before in "0123456789" and after in "0123456789"
+    wide_digits = before in _DIGITS[10:] and after in _DIGITS[10:]
+    return ascii_digits if text[at] == "," else wide_digits
 _FRAME_SENTENCE_MARK = re.compile(f"[{re.escape(_FRAME_SENTENCE_END)}\n]")
 
 Token = tuple[int, int, str, str]  # (start, end, word, part-of-speech tag) in the text tagged
@@ -247,10 +260,18 @@ class Layout:
         return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
 
     def clause(self, offset: int) -> tuple[int, int]:
+        """The clause around ``offset``: between marks of :data:`CLAUSE_END` in its sentence, a comma grouping
+        the digits of a number (2,350噸) being none."""
         low, high = self.sentence(offset)
-        start = max((self.text.rfind(ch, low, offset) + 1 for ch in _CLAUSE_ONLY), default=low)
-        end = _CLAUSE_MARK.search(self.text, offset, high)
-        return max(start, low), end.end() if end else high
+        text = self.text
+        start = low
+        for ch in _CLAUSE_ONLY:
+            at = text.rfind(ch, low, offset)
+            while at >= 0 and _groups_digits(text, at):
+                at = text.rfind(ch, low, at)
+            start = max(start, at + 1)
+        end = _CLAUSE_BREAK.search(text, offset, high)
+        return start, end.end() if end else high
 
     def sentence_index(self, offset: int) -> int:
         return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)

@@ -578,10 +578,16 @@ def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, 
 def _carried_measure(carried: str, measure: str, dimension: str, before: str, after: str) -> str:
     """What a change or a share whose own words name no measure (同比增长§, 约为§) measures: the measure of the clause
     before it (集成电路销售额1.27万亿元，同比增长约12%: the sales grew), or ""."""
-    if not carried or lexicon_measure(measure) or not (dimension == "share" or change_of(before)) \
-            or _WORDS_AFTER.search(after):
+    if not carried or lexicon_measure(measure) or _WORDS_AFTER.search(after) \
+            or not (dimension == "share" or change_of(before) or _BARE_LEVEL.match(before)):
         return ""
     return _nearest(f"{carried}§", "measures.tsv")
+
+
+# A clause naming only a period and a copula before its number (去年同期为§, 5月则达§): a level of what the clause
+# before it measures.
+_BARE_LEVEL = re.compile(r"(?:#+|[年月日的为达约是仅有共则而但仍亦也只]|去年|今年|同期|全年|上月|本月|首季"
+                         r"|[上下]半年|录得|达到|合计)*$")
 
 
 # Words after a figure in its clause (过半受访者表示): the clause says what it measures, whatever it omits before.

@@ -117,3 +117,14 @@ def test_a_long_articles_repeated_words_share_one_string_object():
     repeated = [word for word, _ in doc.tagged if word == "出口管制"]
     assert len(repeated) == 8_000
     assert len({id(word) for word in repeated}) == 1
+
+
+def test_a_comma_grouping_digits_ends_no_clause():
+    """2,350噸 is one number in one clause; a Chinese comma between ASCII digits still ends one (增长3，5家)."""
+    from core.doc import layout
+
+    text = "出口量為2,350噸，去年同期為３，９８０噸，增長3，5家企業受影響。"
+    lay = layout(text)
+    assert text[slice(*lay.clause(text.index("350")))] == "出口量為2,350噸，"
+    assert text[slice(*lay.clause(text.index("９８０")))] == "去年同期為３，９８０噸，"
+    assert text[slice(*lay.clause(text.index("5家")))] == "5家企業受影響。"

@@ -371,3 +371,11 @@ def test_figures_stated_respectively_take_each_its_own_subject_and_stay_apart(tm
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert not groups_of(report, "a.txt", 28) & groups_of(report, "a.txt", 11)
     assert groups_of(report, "a.txt", 11) & groups_of(report, "b.txt", 11)
+
+
+def test_a_level_naming_only_its_period_measures_what_the_clause_before_it_does():
+    """4月出口量為2,350噸，去年同期為3,980噸: the second figure is last year's exports, not a figure of nothing."""
+    text = "4月中國稀土磁體出口量為2,350噸，去年同期為3,980噸。"
+    figures = [dataclasses.asdict(f) for f in extract_figures(text, "2026-05-20")]
+    rows = article_frame_rows(figures, text, extract_entities(text), "2026-05-20")
+    assert rows[1]["measure_phrase"].startswith("出口量") and rows[1]["entities"] == "中国"
