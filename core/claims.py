@@ -398,8 +398,10 @@ def _parallel(a: dict, b: dict) -> bool:
     """Two levels of one period in one sentence (14nm及以上…，7nm…; 高通约六成…，英伟达约两成…): parallel statements,
     not a change and not two claims on one fact, so never compared with each other. A change keeps its pair
     (从28%降至15%: the from-level and the level), and so does a series (2023年一季度29%，2024年一季度36%), or a
-    level beside one of a period the sentence names (自给率为41%，高于去年的33%: this year's against last year's)."""
-    return same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) and period_of(a) == period_of(b)
+    level beside one of a period the sentence names (自给率为41%，高于去年的33%: this year's against last year's), or a
+    level beside a target or projection (月产能约3万片，目标年底前扩充至4.5万片: where it stands against its goal)."""
+    return same_sentence(a, b) and not (a.get("earlier") or b.get("earlier")) and period_of(a) == period_of(b) \
+        and kind_of_claim(a) == kind_of_claim(b)
 
 
 def settled(pairs: list[tuple[dict, dict, Verdict]]) -> list[tuple[dict, dict, Verdict]]:

@@ -379,3 +379,12 @@ def test_a_level_naming_only_its_period_measures_what_the_clause_before_it_does(
     figures = [dataclasses.asdict(f) for f in extract_figures(text, "2026-05-20")]
     rows = article_frame_rows(figures, text, extract_entities(text), "2026-05-20")
     assert rows[1]["measure_phrase"].startswith("出口量") and rows[1]["entities"] == "中国"
+
+
+def test_a_level_and_a_target_in_one_sentence_are_compared(tmp_path):
+    """月产能约3万片，目标年底前扩充至4.5万片: where a firm stands against its goal is a pair (a projection or target
+    against a report), unlike two levels side by side."""
+    (tmp_path / "a.txt").write_text("中芯国际7纳米月产能目前约3万片，目标在年底前扩充至4.5万片。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    [pair] = pairs(report, ("a.txt", 30000), ("a.txt", 45000))
+    assert (pair["verdict"], pair["reason"]) == ("differ", "different_modality")
