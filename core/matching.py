@@ -166,8 +166,16 @@ def canonical_words(phrase: str) -> str:
 
 @cache
 def _synonym_table() -> dict[str, str]:
+    """Synonym → canonical word: measures and scopes, and the change words of ``measure_changes.tsv`` of two or more
+    characters (按年减少 and 同比下降 say one thing in Hong Kong and mainland wording)."""
+    changes = {syn: canonical for syn, canonical in synonym_pairs("measure_changes.tsv")
+               if len(syn) > 1 and not syn.startswith(("同比", "环比"))}  # 同比 stays, as 按年 becomes it
     return {syn: canonical for name in ("measures.tsv", "scopes.tsv") for syn, canonical in synonym_pairs(name)
-            if syn != canonical}
+            if syn != canonical} | {**{syn: c for syn, c in changes.items() if syn != c}, **_PERIOD_WORDS}
+
+
+# Year-on-year and month-on-month in Hong Kong and Taiwan wording, as the mainland says them.
+_PERIOD_WORDS = {"按年": "同比", "按月": "环比", "按季": "环比"}
 
 
 @cache

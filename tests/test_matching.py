@@ -19,7 +19,7 @@ from core.entities import extract_entities
 from core.figures import extract_figures
 from core.figures.cues import modality_of
 from core.frames import article_frame_rows, change_of, dimension_of, layout, resolve_period, role_of
-from core.matching import cluster_frames
+from core.matching import canonical_words, cluster_frames
 from core.pipeline import extract_corpus
 from core.verdicts import compare, figure_interval, note_of
 
@@ -388,3 +388,14 @@ def test_a_level_and_a_target_in_one_sentence_are_compared(tmp_path):
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     [pair] = pairs(report, ("a.txt", 30000), ("a.txt", 45000))
     assert (pair["verdict"], pair["reason"]) == ("differ", "different_modality")
+
+
+def test_hong_kong_and_mainland_wordings_of_one_change_are_one_measure(tmp_path):
+    """按年減少62% (Hong Kong) and 同比下降约六成 (mainland) both say the year-on-year fall of Korea's HBM exports."""
+    (tmp_path / "a.txt").write_text("南韓今年首季對中國出口的高頻寬記憶體（HBM）按年減少62%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("韩国今年第一季度对华高带宽内存（HBM）出口同比下降约六成。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    [pair] = pairs(report, ("a.txt", 62), ("b.txt", 60))
+    assert pair["verdict"] == "agree"
+    assert canonical_words("按年减少§") == canonical_words("同比下降§") == "同比下降§"
+    assert canonical_words("按月增加§") == canonical_words("环比增长§")
