@@ -18,7 +18,8 @@ _NOT_FIGURES = (
     re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
     re.compile(r"(?<![A-Za-z0-9.-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
                r"\.(?:com|cn|net|org|gov|edu|hk|tw|io|info|top|cc|me)(?![A-Za-z0-9])", re.I),
-    re.compile(r"(?:ICP|公网安备|备案号?|许可证)[^\n\d]{0,6}\d[\d-]*号?", re.I),
+    # 京ICP备12345678号, 许可证号：B2-20090059 (a licence's number, not 许可证有效期6个月 or 许可证申请1180份).
+    re.compile(r"(?:ICP|公网安备|备案号?|许可证(?:编号|号))[^\n\d，。,;；]{0,6}\d[\d-]*号?", re.I),
     re.compile(r"(?:QQ|电话|手机|传真|热线|微信|邮编|tel|fax)\s*(?:号码?)?\s*[::]?\s*[\d+()\- ]{5,}", re.I),
     re.compile(r"(?:©|\(c\)|copyright|版权所有)[^\n]*", re.I),
     # 232条款, 301调查: a statute's section number, not a count.
