@@ -349,6 +349,12 @@ def test_common_words_before_a_legal_tail_are_no_firm():
     assert [m.entity for m in extract_entities("归属于上市公司股东的净亏损扩大。")] == []
 
 
+def test_a_government_agency_may_end_in_ting():
+    """韓國關稅廳 (Korea Customs Service) is an agency like 海关总署; 餐厅 and 大厅 are rooms."""
+    assert [(m.entity, m.type) for m in extract_entities("據韓國關稅廳數據，餐廳與大廳營業額下跌。")] == [
+        ("韩国关税厅", "org")]
+
+
 def test_a_lone_surrogate_in_a_text_leaves_the_names_around_it_found_in_place():
     # Decoding never makes one, but a caller may hand one in: the automaton reads UTF-8.
     spans = aliases.named_spans("美国\ud800商务部")
