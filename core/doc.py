@@ -58,20 +58,11 @@ WRAPPED_LINE = 24
 CLAUSE_END = "，,;；:：。!?！？"
 _FRAME_SENTENCE_END = "。!?！？"
 _CLAUSE_ONLY = tuple(ch for ch in CLAUSE_END if ch not in _FRAME_SENTENCE_END)
-_DIGITS = "0123456789０１２３４５６７８９"
-# A clause mark, but not a comma between digits (ASCII ones between ASCII digits, full-width between full-width).
-_CLAUSE_BREAK = re.compile(rf"(?<![0-9]),|,(?![0-9])|(?<![０-９])，|，(?![０-９])"
-                           rf"|[{re.escape(CLAUSE_END.replace(',', '').replace('，', ''))}]")
-
-
-def _groups_digits(text: str, at: int) -> bool:
-    """The comma at ``at`` groups the digits of a number (2,350; ２，３５０), as :data:`_CLAUSE_BREAK` reads it."""
-    if text[at] not in ",，" or at == 0 or at + 1 >= len(text):
-        return False
-    before, after = text[at - 1], text[at + 1]
-    ascii_digits = before in "0123456789" and after in "0123456789"
-    wide_digits = before in _DIGITS[10:] and after in _DIGITS[10:]
-    return ascii_digits if text[at] == "," else wide_digits
+# A comma grouping the thousands of a number (2,350噸; ２，３５０) ends no clause: it stands after a digit and before
+# exactly three (1,2月 is two months, a break).
+_COMMA_BREAK = r"(?<![0-9]),|,(?![0-9]{3}(?![0-9]))|(?<![０-９])，|，(?![０-９]{3}(?![０-９]))"
+_CLAUSE_BREAK = re.compile(rf"{_COMMA_BREAK}|[{re.escape(CLAUSE_END.strip(',，'))}]")
+_CLAUSE_ONLY_BREAK = re.compile(rf"{_COMMA_BREAK}|[{re.escape(''.join(_CLAUSE_ONLY).strip(',，'))}]")
 _FRAME_SENTENCE_MARK = re.compile(f"[{re.escape(_FRAME_SENTENCE_END)}\n]")
 
 Token = tuple[int, int, str, str]  # (start, end, word, part-of-speech tag) in the text tagged
@@ -260,18 +251,21 @@ class Layout:
         return starts[i], starts[i + 1] if i + 1 < len(starts) else len(self.text)
 
     def clause(self, offset: int) -> tuple[int, int]:
-        """The clause around ``offset``: between marks of :data:`CLAUSE_END` in its sentence, a comma grouping
-        the digits of a number (2,350噸) being none."""
+        """The clause around ``offset``: after the last clause mark before it in its sentence, through the first
+        mark of :data:`CLAUSE_END` from it (a comma grouping thousands being none)."""
         low, high = self.sentence(offset)
-        text = self.text
-        start = low
-        for ch in _CLAUSE_ONLY:
-            at = text.rfind(ch, low, offset)
-            while at >= 0 and _groups_digits(text, at):
-                at = text.rfind(ch, low, at)
-            start = max(start, at + 1)
-        end = _CLAUSE_BREAK.search(text, offset, high)
-        return start, end.end() if end else high
+        before, after = self._marks
+        i = bisect.bisect_left(before, offset) - 1
+        start = before[i] + 1 if i >= 0 and before[i] >= low else low
+        j = bisect.bisect_left(after, offset)
+        end = after[j] + 1 if j < len(after) and after[j] < high else high
+        return start, end
+
+    @cached_property
+    def _marks(self) -> tuple[list[int], list[int]]:
+        """Where the marks that open a clause stand, and those that end one (sentence ends too), found once."""
+        return ([m.start() for m in _CLAUSE_ONLY_BREAK.finditer(self.text)],
+                [m.start() for m in _CLAUSE_BREAK.finditer(self.text)])
 
     def sentence_index(self, offset: int) -> int:
         return max(bisect.bisect_right(self.sentence_starts, offset) - 1, 0)

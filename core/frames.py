@@ -144,13 +144,13 @@ def dimension_of(unit: str, classifier: str = "", counted: str = "") -> str:
 # --- masking and normalising ---------------------------------------------------------------------
 
 
-@cache
+@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Simplified script, ASCII width, spaces and line breaks dropped."""
     return re.sub(r"\s+", "", to_simplified(fold_width(text)))
 
 
-@cache
+@lru_cache(maxsize=65536)
 def normalised(text: str) -> str:
     """:func:`plain`, with digits masked as ``#``: a value never makes two phrases alike."""
     return _DIGITS.sub("#", plain(text))
@@ -176,8 +176,9 @@ def _masked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> st
 _CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR = r"(?:(?<!\d)(?P<year>(?:19|20)\d\d)(?!\d)年?度?|(?P<rel>今年|本年|去年|上年|前年|明年))"
 _PART = (r"(?:全年|年度|(?:第)?(?P<q>[一二三四1-4])(?:季度|季)|(?P<q1>[一二三四1-4])(?P<q2>[一二三四1-4])季度"
-         r"|(?P<first>首)季度?|(?P<h>上|下)半年|[前首头](?P<m>\d{1,2}|[一两二三四五六七八九十]{1,2})个月|(?P<mo>\d{1,2})月)")
-_PERIOD_RE = re.compile(f"(?=[0-9今本去上下前明全第一二三四首头])(?:{_YEAR}(?:的)?)?{_PART}?")
+         r"|(?P<first>首)季度?|(?P<h>上|下)半年|(?<![提此之以市])[前首](?P<m>\d{1,2}|[一两二三四五六七八九十]{1,2})个月"
+         r"|(?P<mo>\d{1,2})月)")
+_PERIOD_RE = re.compile(f"(?=[0-9今本去上下前明全第一二三四首])(?:{_YEAR}(?:的)?)?{_PART}?")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 _CN_NUMBER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "十一": 11, "十二": 12}
@@ -457,15 +458,22 @@ _CONJUNCTION = re.compile("以及|和|及|与|與|、|跟")
 def _carried(text: str, mentions: list[tuple[int, str, str]], starts: list[int], lay: Layout, low: int,
              at: int) -> tuple[str, ...]:
     """A clause that names no subject speaks of the last clause before it in its sentence that does
-    (中芯国际营收80亿美元，按年增长10%: the 10% is 中芯国际's): that clause's subjects. ``low`` is the sentence's
-    start, ``at`` the clause's. A clause that names a source (协会报告称，) is whom the figures are quoted from,
-    not what they are about: nothing is carried across it."""
-    while (span := _previous_clause(text, lay, low, at)) is not None:
+    (中芯国际营收80亿美元，按年增长10%: the 10% is 中芯国际's), within :data:`_CARRY_CLAUSES`: that clause's subjects.
+    ``low`` is where the sentence's window starts, ``at`` the clause. A clause that names a source (协会报告称，) is
+    whom the figures are quoted from, not what they are about: nothing is carried across it."""
+    for _ in range(_CARRY_CLAUSES):
+        span = _previous_clause(text, lay, low, at)
+        if span is None:
+            break
         named = _clause_entities(text, mentions, starts, *span)
         if named:
             return named
         at = span[0]
     return ()
+
+
+# How many clauses back a clause naming no subject looks for one: ellipsis reaches the last few, not a list's head.
+_CARRY_CLAUSES = 4
 
 
 def _previous_clause(text: str, lay: Layout, low: int, at: int) -> tuple[int, int] | None:
@@ -522,13 +530,13 @@ def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, st
     return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
 
 
-@cache
+@lru_cache(maxsize=65536)
 def lexicon_measure(phrase: str) -> str:
     """The canonical measure of ``measures.tsv`` the phrase names, nearest the number (§) first."""
     return _nearest(phrase, "measures.tsv")
 
 
-@cache
+@lru_cache(maxsize=65536)
 def lexicon_scope(phrase: str) -> str:
     return _nearest(phrase, "scopes.tsv")
 
@@ -586,7 +594,7 @@ def _carried_measure(carried: str, measure: str, dimension: str, before: str, af
 
 # A clause naming only a period and a copula before its number (去年同期为§, 5月则达§): a level of what the clause
 # before it measures.
-_BARE_LEVEL = re.compile(r"(?:#+|[年月日的为达约是仅有共则而但仍亦也只]|去年|今年|同期|全年|上月|本月|首季"
+_BARE_LEVEL = re.compile(r"(?:[#年月日的为达约是仅有共则而但仍亦也只]|去年|今年|同期|全年|上月|本月|首季"
                          r"|[上下]半年|录得|达到|合计)*$")
 
 

@@ -241,7 +241,10 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
         alike *= DISJOINT
     # Each names a lexicon measure, unrelated to the other: 产能利用率 is not 良率 (营收 and 营收占比 are related).
     ma, mb = lexicon_measure(a.measure), lexicon_measure(b.measure)
-    return alike * DISJOINT if ma and mb and ma not in mb and mb not in ma else alike
+    if ma and mb and ma not in mb and mb not in ma:
+        # The growth of imports is never the growth of exports: a change is what it is a change of.
+        return 0.0 if a.change else alike * DISJOINT
+    return alike
 
 
 def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None, clauses_only: bool = False) -> float:

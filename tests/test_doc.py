@@ -128,3 +128,5 @@ def test_a_comma_grouping_digits_ends_no_clause():
     assert text[slice(*lay.clause(text.index("350")))] == "出口量為2,350噸，"
     assert text[slice(*lay.clause(text.index("９８０")))] == "去年同期為３，９８０噸，"
     assert text[slice(*lay.clause(text.index("5家")))] == "5家企業受影響。"
+    months = "1,2月出口增長3%，3月持平。"  # two months, not a number: the comma is a break
+    assert months[slice(*layout(months).clause(2))] == "2月出口增長3%，"

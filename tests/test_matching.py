@@ -197,7 +197,8 @@ def test_frame_rules():
     assert role_of("营收占比为") == "level"
     assert role_of("其中") == "part"
     assert role_of("超过", "此次被列入清单的实体中,") == "part"  # the clause before names the whole
-    assert role_of("超过", "在谈判中,") == role_of("美方提出", "清单的实体中,") == "level"
+    assert role_of("超过", "在谈判中,") == role_of("超过", "在谈判的过程中,") == role_of("美方提出", "清单的实体中,") \
+        == "level"
     assert change_of("同比增长") == "增长"
     assert change_of("暂停其中") == "暂停"
     assert change_of("营收按年跌约") == change_of("同比下降") == "下降"  # a one-character verb is its kind's
@@ -207,13 +208,15 @@ def test_frame_rules():
     # A rule sets the number it governs, not one it causes (因出口限制认列55亿美元费用 is a projected charge).
     assert modality_of("", "禁止出口") == "rule"
     assert modality_of("", "预计将因出口限制认列") == "projected"
+    assert modality_of("", "受出口管制的芯片算力不得超过") == modality_of("", "基因检测设备出口限制在") == "rule"
     assert modality_of("", "美国GDP恐损失", "若中国全面断供,") == "projected"
     assert modality_of("", "若干") == modality_of("", "", "若干企业营收增长") == "reported"
     assert resolve_period("去年一季度,这两个比例", 2024) == "2023Q1"
     assert resolve_period("2024全年营收占比为", None) == "2024"
     assert resolve_period("今年前10个月", 2024) == "2024-01..2024-10"
     assert resolve_period("今年首季中国稀土出口量", 2026) == "2026Q1"
-    assert resolve_period("今年首两个月,出口量", 2026) == resolve_period("头两个月", 2026) == "2026-01..2026-02"
+    assert resolve_period("今年首两个月,出口量", 2026) == resolve_period("前两个月", 2026) == "2026-01..2026-02"
+    assert resolve_period("公司提前两个月", 2026) == resolve_period("行业龙头3个月", 2026) == ""
 
 
 def test_hard_wrapped_lines_stay_one_sentence_and_headings_do_not():
@@ -399,3 +402,22 @@ def test_hong_kong_and_mainland_wordings_of_one_change_are_one_measure(tmp_path)
     assert pair["verdict"] == "agree"
     assert canonical_words("按年减少§") == canonical_words("同比下降§") == "同比下降§"
     assert canonical_words("按月增加§") == canonical_words("环比增长§")
+
+
+def test_the_growth_of_imports_is_never_the_growth_of_exports(tmp_path):
+    """同比增长 after 进口额 and after 出口额: two changes of two measures, never one group, however alike the
+    words around them."""
+    (tmp_path / "a.txt").write_text("2024年中国集成电路进口额为3856亿美元，同比增长10.4%；"
+                                    "出口额1595亿美元，同比增长17.4%；贸易逆差约2261亿美元。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("海关总署数据显示，2024年中国集成电路出口额同比增长约17%。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("另据统计，2024年中国集成电路进口额同比增长约10%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert not groups_of(report, "a.txt", 10.4) & groups_of(report, "a.txt", 17.4)
+    from core.frames import frames_of_table
+    from core.matching import _vectors, similarity
+
+    text = "中国集成电路进口额同比增长10.4%，出口额同比增长17.4%。"
+    rows = article_frame_rows([dataclasses.asdict(f) for f in extract_figures(text)], text, extract_entities(text))
+    frames = frames_of_table(pd.DataFrame(rows))
+    assert [f.change for f in frames] == ["增长", "增长"]
+    assert similarity(*frames, *_vectors(frames)) == 0.0

@@ -33,8 +33,10 @@ _FUTURE = re.compile(
 _TARGET = re.compile(r"目标|力争|计划|规划")
 # 其中2家, 包括两家: a part of a total just stated, never the total itself.
 _PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
-# 被列入清单的实体中，: a clause naming the whole a next clause's number is a part of.
-_AMONG = re.compile(r"(?:的[^，,的#]{1,8}|当)中[,，]\s*$")
+# 被列入清单的实体中，: a clause naming the counted whole a next clause's number is a part of (在谈判的过程中，
+# names none).
+_AMONG = re.compile(r"的[^，,的#]{0,6}(?:实体|企业|公司|厂商|机构|国家|地区|项目|产品|申请|许可|人员)(?:之|当)?中"
+                    r"[,，]\s*$")
 _OPENS_CLAUSE = re.compile(r"^[^，,#]{0,3}$")
 _FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
@@ -47,7 +49,7 @@ _RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
 # 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
 _CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦|若(?!干)")
 # 因出口限制认列55亿美元费用: a rule as the cause of a figure does not set it.
-_CAUSE = re.compile(r"(?:因|由于|受到?|鉴于)[^，#]*$")
+_CAUSE = re.compile(r"(?:(?<!基)因(?!此)|由于|鉴于|受[^，#]*影响)[^，#]*$")
 
 
 def modality_of(stated: str, before: str, sentence_before: str = "", after: str = "") -> str:

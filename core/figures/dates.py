@@ -54,7 +54,7 @@ _D = r"3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[
 _YEAR = r"(?:1[89]|20)\d{2}|[〇零一二三四五六七八九]{4}"
 # 第三季 is Taiwan usage for 第三季度; without 第 a 季 needs 度 (一年四季 names no quarter).
 # 首季 is Hong Kong and Taiwan usage for the first quarter; 前两个月 (首/头) the months of the year so far.
-_MONTHS_SO_FAR = r"[前首头](?:1[0-2]|[1-9]|十[一二]?|[一两二三四五六七八九])个月"
+_MONTHS_SO_FAR = r"(?<![提此之以市])[前首](?:1[0-2]|[1-9]|十[一二]?|[一两二三四五六七八九])个月"
 _RELATIVE_PART = (r"第[一二三四1-4]季度?|[一二三四1-4]季度|首季度?|Q[1-4]|[上下]半年|前三季度|全年|年初|年底|年末|年中|"
                   + _MONTHS_SO_FAR)
 _PART = rf"{_RELATIVE_PART}|初|底|末"
@@ -80,7 +80,7 @@ _DATE_PATTERN_SOURCES = (
      r"|[一二三四五六七八九])日(?![内之后前起间来以至到期元圆本])"),
     # 周二, 星期二: the last such weekday on or before the publication date (news tells what happened).
     ("weekday", "周星礼", r"(?<![上下本这每])(?:周|星期|礼拜)(?P<w>[一二三四五六日天])(?![末刊报年])"),
-    ("relative", "今去明前后同当本上第一二三四下全首头",
+    ("relative", "今去明前后同当本上第一二三四下全首",
      rf"(?P<rel>{_RELATIVE})(?: ?(?P<part>{_RELATIVE_PART}))?"
      rf"|{_NUM_BEFORE}(?<!年)(?P<part2>第[一二三四1-4]季度?|[一二三四]季度|首季度?|前三季度|[上下]半年|全年"
      rf"|{_MONTHS_SO_FAR})"),
@@ -165,7 +165,7 @@ def _resolve_dates(
             value = _calendar_value(year, g)
             month = _month_of(g) or month
         elif kind == "weekday":
-            value = _weekday_value(published, "一二三四五六日天".index(g["w"]) % 7)
+            value = _weekday_value(published, _WEEKDAYS[g["w"]])
         elif kind in ("month", "day"):
             context_year = year if year is not None else published_year
             if kind == "day":
@@ -216,6 +216,9 @@ def _part_value(year: int, part: str) -> str:
         quarter = part.strip("第度Q").replace("季", "")
         return f"{year}Q{int(parse_number(quarter))}"
     return f"{year}"
+
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
 def _weekday_value(published: str | None, weekday: int) -> str:
