@@ -105,16 +105,14 @@ GENERAL_CLASSIFIER = "个"
 
 
 @cache
-def _counted_nouns() -> re.Pattern[str]:
-    """The nouns a family counts that :data:`GENERAL_CLASSIFIER` counts too, each captured in a group named by
-    its family's index (``core/data/classifiers.tsv``, third column)."""
+def _counted_nouns() -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """The nouns a family counts that :data:`GENERAL_CLASSIFIER` counts too (``core/data/classifiers.tsv``, third
+    column), each captured in a group named by its family's index, and the families in that order."""
     rows = [row for row in read_rows("classifiers.tsv") if len(row) > 2 and row[2]]
-    return re.compile("|".join(f"(?P<f{n}>{alternation(row[2].split('|'))})" for n, row in enumerate(rows)))
-
-
-@cache
-def _noun_families() -> tuple[str, ...]:
-    return tuple(row[0] for row in read_rows("classifiers.tsv") if len(row) > 2 and row[2])
+    if not rows:
+        return None, ()
+    pattern = re.compile("|".join(f"(?P<f{n}>{alternation(row[2].split('|'))})" for n, row in enumerate(rows)))
+    return pattern, tuple(row[0] for row in rows)
 
 
 def dimension_of(unit: str, classifier: str = "", counted: str = "") -> str:
@@ -128,10 +126,10 @@ def dimension_of(unit: str, classifier: str = "", counted: str = "") -> str:
     if unit == "count":
         classifier = to_simplified(classifier or "")
         family = _classifier_families().get(classifier, classifier)
-        if family == GENERAL_CLASSIFIER and counted:
-            noun = _counted_nouns().match(counted)
-            if noun:
-                family = _noun_families()[int(noun.lastgroup[1:])]
+        pattern, families = _counted_nouns()
+        noun = pattern.match(counted) if family == GENERAL_CLASSIFIER and counted and pattern else None
+        if noun and noun.lastgroup:
+            family = families[int(noun.lastgroup[1:])]
         return f"count:{family}"
     kind = _unit_kinds().get(unit, "")
     if kind == "currency" or kind == "prefix":
@@ -395,9 +393,7 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
             clause_entities = _carried(text, mentions, mention_starts, lay, low, c_start)
             carried = previous
-        sentence_entities = _named(mentions, mention_starts, s_start, s_end)
-        if _HOME.search(text, s_start, s_end):
-            sentence_entities = tuple(dict.fromkeys((*sentence_entities, "中国")))
+        sentence_entities = _clause_entities(text, mentions, mention_starts, s_start, s_end)
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
                        carried, previous)
         direction = direction_of(text, s_start, start, mentions, mention_starts)

@@ -246,10 +246,10 @@ def explanations_of_sides(what: str, a: tuple[str, str], b: tuple[str, str], sou
         notes = [_EXPLANATION["same_source"][n].format(**said[n]) for n in (0, 1)]
     else:
         notes = list(_EXPLANATION["sources_differ"]) if source_a != source_b else ["", ""]
-    reasons = PAIR_REASON[note if note in ("before_after", "self_contradiction") else reason]
+    code = note if note in ("before_after", "self_contradiction") else reason
     template = _EXPLANATION["differ"]
-    return (template[0].format(reason=reasons[2], source_note=notes[0], **said[0]),
-            template[1].format(reason=reasons[3], source_note=notes[1], **said[1]))
+    return (template[0].format(reason=pair_reason(code, "zh"), source_note=notes[0], **said[0]),
+            template[1].format(reason=pair_reason(code, "en"), source_note=notes[1], **said[1]))
 
 
 def side_words(figure: dict, lang: str) -> str:
