@@ -46,7 +46,7 @@ import pandas as pd
 
 from core.doc import Doc, Layout, layout
 from core.figures.cues import modality_of, role_of
-from core.figures.vocabulary import _SOURCE_VERBS
+from core.figures.vocabulary import SOURCE_VERB_END_RE
 from core.lexicon import alternation, read_rows, read_words, synonym_pairs
 from core.normalize import fold_width, to_simplified
 
@@ -391,7 +391,7 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         previous = normalised(_masked(text, *span, spans)) if span else ""
         carried = ""
         if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
-            clause_entities = _carried(text, mentions, mention_starts, lay, low, c_start)
+            clause_entities = _carried(text, mentions, mention_starts, lay, low, span)
             carried = previous
         sentence_entities = _clause_entities(text, mentions, mention_starts, s_start, s_end)
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
@@ -452,19 +452,19 @@ _CONJUNCTION = re.compile("以及|和|及|与|與|、|跟")
 
 
 def _carried(text: str, mentions: list[tuple[int, str, str]], starts: list[int], lay: Layout, low: int,
-             at: int) -> tuple[str, ...]:
+             span: tuple[int, int] | None) -> tuple[str, ...]:
     """A clause that names no subject speaks of the last clause before it in its sentence that does
     (中芯国际营收80亿美元，按年增长10%: the 10% is 中芯国际's), within :data:`_CARRY_CLAUSES`: that clause's subjects.
-    ``low`` is where the sentence's window starts, ``at`` the clause. A clause that names a source (协会报告称，) is
-    whom the figures are quoted from, not what they are about: nothing is carried across it."""
+    ``low`` is where the sentence's window starts, ``span`` the clause before the figure's (:func:`_previous_clause`).
+    A clause that names a source (协会报告称，) is whom the figures are quoted from, not what they are about: nothing
+    is carried across it."""
     for _ in range(_CARRY_CLAUSES):
-        span = _previous_clause(text, lay, low, at)
         if span is None:
             break
         named = _clause_entities(text, mentions, starts, *span)
         if named:
             return named
-        at = span[0]
+        span = _previous_clause(text, lay, low, span[0])
     return ()
 
 
@@ -479,11 +479,8 @@ def _previous_clause(text: str, lay: Layout, low: int, at: int) -> tuple[int, in
         return None
     c_start, c_end = lay.clause(at - 1)
     c_start, c_end = max(c_start, low), min(c_end, at)
-    return None if _SOURCE_CLAUSE_END.search(to_simplified(text[c_start:c_end])) else (c_start, c_end)
-
-
-# A clause ending in a verb of saying (报告称，数据显示，) names a source.
-_SOURCE_CLAUSE_END = re.compile(rf"(?:{alternation(_SOURCE_VERBS)})[,，:：]*\Z")
+    names_source = SOURCE_VERB_END_RE.search(to_simplified(text[c_start:c_end]).rstrip(",，:："))
+    return None if names_source else (c_start, c_end)
 
 
 def _named(mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int) -> tuple[str, ...]:
@@ -585,7 +582,7 @@ def _carried_measure(carried: str, measure: str, dimension: str, before: str, af
     if not carried or lexicon_measure(measure) or _WORDS_AFTER.search(after) \
             or not (dimension == "share" or change_of(before) or _BARE_LEVEL.match(before)):
         return ""
-    return _nearest(f"{carried}§", "measures.tsv")
+    return lexicon_measure(f"{carried}§")
 
 
 # A clause naming only a period and a copula before its number (去年同期为§, 5月则达§): a level of what the clause

@@ -168,10 +168,10 @@ def canonical_words(phrase: str) -> str:
 def _synonym_table() -> dict[str, str]:
     """Synonym → canonical word: measures and scopes, and the change words of ``measure_changes.tsv`` of two or more
     characters (按年减少 and 同比下降 say one thing in Hong Kong and mainland wording)."""
-    changes = {syn: canonical for syn, canonical in synonym_pairs("measure_changes.tsv")
-               if len(syn) > 1 and not syn.startswith(("同比", "环比"))}  # 同比 stays, as 按年 becomes it
-    return {syn: canonical for name in ("measures.tsv", "scopes.tsv") for syn, canonical in synonym_pairs(name)
-            if syn != canonical} | {**{syn: c for syn, c in changes.items() if syn != c}, **_PERIOD_WORDS}
+    pairs = [*synonym_pairs("measures.tsv"), *synonym_pairs("scopes.tsv"),
+             *((syn, c) for syn, c in synonym_pairs("measure_changes.tsv")
+               if len(syn) > 1 and not syn.startswith(("同比", "环比")))]  # 同比 stays, as 按年 becomes it
+    return {syn: canonical for syn, canonical in pairs if syn != canonical} | _PERIOD_WORDS
 
 
 # Year-on-year and month-on-month in Hong Kong and Taiwan wording, as the mainland says them.

@@ -20,7 +20,13 @@ from core.figures.phrases import (
     _is_outlet,
 )
 from core.figures.quantities import _Quantity
-from core.figures.vocabulary import _IMPLIED_MODALITY, _MEASURE_RE, _MEASURES, _MODALITY, _SOURCE_VERBS, _alternation
+from core.figures.vocabulary import (
+    _IMPLIED_MODALITY,
+    _MEASURE_RE,
+    _MEASURES,
+    _MODALITY,
+    SOURCE_VERB_END_RE,
+)
 
 # How far a figure's context reaches each way inside a sentence that never ends (see _sentence_window).
 _REACH = 200
@@ -31,7 +37,6 @@ _SOURCE_SEPARATORS = frozenset(",;:!?。\n")
 _BETWEEN_MEASURE_AND_CHANGE_RE = re.compile(r".?|(?:较|比|相比|相较)[^,;。]{0,8}")
 _MOVES_TO_RE = re.compile(r"(?:已经?|将|均|则|也|分别|又|再|正)*[从由].*[至到]")
 _SOURCE_PREPOSITION_RE = re.compile(r"根据|依据|(?<![数占证依根])据(?!悉)")
-_SOURCE_VERB_END_RE = re.compile(rf"(?:{_alternation(_SOURCE_VERBS)})\Z")
 _ANAPHORA_RE = re.compile(r"(?:该|此|这一?)\w")
 _SUBJECT_MAX = 16
 
@@ -239,7 +244,7 @@ class _Context:
             if end >= lead:
                 break
             clause = text[pos:end].strip()
-            verb = _SOURCE_VERB_END_RE.search(clause)
+            verb = SOURCE_VERB_END_RE.search(clause)
             if verb and verb.start() >= 2 and (best is None or end > best[0]):
                 best = (end, clause)
             pos = end + 1

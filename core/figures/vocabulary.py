@@ -48,6 +48,9 @@ _QUALIFIER_BEFORE = _cues("qualifier_before")
 _QUALIFIER_AFTER = _cues("qualifier_after")
 _MODALITY = _cues("modality")
 _SOURCE_VERBS = _cues("source_verb")
+# A clause ending in a verb of saying (X显示, 协会报告称) names a source: the description's attribution and the frame's
+# subjects (never carried across it) read it alike.
+SOURCE_VERB_END_RE = re.compile(rf"(?:{_alternation(_SOURCE_VERBS)})\Z")
 _SOURCE_NOUNS = _cues("source_noun")
 _SOURCE_TITLES = _cues("source_title")
 _IMPLIED_MODALITY = {**_SOURCE_NOUNS, **_SOURCE_VERBS}
