@@ -421,7 +421,7 @@ def _blank(value: object) -> bool:
 
 def _clause_entities(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int,
                      high: int) -> tuple[str, ...]:
-    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国."""
+    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国 or 国产."""
     named = _named(mentions, starts, low, high)
     return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(text, low, high) else named
 
@@ -508,8 +508,9 @@ def _stands_for(entity: str) -> str:
 
 
 _TOWARDS = re.compile("[对對向]")
-# 我国 written in Simplified script is the mainland press's China (Taiwan's 我國 is left unresolved).
-_HOME = re.compile("我国")
+# 我国 and 国产 written in Simplified script are the mainland press's China (Taiwan's 我國 and 國產 are left
+# unresolved).
+_HOME = re.compile("我国|国产")
 
 
 def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
@@ -532,6 +533,20 @@ def lexicon_measure(phrase: str) -> str:
 @lru_cache(maxsize=65536)
 def lexicon_scope(phrase: str) -> str:
     return _nearest(phrase, "scopes.tsv")
+
+
+@lru_cache(maxsize=65536)
+def lexicon_scopes(phrase: str) -> frozenset[str]:
+    """Every canonical scope of ``scopes.tsv`` the phrase names, the longest name at each place (半导体设备 is
+    equipment alone; 人工智能芯片 is both AI and chips)."""
+    pattern, canonical = _scope_pattern()
+    return frozenset(canonical[m.group()] for m in pattern.finditer(phrase))
+
+
+@cache
+def _scope_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    pairs = synonym_pairs("scopes.tsv")
+    return re.compile(alternation(syn for syn, _ in pairs)), dict(pairs)
 
 
 # A measure word followed by one of these names a policy, not a quantity (出口管制 is no export figure).

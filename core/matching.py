@@ -11,7 +11,8 @@ Their similarity is a weighted sum of
 - lexicon evidence: the same canonical measure of ``measures.tsv`` or scope of ``scopes.tsv``
   raises it (a lexicon never gates a pair);
 
-and is cut to nothing when the frames say who acts on whom the other way round (美国>中国 vs 中国>美国).
+and is cut to nothing when the frames say who acts on whom the other way round (美国>中国 vs 中国>美国), or name
+scopes of ``scopes.tsv`` with none in common (半导体设备国产化率 is no 芯片自给率).
 Groups are clusters of average linkage over the pairs: two clusters merge only while the mean
 similarity of all their cross pairs stays at :data:`THRESHOLD` or above, so a chain of
 pairwise-similar figures never pulls unrelated measures together.
@@ -31,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from core.frames import Frame, lexicon_measure, lexicon_scope
+from core.frames import Frame, lexicon_measure, lexicon_scope, lexicon_scopes
 from core.lexicon import synonym_pairs
 
 # The similarity two clusters need to merge (mean over their cross pairs). Chosen on ../shared/real-dev and
@@ -244,7 +245,9 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
     if ma and mb and ma not in mb and mb not in ma:
         # The growth of imports is never the growth of exports: a change is what it is a change of.
         return 0.0 if a.change else alike * DISJOINT
-    return alike
+    # Each is about scopes of scopes.tsv, none of the other's: equipment localised is never chips made at home.
+    sa, sb = lexicon_scopes(a.context), lexicon_scopes(b.context)
+    return 0.0 if sa and sb and not sa & sb else alike
 
 
 def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None, clauses_only: bool = False) -> float:

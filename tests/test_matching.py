@@ -421,3 +421,40 @@ def test_the_growth_of_imports_is_never_the_growth_of_exports(tmp_path):
     frames = frames_of_table(pd.DataFrame(rows))
     assert [f.change for f in frames] == ["增长", "增长"]
     assert similarity(*frames, *_vectors(frames)) == 0.0
+
+
+def test_share_price_moves_in_hong_kong_and_taiwan_wording_are_one_measure(tmp_path):
+    """收市跌 and 股價重挫 say one fall of one share price; the firm's revenue growth is another measure."""
+    (tmp_path / "a.txt").write_text("德儀周五收市跌6.2%，報每股182美元。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("消息一出，德儀股價當天在美股重挫6.2%。德儀去年營收按年增長6.2%。\n",
+                                    encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    (price,) = groups_of(report, "a.txt", 6.2)
+    b = report.claims[report.claims["file"].map(lambda f: Path(f).name) == "b.txt"]
+    in_price = b[b["group_id"] == price]["sentence"].tolist()
+    assert in_price == ["消息一出，德儀股價當天在美股重挫6.2%。"]
+
+
+def test_domestic_in_the_mainland_press_is_china(tmp_path):
+    """国产…自给率 in Simplified script is China's rate, as a Taiwan outlet's 中國類比晶片自給率 (类比: analog, no
+    comparison) is: the reported level of 2025 agrees across the two, the 2027 projection differs by period."""
+    (tmp_path / "a.txt").write_text("据行业协会统计，2025年国产模拟芯片自给率约为18%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("市調機構分析，中國類比晶片自給率去年約18%，2027年可望提升至28%。\n",
+                                    encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,source,published\na.txt,A,2026-04-02\nb.txt,B,2026-04-08\n",
+                                           encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    (group,) = groups_of(report, "a.txt", 18)
+    assert groups_of(report, "b.txt", 18) == groups_of(report, "b.txt", 28) == {group}
+
+
+def test_equipment_localisation_is_not_chip_self_sufficiency(tmp_path):
+    """半导体设备国产化率 and 芯片自给率 are both rates of making at home, of two different things (scopes.tsv);
+    人工智能芯片 and 芯片 name a scope in common."""
+    (tmp_path / "a.txt").write_text("据测算，中国半导体设备国产化率约为30%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("业内估计，中国芯片自给率约为30%。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("机构估计，华为今年将生产约60万颗昇腾人工智能芯片。\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("华为计划今年生产约60万颗昇腾芯片。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert not groups_of(report, "a.txt", 30) & groups_of(report, "b.txt", 30)
+    assert groups_of(report, "c.txt", 6e5) == groups_of(report, "d.txt", 6e5) != set()

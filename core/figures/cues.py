@@ -39,8 +39,8 @@ _AMONG = re.compile(r"的[^，,的#]{0,6}(?:实体|企业|公司|厂商|机构|�
                     r"[,，]\s*$")
 _OPENS_CLAUSE = re.compile(r"^[^，,#]{0,3}$")
 _FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
-# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison.
-_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环])比(?![例重率]))[^，#]{0,8}$")
+# 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison, nor Taiwan's 类比 (analog).
+_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环类])比(?![例重率]))[^，#]{0,8}$")
 
 
 # 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
