@@ -232,8 +232,9 @@ _ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|
 # Verbs that state a change by an amount when they stand right before the number, besides measure_changes.tsv.
 _CHANGE_VERBS = ("提高", "提升", "上调", "调升", "下调", "调降", "降低", "削减", "暂停", "调高", "调低", "扩大", "缩小",
                  "回落")
-# Between the change word and the number: particles and qualifiers only (增长了约, 暂停实施其中).
-_CHANGE_GAP = re.compile(r"(?:了|约|近|逾|超过|超|达|实施|其中|的|再)*$")
+# Between the change word and the number: particles, qualifiers and modal words only (增长了约, 暂停实施其中,
+# 成长可望接近).
+_CHANGE_GAP = re.compile(r"(?:了|约|近|逾|超过|超|达|实施|其中|的|再|可望|有望|预计|料将|将|或|可能|接近|至少)*$")
 
 
 @cache
@@ -398,7 +399,7 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
                        carried, previous)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(frame._replace(direction=direction) if direction else frame)
-    return _carry_periods(_resolve_bases(_resolve_anaphora(frames)))
+    return _carry_periods(_resolve_bases(_resolve_restated(_resolve_anaphora(frames))))
 
 
 def _sentence_frame(row: dict, year: int | None) -> Frame:
@@ -640,7 +641,7 @@ def _resolve_bases(frames: list[Frame]) -> list[Frame]:
             target = frames[before[-1]]
             out[i] = frame._replace(measure=f"{frame.measure} {target.measure}",
                              context=f"{frame.context} {target.context}", entities=frame.entities or target.entities,
-                             direction=frame.direction or target.direction)
+                             direction=frame.direction or target.direction, change=frame.change or target.change)
     return out
 
 
@@ -664,4 +665,33 @@ def _resolve_anaphora(frames: list[Frame]) -> list[Frame]:
             sentence_entities=tuple(dict.fromkeys(frame.sentence_entities + target.sentence_entities)),
             attribution=frame.attribution or target.attribution, direction=frame.direction or target.direction,
         )
+    return out
+
+
+# How many sentences back a measure restated without its subject looks for the figure it continues.
+_RESTATED_REACH = 2
+
+
+def _resolve_restated(frames: list[Frame]) -> list[Frame]:
+    """5月我国稀土永磁体出口量为3120吨。4月出口量为2350吨。: a figure whose sentence names no subject and whose clause
+    names the measure a figure of the sentence before it (or the one before that) states with its subjects, in the same
+    dimension, change and role, measures the same thing: it takes that figure's subjects and the scopes of its
+    clause."""
+    out = list(frames)
+    for i, frame in enumerate(frames):
+        measure = "" if frame.entities or frame.sentence_entities else lexicon_measure(frame.measure)
+        if not measure:
+            continue
+        for j in range(i - 1, -1, -1):
+            target = frames[j]
+            if target.sentence_index < frame.sentence_index - _RESTATED_REACH:
+                break
+            if target.sentence_index < frame.sentence_index and target.entities \
+                    and (target.dimension, target.change, target.role) == (frame.dimension, frame.change, frame.role) \
+                    and lexicon_measure(target.measure) == measure:
+                scopes = " ".join(sorted(lexicon_scopes(target.context) - lexicon_scopes(frame.context)))
+                out[i] = frame._replace(entities=target.entities, context=f"{scopes} {frame.context}".lstrip(),
+                                        sentence_entities=tuple(dict.fromkeys(frame.sentence_entities
+                                                                              + target.entities)))
+                break
     return out

@@ -458,3 +458,17 @@ def test_equipment_localisation_is_not_chip_self_sufficiency(tmp_path):
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert not groups_of(report, "a.txt", 30) & groups_of(report, "b.txt", 30)
     assert groups_of(report, "c.txt", 6e5) == groups_of(report, "d.txt", 6e5) != set()
+
+
+def test_a_measure_restated_without_its_subject_continues_the_sentence_before(tmp_path):
+    """4月出口量为2350吨 names no subject: it is the export volume the sentence before stated for China's magnets, and
+    agrees with another outlet's 4月中國稀土磁體出口量; a sentence naming its own subject keeps it."""
+    (tmp_path / "a.txt").write_text("海关数据显示，5月我国稀土永磁体出口量为3120吨，环比增长32.8%。"
+                                    "4月出口量为2350吨，是新规实施后的首个完整月份。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("海關數據顯示，4月中國稀土磁體出口量為2,350噸。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("5月日本稀土永磁体出口量为300吨。4月出口量为2350吨。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    (group,) = groups_of(report, "b.txt", 2350)
+    assert groups_of(report, "a.txt", 2350) == {group}
+    assert groups_of(report, "a.txt", 3120) == {group}  # the May volume: one measure, another month
+    assert not groups_of(report, "c.txt", 2350) & {group}  # Japan's, by the same restating
