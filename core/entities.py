@@ -81,6 +81,7 @@ from core.name_patterns import (
     _latin_names,
     _legal_entity,
     _legal_names,
+    _listed_names,
     _model_names,
     _name_at,
     _plausible,
@@ -145,6 +146,7 @@ def entities_of(doc: Doc) -> list[EntityMention]:
     lexical = _accepted(text, doc.hits.within(), boundaries, _LEXICON)
     found = [
         *_legal_names(text, tokens, lexical),
+        *_listed_names(text, tokens, lexical),
         *_bylines(text),
         *_titled_outlets(text),
         *_latin_names(text, lexical),

@@ -230,6 +230,44 @@ def _legal_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidat
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "eng", "x"})
 
 
+# A listed company's stock code in brackets after its name: 圣邦股份(300661), 新普(6121), 比亚迪(1211.HK),
+# 中芯国际(00981). Four digits from 1900 to 2099 are more likely a year than a code, and are left alone.
+_STOCK_CODE = led_by(r"\(", r"\((?:股票代码|代码|股份代号|港股|A股)?[:：]?\s?"
+                     r"(?:[0-9]\d{5}|0\d{4}|(?!19|20)[1-9]\d{3})(?:\.(?:HK|SZ|SH|SS|TW|TWO|BJ))?\)")
+# Words for what kind of firm a name is, which may stand right before it (模组厂新普, 负极材料龙头贝特瑞): the name
+# starts after the last of them.
+_FIRM_KIND = re.compile(r"(?:厂商|大厂|厂|企业|龙头|巨头|概念股|个股|股(?!份)|供应商|公司|集团|上市的?)")
+# Taiwan's listing of a foreign-registered firm: 立凯-KY is 立凯.
+_KY = re.compile(r"-KY(?![A-Za-z])")
+
+
+def _listed_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Firms named with their stock code (新普(6121)) or Taiwan's -KY (立凯-KY, the firm 立凯): the name is the words
+    right before, from after the last word of the sentence or of the firm's kind (模组厂新普 → 新普)."""
+    known = {c.end: c for c in lexical}
+    ends_at = {t[1]: k for k, t in enumerate(tokens)}
+    places = {(c.start, c.end) for c in lexical if c.type == "place"}
+    out = []
+    for m in (*_STOCK_CODE.finditer(text), *_KY.finditer(text)):
+        end = m.start()
+        k = ends_at.get(end)
+        if end in known:
+            if m.group() == "-KY":  # a known firm's listing: 立凯-KY
+                out.append(known[end]._replace(end=m.end(), source=_ORG))
+            continue
+        if k is None:
+            continue
+        start = tokens[min(_name_start(tokens, k, places), k)][0]  # the word right before a code is a name's
+        kinds = list(_FIRM_KIND.finditer(text, start, end))
+        if kinds and end - kinds[-1].end() >= 2:
+            start = kinds[-1].end()
+        name = text[start:end]
+        if 2 <= len(name) <= 8 and _plausible(name):
+            entity = aliases.canonical_name(name) if aliases.is_known_name(name) else name
+            out.append(_Candidate(start, m.end() if m.group() == "-KY" else end, entity, "org", _ORG))
+    return out
+
+
 def _names_a_firm(body, places: set[tuple[int, int]]) -> bool:
     """Whether the words before a legal tail name a firm: a name among them, or several words ending
     in other than an organisation word (光源半导体科技(苏州)). Not 美国公司(纽约), 科技公司(北京), 科技有限公司.
@@ -285,6 +323,9 @@ def _short_names(text: str, found: list[_Candidate]) -> list[_Entry]:
                 out.append(_Entry(c.entity, c.type, bare, False))  # 经济通通讯社 → 经济通
             continue
         if c.type != "org":
+            continue
+        if text.endswith("-KY", c.start, c.end):
+            out.append(_Entry(c.entity, c.type, text[c.start:c.end - 3], False))  # 立凯-KY → 立凯
             continue
         core = legal_core(text[c.start:c.end])
         for alias in (core, core + "集团", core + "公司"):

@@ -359,3 +359,22 @@ def test_a_lone_surrogate_in_a_text_leaves_the_names_around_it_found_in_place():
     # Decoding never makes one, but a caller may hand one in: the automaton reads UTF-8.
     spans = aliases.named_spans("美国\ud800商务部")
     assert [(start, end, name) for start, end, name, _ in spans] == [(0, 2, "美国"), (3, 6, "商务部")]
+
+
+def test_a_firm_named_with_its_stock_code_is_an_organisation():
+    """新普(6121), 圣邦股份(300661), 比亚迪(1211.HK): the words right before a stock code name a listed firm, after
+    the word for its kind (模组厂); a year in brackets is no code. The names here are in no lexicon."""
+    text = "模組廠星聯（6123）、泰恆（3219）的儲能電池出貨增加；負極材料龍頭宏碩新材（835186）全日升12%，" \
+           "宏碩新材早前公布業績。港股的鋒鑫鋰業（01779.HK）亦漲。《產業報告（2025）》指出。"
+    found = {(m.entity, m.type) for m in extract_entities(text)}
+    assert {("星联", "org"), ("泰恒", "org"), ("宏硕新材", "org"), ("锋鑫锂业", "org")} <= found
+    mentions = [m for m in extract_entities(text) if m.entity == "宏硕新材"]
+    assert len(mentions) == 2  # the bare name later in the article too
+    assert not any(m.surface.startswith(("模組廠", "龍頭", "產業報告")) for m in extract_entities(text))
+
+
+def test_a_taiwan_listing_of_a_foreign_firm_is_the_firm():
+    """晶泓-KY is the firm 晶泓, named so later too."""
+    text = "具備自有技術的晶泓-KY被看好。晶泓近年以技術授權與外商合作。"
+    mentions = [m for m in extract_entities(text) if m.type == "org"]
+    assert [(m.entity, m.surface) for m in mentions] == [("晶泓", "晶泓-KY"), ("晶泓", "晶泓")]
