@@ -20,11 +20,12 @@ import pandas as pd
 from core.normalize import fold_width
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
-# exact: rounding in print; about (约/近): ±10 %; over (超/突破): just past the value, not any larger number,
+# exact: rounding in print; about (约/近): ±5 % (a writer rounding to two digits says no more);
+# over (超/突破): just past the value, not any larger number,
 # so 超38% does not agree with 78%; at_least/at_most likewise reach 25 % beyond the bound.
 TOLERANCE: dict[str, tuple[float, float]] = {
     "exact": (0.01, 0.01),
-    "about": (0.10, 0.10),
+    "about": (0.05, 0.05),
     "over": (0.0, 0.10),
     "at_least": (0.0, 0.25),
     "under": (0.10, 0.0),
@@ -195,17 +196,24 @@ def period_span(period: str) -> tuple[int, int] | None:
 def compare(a: dict, b: dict) -> Verdict:
     """Verdict on two figures of one group; symmetric, and a figure always agrees with itself.
 
-    Each figure stands for the interval its writing allows (:func:`figure_interval`). Intervals
-    that meet agree — except two exact figures that only touch (46亿 against 45亿). A difference
+    Each figure stands for the interval its writing allows (:func:`figure_interval`). Two figures agree when
+    one's value as written lies within the other's reach — one qualifier widens a pair, never both (约19亿 and
+    约21亿 differ) — except two exact figures that only touch (46亿 against 45亿); figures of two periods agree
+    only as the same value as written (七成 of 2024 and 约64% of 2025 differ). A difference
     is explained by a change (the from-level of 从145%降至30%, the base of 较去年的16%), then by
     modality (projected or target against reported; an
     estimate of a realised quantity counts as a report), then by a different period; what remains
     is a contradiction.
     """
     ia, ib = _interval_of(a), _interval_of(b)
-    kind = overlap_kind(ia, ib)
+    ca, cb = _written_of(a), _written_of(b)
+    # One figure's qualifier widens the other's reach, never both at once: 约19亿 and 约23亿 are two figures.
+    kind = _best(overlap_kind(ca, ib), overlap_kind(ia, cb))
     exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
-    if kind == "full" or kind == "boundary" and (not exact or ia == ib):
+    agree = kind == "full" or kind == "boundary" and (not exact or ia == ib)
+    # Of two periods, only the same value as written agrees: 七成 of 2024 and 约64% of 2025 are two levels.
+    if agree and (overlap_kind(ca, cb) != "none"
+                  or not periods_differ(period_of(a), period_of(b), a.get("article_id") == b.get("article_id"))):
         return verdict_of("agree", "", kind)
     if a.get("earlier") or b.get("earlier"):
         return verdict_of("differ", "different_period", kind)  # 从约两成降至13%: 两成 is a former level
@@ -226,6 +234,20 @@ def _interval_of(figure: dict) -> tuple[float, float]:
     if held is None:
         held = figure["_interval"] = figure_interval(figure)
     return held
+
+
+def _written_of(figure: dict) -> tuple[float, float]:
+    """The values a figure's writing allows, before its qualifier widens them (约19亿: 18.5亿–19.5亿)."""
+    if figure.get("qualifier") != "about":
+        return _interval_of(figure)  # 逾五成 is above 50 %, whatever its writing allows
+    return figure_interval({**figure, "qualifier": "exact"})
+
+
+_RANK = {"full": 2, "boundary": 1, "none": 0}
+
+
+def _best(a: str, b: str) -> str:
+    return a if _RANK[a] >= _RANK[b] else b
 
 
 def period_of(figure: dict) -> str:

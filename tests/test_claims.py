@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from core.claims import explain, explanation_of, group_claims, group_kinds
 from core.doc import Doc
 from core.qualitative import qualitative_mentions
-from core.verdicts import TOLERANCE, compare, interval, kind_of, overlap_kind, period_span, periods_differ
+from core.verdicts import TOLERANCE, compare, interval, kind_of, overlap_kind, period_span, periods_differ, verdict_of
 
 
 def fig(value, *, unit="%", qualifier="exact", value_high=None, period="", modality="reported",
@@ -31,10 +31,25 @@ def extraction_of(*figures):
 
 # --- tolerance rules ---
 
-def test_about_agrees_within_ten_percent():
+def test_about_agrees_within_five_percent():
     assert compare(fig(20, qualifier="about"), fig(20)).verdict == "agree"
-    assert compare(fig(60, qualifier="about"), fig(65)).verdict == "agree"
-    assert compare(fig(60, qualifier="about"), fig(70)).verdict == "differ"
+    assert compare(fig(60, qualifier="about"), fig(63)).verdict == "agree"
+    assert compare(fig(60, qualifier="about"), fig(65)).verdict == "differ"
+
+
+def test_two_abouts_do_not_add_their_reach():
+    """约19亿 and 约21亿 are two figures: one qualifier widens the reach of a pair, never both at once."""
+    assert compare(fig(19, qualifier="about", unit="亿"), fig(21, qualifier="about", unit="亿")).verdict == "differ"
+    assert compare(fig(19, qualifier="about", unit="亿"), fig(19.8, qualifier="about", unit="亿")).verdict == "agree"
+
+
+def test_of_two_periods_only_the_same_written_value_agrees():
+    """七成 in 2024 and 约64% in 2025 are two levels of one measure, however close 约 brings them; 约70% agrees."""
+    seventy = {**fig(70, period="2024"), "text": "七成"}
+    assert compare(seventy, fig(64, qualifier="about", period="2025")) == verdict_of("differ", "different_period",
+                                                                                     "full")
+    assert compare(seventy, fig(64, qualifier="about", period="2024")).verdict == "agree"
+    assert compare(seventy, fig(70, qualifier="about", period="2025")).verdict == "agree"
 
 
 def test_exact_agrees_only_within_rounding():
