@@ -61,8 +61,10 @@ _CLAUSE_ONLY = tuple(ch for ch in CLAUSE_END if ch not in _FRAME_SENTENCE_END)
 # A comma grouping the thousands of a number (2,350噸; ２，３５０) ends no clause: it stands after a digit and before
 # exactly three (1,2月 is two months, a break).
 _COMMA_BREAK = r"(?<![0-9]),|,(?![0-9]{3}(?![0-9]))|(?<![０-９])，|，(?![０-９]{3}(?![０-９]))"
-_CLAUSE_BREAK = re.compile(rf"{_COMMA_BREAK}|[{re.escape(CLAUSE_END.strip(',，'))}]")
-_CLAUSE_ONLY_BREAK = re.compile(rf"{_COMMA_BREAK}|[{re.escape(''.join(_CLAUSE_ONLY).strip(',，'))}]")
+# A full-width space between words parts a headline's phrases (關稅升至50%　中碳搶轉單): a clause break.
+_SPACE_BREAK = r"(?<=\S)\u3000(?=\S)"
+_CLAUSE_BREAK = re.compile(rf"{_COMMA_BREAK}|{_SPACE_BREAK}|[{re.escape(CLAUSE_END.strip(',，'))}]")
+_CLAUSE_ONLY_BREAK = re.compile(rf"{_COMMA_BREAK}|{_SPACE_BREAK}|[{re.escape(''.join(_CLAUSE_ONLY).strip(',，'))}]")
 _FRAME_SENTENCE_MARK = re.compile(f"[{re.escape(_FRAME_SENTENCE_END)}\n]")
 
 Token = tuple[int, int, str, str]  # (start, end, word, part-of-speech tag) in the text tagged
@@ -207,9 +209,10 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 def joined_wraps(text: str) -> MappedText | None:
     """``text`` without the line breaks of hard wrapping, every character mapped back; None if it has none."""
     cuts = []
+    headline_end = _headline_end(text)
     for m in _WRAP.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start >= _WRAPPED_LINE:
+        if m.start() - line_start >= _WRAPPED_LINE and m.start() != headline_end:
             cuts.append((m.start(), m.end()))
     if not cuts:
         return None
@@ -218,6 +221,15 @@ def joined_wraps(text: str) -> MappedText | None:
         keep[start:end] = [False] * (end - start)
     idx = [i for i, k in enumerate(keep) if k]
     return MappedText("".join(text[i] for i in idx), text, idx, [i + 1 for i in idx])
+
+
+def _headline_end(text: str) -> int:
+    """Where the first line with words ends when a blank line follows it: an article's headline, never a wrapped line
+    however long (-1 when the text opens otherwise)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    following = text.find("\n", end + 1) if end >= 0 else -1
+    return end if following >= 0 and not text[end + 1:following].strip() else -1
 
 
 def token_offsets(text: str, tagged: list[tuple[str, str]]) -> list[Token]:
@@ -275,7 +287,8 @@ def layout(text: str) -> Layout:
     """Frame sentence starts of ``text``.
 
     A line break ends a sentence unless the line is hard-wrapped: long and ending in no
-    punctuation (a wire story wrapped at 40 characters continues on the next line).
+    punctuation (a wire story wrapped at 40 characters continues on the next line). A first line followed by a
+    blank line is the headline, never wrapped.
     """
     sentences = [0]
 
@@ -287,6 +300,7 @@ def layout(text: str) -> Layout:
             sentences[-1] = at
 
     line_start = 0
+    headline_end = _headline_end(text)
     for match in _FRAME_SENTENCE_MARK.finditer(text):
         i = match.start()
         if match.group() != "\n":
@@ -294,7 +308,8 @@ def layout(text: str) -> Layout:
             continue
         line = text[line_start:i].strip()
         line_start = i + 1
-        if not line or len(line) >= WRAPPED_LINE and line[-1] not in CLAUSE_END + "」”）)》】":
+        if not line or len(line) >= WRAPPED_LINE and line[-1] not in CLAUSE_END + "」”）)》】" \
+                and i != headline_end:
             continue
         cut(i + 1)
     return Layout(text, sentences)

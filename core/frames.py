@@ -291,7 +291,7 @@ def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.Dat
 
 # The figure fields a frame is built from.
 _FRAME_INPUTS = ("article_id", "start", "end", "sentence", "sentence_start", "unit", "classifier", "period",
-                 "modality", "attributed_to")
+                 "modality", "attributed_to", "subject")
 
 
 # Frame fields as figure-table columns (computed once per article at extraction, cached with the figures).
@@ -392,7 +392,8 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         previous = normalised(_masked(text, *span, spans)) if span else ""
         carried = ""
         if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
-            clause_entities = _carried(text, mentions, mention_starts, lay, low, span)
+            clause_entities = _carried(text, mentions, mention_starts, lay, low, span) \
+                or _described(row, mentions)
             carried = previous
         sentence_entities = _clause_entities(text, mentions, mention_starts, s_start, s_end)
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
@@ -400,6 +401,16 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(frame._replace(direction=direction) if direction else frame)
     return _carry_periods(_resolve_bases(_resolve_restated(_resolve_anaphora(frames))))
+
+
+def _described(row: dict, mentions: list[tuple[int, str, str]]) -> tuple[str, ...]:
+    """The firm the figure's description found for it (当季公司实现营收681亿美元: 公司 is the firm named last before),
+    when that is an entity the article names."""
+    subject = "" if _blank(row.get("subject")) else str(row["subject"])
+    if not subject:
+        return ()
+    named = next((_stands_for(e) for _, e, kind in mentions if e == subject and kind in SUBJECT_TYPES), "")
+    return (named,) if named else ()
 
 
 def _sentence_frame(row: dict, year: int | None) -> Frame:

@@ -4,7 +4,7 @@ import pytest
 
 from core import aliases, segment
 from core.corpus import load_article_bytes
-from core.doc import Doc, joined_wraps, sentence_spans
+from core.doc import Doc, joined_wraps, layout, sentence_spans
 from core.normalize import normalize
 from core.pipeline import extract_article
 
@@ -130,3 +130,14 @@ def test_a_comma_grouping_digits_ends_no_clause():
     assert text[slice(*lay.clause(text.index("5家")))] == "5家企業受影響。"
     months = "1,2月出口增長3%，3月持平。"  # two months, not a number: the comma is a break
     assert months[slice(*layout(months).clause(2))] == "2月出口增長3%，"
+
+
+def test_a_long_headline_followed_by_a_blank_line_is_a_sentence_of_its_own():
+    """美对陆制电池关税升至50%　模组厂抢转单 names firms the body's figures are not about; a full-width space parts
+    a headline's phrases as a comma would."""
+    text = ("美对陆制电池关税升至50%　模组厂星联、泰恒抢转单　法人看好台链供应商\n\n"
+            "美国贸易代表办公室宣布，电池关税由25%提高至50%。")
+    lay = layout(text)
+    assert text[slice(*lay.sentence(0))].strip() == text.split("\n")[0]
+    assert joined_wraps(text) is None
+    assert text[slice(*lay.clause(text.index("50%")))].rstrip("\u3000") == "美对陆制电池关税升至50%"

@@ -472,3 +472,13 @@ def test_a_measure_restated_without_its_subject_continues_the_sentence_before(tm
     assert groups_of(report, "a.txt", 2350) == {group}
     assert groups_of(report, "a.txt", 3120) == {group}  # the May volume: one measure, another month
     assert not groups_of(report, "c.txt", 2350) & {group}  # Japan's, by the same restating
+
+
+def test_a_firm_named_again_as_the_company_is_the_figure_subject(tmp_path):
+    """当季公司实现营收681亿美元: 公司 is the firm named last before it, as the figure's description says; the same
+    revenue stated with the firm's name in another outlet agrees with it."""
+    (tmp_path / "a.txt").write_text("英伟达周三公布财报。当季公司实现营收681亿美元，同比增长73%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("輝達上季營收681億美元，年增73%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 6.81e10) == groups_of(report, "b.txt", 6.81e10) != set()
+    assert groups_of(report, "a.txt", 73) == groups_of(report, "b.txt", 73) != set()
