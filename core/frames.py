@@ -224,7 +224,7 @@ def resolve_period(clause: str, published_year: int | None) -> str:
 
 
 # A clause that only points back at figures named before it.
-_ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
+_ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:一|两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
 
 
 # --- change --------------------------------------------------------------------------------------
@@ -662,13 +662,20 @@ def _resolve_anaphora(frames: list[Frame]) -> list[Frame]:
     for i, frame in enumerate(frames):
         if frame.entities or not _ANAPHOR.search(frame.context):
             continue
-        alike = [j for j, f in enumerate(frames) if f.dimension == frame.dimension]
-        mine = [j for j in alike if frames[j].sentence_index == frame.sentence_index]
-        # 这两个比例分别…: the sentence points at as many figures stated before it as it states itself.
-        earlier = [j for j in alike if frames[j].sentence_index < frame.sentence_index][-len(mine):]
+        # What it points at is a level stated before it (a change, 恒指升§, is no 比例).
+        alike = [j for j, f in enumerate(frames) if f.dimension == frame.dimension and f.change == frame.change
+                 and f.role == "level"]
+        if "分别" in frame.context:
+            # 这两个比例分别…: the sentence points at as many figures stated before it as it states itself.
+            mine = [j for j in alike if frames[j].sentence_index == frame.sentence_index]
+            earlier = [j for j in alike if frames[j].sentence_index < frame.sentence_index][-len(mine):]
+            k = mine.index(i) if i in mine else 0
+        else:
+            # 佔總收入13%；而在2022財年，該比例一度高達26%: the last such figure before it, in its sentence or before.
+            earlier = [j for j in alike if j < i and not _ANAPHOR.search(frames[j].context)][-1:]
+            k = 0
         if not earlier:
             continue
-        k = mine.index(i) if "分别" in frame.context else 0
         target = frames[earlier[min(k, len(earlier) - 1)]]
         out[i] = frame._replace(
             measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",

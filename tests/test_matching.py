@@ -482,3 +482,16 @@ def test_a_firm_named_again_as_the_company_is_the_figure_subject(tmp_path):
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert groups_of(report, "a.txt", 6.81e10) == groups_of(report, "b.txt", 6.81e10) != set()
     assert groups_of(report, "a.txt", 73) == groups_of(report, "b.txt", 73) != set()
+
+
+def test_the_ratio_pointed_back_at_is_the_last_level_before_it(tmp_path):
+    """該比例 and 这一比例 point at the last level share stated before them, in their own sentence too; a change
+    between (恒指升1.5%) is no 比例."""
+    (tmp_path / "a.txt").write_text("英偉達來自中國的收入佔總收入13%；而在2022財年，該比例一度高達26%。\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("英伟达中国收入占总营收约6%，恒生指数则升1.5%。而上一财年这一比例为13%。\n",
+                                    encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    (group,) = groups_of(report, "a.txt", 13)
+    assert groups_of(report, "a.txt", 26) == groups_of(report, "b.txt", 13) == groups_of(report, "b.txt", 6) == {group}
+    assert not groups_of(report, "b.txt", 1.5) & {group}
