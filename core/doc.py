@@ -39,6 +39,7 @@ from functools import cached_property
 from itertools import accumulate
 
 from core.aliases import LexiconHits, named_spans
+from core.name_patterns import byline_spans
 from core.normalize import MappedText, normalize
 from core.segment import tag
 
@@ -153,6 +154,11 @@ class Doc:
         return out
 
     @cached_property
+    def bylines(self) -> list[tuple[int, int]]:
+        """Spans of ``text`` that are bylines (〔記者某某／台北報導〕, 新华社北京5月12日电): who reports, from where."""
+        return byline_spans(self.text)
+
+    @cached_property
     def hits(self) -> LexiconHits:
         """The entity lexicon's matches in ``joined.text``: the article's one lexicon scan."""
         return LexiconHits.scan(self.joined.text)
@@ -224,12 +230,21 @@ def joined_wraps(text: str) -> MappedText | None:
 
 
 def _headline_end(text: str) -> int:
-    """Where the first line with words ends when a blank line follows it: an article's headline, never a wrapped line
-    however long (-1 when the text opens otherwise)."""
+    """Where the first line with words ends when it is a headline: a blank line follows it, and the next line is
+    longer (a wrapped first line is as long as the lines after it, or longer than a paragraph's last); -1 when the
+    text opens otherwise."""
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
     following = text.find("\n", end + 1) if end >= 0 else -1
-    return end if following >= 0 and not text[end + 1:following].strip() else -1
+    if following < 0 or text[end + 1:following].strip():
+        return -1
+    rest = text[following:].lstrip()
+    next_line = rest[:rest.find("\n")] if "\n" in rest else rest
+    return end if len(next_line.strip()) > len(text[start:end].strip()) + _WRAP_SLACK else -1
+
+
+# Wrapped lines differ in length by a character or two (a Latin word, a digit, a mark at the wrap).
+_WRAP_SLACK = 2
 
 
 def token_offsets(text: str, tagged: list[tuple[str, str]]) -> list[Token]:
@@ -287,8 +302,8 @@ def layout(text: str) -> Layout:
     """Frame sentence starts of ``text``.
 
     A line break ends a sentence unless the line is hard-wrapped: long and ending in no
-    punctuation (a wire story wrapped at 40 characters continues on the next line). A first line followed by a
-    blank line is the headline, never wrapped.
+    punctuation (a wire story wrapped at 40 characters continues on the next line). A headline (a first line, a
+    blank line, then a longer line) is never wrapped.
     """
     sentences = [0]
 

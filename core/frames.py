@@ -282,8 +282,10 @@ def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.Dat
     frames: list[Frame | None] = [None] * len(records)
     for article_id, indexes in parts.items():
         year = _year(published.get(article_id, ""))
-        framed = _article_frames([records[i] for i in indexes], texts.get(article_id),
-                                 by_article.get(article_id, []), year)
+        text = texts.get(article_id)
+        named = by_article.get(article_id, [])
+        framed = _article_frames([records[i] for i in indexes], text,
+                                 _outside_bylines(named, Doc.of(text)) if text is not None else named, year)
         for index, frame in zip(indexes, framed, strict=True):
             frames[index] = frame
     return [f for f in frames if f is not None]
@@ -314,7 +316,7 @@ def article_frame_rows(figures: list[dict], text: str, mentions: list, published
 
 def doc_frame_rows(figures: list[dict], doc: Doc, mentions: list) -> list[dict]:
     """As :func:`article_frame_rows`, for the figures of ``doc``: its frame sentences are read once."""
-    named = sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions)
+    named = _outside_bylines(sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions), doc)
     order = sorted(range(len(figures)), key=lambda i: int(figures[i]["start"]))
     framed = _article_frames([figures[i] for i in order], doc.mapped.original, named, _year(doc.published),
                              doc.layout)
@@ -353,6 +355,15 @@ def _texts(cells: pd.Series) -> list[str]:
 def _year(date: str) -> int | None:
     match = re.match(r"((?:19|20)\d\d)", str(date or ""))
     return int(match.group(1)) if match else None
+
+
+def _outside_bylines(named: list[tuple[int, str, str]], doc: Doc) -> list[tuple[int, str, str]]:
+    """The mentions (original offsets) outside the document's bylines: 〔記者某某／台北報導〕 names who reports and
+    from where, never what a figure is about."""
+    spans = [doc.mapped.to_original(start, end) for start, end in doc.bylines]
+    if not spans:
+        return named
+    return [m for m in named if not any(start <= m[0] < end for start, end in spans)]
 
 
 def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, str, str]]]:
@@ -433,7 +444,8 @@ def _blank(value: object) -> bool:
 
 def _clause_entities(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int,
                      high: int) -> tuple[str, ...]:
-    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国 or 国产."""
+    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国 or 国产 and
+    Taiwan's 陸製 or 陸企."""
     named = _named(mentions, starts, low, high)
     return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(text, low, high) else named
 
@@ -521,8 +533,8 @@ def _stands_for(entity: str) -> str:
 
 _TOWARDS = re.compile("[对對向]")
 # 我国 and 国产 written in Simplified script are the mainland press's China (Taiwan's 我國 and 國產 are left
-# unresolved).
-_HOME = re.compile("我国|国产")
+# unresolved); Taiwan's 陸製, 陸企, 陸資 … are made, run or owned in mainland China.
+_HOME = re.compile("我国|国产|(?<![大内內登着著])[陸陆][製制企資资廠厂系方股商](?![地])")
 
 
 def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:

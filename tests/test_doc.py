@@ -132,11 +132,11 @@ def test_a_comma_grouping_digits_ends_no_clause():
     assert months[slice(*layout(months).clause(2))] == "2月出口增長3%，"
 
 
-def test_a_long_headline_followed_by_a_blank_line_is_a_sentence_of_its_own():
+def test_a_long_headline_followed_by_a_blank_line_and_a_longer_line_is_a_sentence_of_its_own():
     """美对陆制电池关税升至50%　模组厂抢转单 names firms the body's figures are not about; a full-width space parts
     a headline's phrases as a comma would."""
     text = ("美对陆制电池关税升至50%　模组厂星联、泰恒抢转单　法人看好台链供应商\n\n"
-            "美国贸易代表办公室宣布，电池关税由25%提高至50%。")
+            "美国贸易代表办公室宣布，陆制电动车锂电池及储能电池的关税由25%提高至50%，7月1日起生效。")
     lay = layout(text)
     assert text[slice(*lay.sentence(0))].strip() == text.split("\n")[0]
     assert joined_wraps(text) is None

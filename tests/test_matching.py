@@ -495,3 +495,15 @@ def test_the_ratio_pointed_back_at_is_the_last_level_before_it(tmp_path):
     (group,) = groups_of(report, "a.txt", 13)
     assert groups_of(report, "a.txt", 26) == groups_of(report, "b.txt", 13) == groups_of(report, "b.txt", 6) == {group}
     assert not groups_of(report, "b.txt", 1.5) & {group}
+
+
+def test_a_byline_place_is_no_subject_and_taiwan_s_lu_zhi_is_china(tmp_path):
+    """〔記者某某／台北報導〕 says where the reporter writes from, not what the first sentence's figure is about;
+    陸製電池 are batteries made in mainland China, as the mainland press's 中国产 are."""
+    (tmp_path / "a.txt").write_text("電池關稅調升\n\n〔記者林某／台北報導〕美國宣布，"
+                                    "陸製電動車鋰電池的關稅由25%調升至50%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("美方宣布将中国产电动汽车锂电池的关税由25%提高至50%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 50) == groups_of(report, "b.txt", 50) != set()
+    frames = report.claims[report.claims["file"].map(lambda f: Path(f).name) == "a.txt"]["entities"]
+    assert not any("台湾" in str(e) for e in frames)

@@ -41,7 +41,6 @@ from core.figures.numbers import parse_chinese_number, parse_number
 from core.figures.phrases import _Firms, _owner
 from core.figures.quantities import _find_quantities, _is_thousands_separator, _Quantity, _units_from_restatements
 from core.figures.vocabulary import _CONTROL_RE, CONTROL_THRESHOLD
-from core.name_patterns import byline_spans
 from core.normalize import MappedText, normalize
 
 # The names other modules and the tests import from here: the package's public API.
@@ -135,7 +134,7 @@ class _Marks:
         occupied = bytearray(blocked)
         for q in quantities:
             occupied[q.start:q.end] = numbers[q.start:q.end]
-        for start, end in byline_spans(text):  # 记者张三报道: the reporter is never a figure's subject
+        for start, end in doc.bylines:  # 记者张三报道: the reporter is never a figure's subject
             occupied[start:end] = b"\x01" * (end - start)
         count = gate.count() if gate is not None else CapCount(len(quantities))
         return cls(quantities, numbers, occupied, count)
