@@ -507,3 +507,14 @@ def test_a_byline_place_is_no_subject_and_taiwan_s_lu_zhi_is_china(tmp_path):
     assert groups_of(report, "a.txt", 50) == groups_of(report, "b.txt", 50) != set()
     frames = report.claims[report.claims["file"].map(lambda f: Path(f).name) == "a.txt"]["entities"]
     assert not any("台湾" in str(e) for e in frames)
+
+
+def test_orders_placed_and_their_number_are_one_measure(tmp_path):
+    """落單，數量逾200萬顆 counts the orders of the clause before (数量 says how many, not of what); 订购超过两百万颗
+    states the same orders."""
+    (tmp_path / "a.txt").write_text("內地多家科技企業已就今年交付的H200落單，數量逾200萬顆。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("消息称，中国企业已向英伟达订购超过两百万颗H200芯片。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("英伟达今年的H200出货量约为200万颗。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 2e6) == groups_of(report, "b.txt", 2e6) != set()
+    assert not groups_of(report, "c.txt", 2e6) & groups_of(report, "a.txt", 2e6)
