@@ -433,7 +433,7 @@ def _latin_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
-_MODEL_CODE = r"(?:[A-Z]{0,3}\d{1,4}[A-Z]{0,3})(?:\s?(?:Pro|Max|Ultra|Plus|Lite|Mini|Air)\b)*\+?"
+_MODEL_CODE = r"(?:[A-Z]{0,3}\d{1,4}[A-Z]{0,3})(?:[ \t]?(?:Pro|Max|Ultra|Plus|Lite|Mini|Air)\b)*\+?"
 # A bare code mixing capitals and digits (B30A, 910D, H20) names a model too; unit letters (100G, 4K) do not.
 _BARE_MODEL = led_by(r"A-Z\d", r"(?<![A-Za-z0-9.\-])(?:[A-Z]{1,3}\d{2,4}[A-Z]{0,2}|\d{3,4}[A-Z]{1,2})(?![A-Za-z0-9])")
 _UNIT_LETTERS = frozenset({"G", "K", "M", "B", "T", "W", "V", "GB", "TB", "MB", "KB", "KW", "MW", "GW", "HZ", "Q", "H"})
@@ -445,7 +445,7 @@ def _series_pattern() -> re.Pattern[str]:
     series |= {e.alias for e in _curated_entries() if e.type == "product" and not any(c.isdigit() for c in e.alias)}
     series = {w for w in series if len(w) >= 2}
     return led_by(first_characters(series),
-                  rf"(?<![A-Za-z])(?:{alternation(series)})(?:(?<=[A-Za-z])\s)?{_MODEL_CODE}(?![A-Za-z0-9])")
+                  rf"(?<![A-Za-z])(?:{alternation(series)})(?:(?<=[A-Za-z])[ \t])?{_MODEL_CODE}(?![A-Za-z0-9])")
 
 
 def _model_names(text: str, lexical: list[_Candidate]) -> list[_Candidate]:

@@ -125,9 +125,10 @@ def test_process_node_in_latin_letters():
     assert quantities("14nm及以上制程。") == [("14nm", 14, None, "nm")]
 
 
-def test_weights():
-    assert quantities("每架需要417公斤,共3千克和5吨。") == [
-        ("417公斤", 417, None, "kg"), ("3千克", 3, None, "kg"), ("5吨", 5, None, "t"),
+def test_weights_are_in_kilograms():
+    """Masses meet across units: 5吨 is 5,000 kg, 300克 0.3 kg."""
+    assert quantities("每架需要417公斤,共3千克、5吨和300克。") == [
+        ("417公斤", 417, None, "kg"), ("3千克", 3, None, "kg"), ("5吨", 5000, None, "kg"), ("300克", 0.3, None, "kg"),
     ]
 
 

@@ -468,10 +468,10 @@ def test_a_measure_restated_without_its_subject_continues_the_sentence_before(tm
     (tmp_path / "b.txt").write_text("海關數據顯示，4月中國稀土磁體出口量為2,350噸。\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("5月日本稀土永磁体出口量为300吨。4月出口量为2350吨。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
-    (group,) = groups_of(report, "b.txt", 2350)
-    assert groups_of(report, "a.txt", 2350) == {group}
-    assert groups_of(report, "a.txt", 3120) == {group}  # the May volume: one measure, another month
-    assert not groups_of(report, "c.txt", 2350) & {group}  # Japan's, by the same restating
+    (group,) = groups_of(report, "b.txt", 2.35e6)  # in kg
+    assert groups_of(report, "a.txt", 2.35e6) == {group}
+    assert groups_of(report, "a.txt", 3.12e6) == {group}  # the May volume: one measure, another month
+    assert not groups_of(report, "c.txt", 2.35e6) & {group}  # Japan's, by the same restating
 
 
 def test_a_firm_named_again_as_the_company_is_the_figure_subject(tmp_path):

@@ -126,6 +126,9 @@ def test_group_card_puts_the_contradiction_first_in_why():
     (7, None, "nm", "at_most", "en", "≤7 nm"),
     (25, 30, "%", "exact", "en", "25–30%"),
     (7, None, "纳米", None, "zh", "7纳米"),
+    (2.35e6, None, "kg", "about", "zh", "≈2350吨"),  # a mass of a ton or more reads in tonnes
+    (4.5e7, 5e7, "kg", "", "en", "45,000–50,000 t"),
+    (417, None, "kg", "", "zh", "417公斤"),
 ])
 def test_format_figure(value, high, unit, qualifier, lang, expected):
     assert display.format_figure(value, high, unit, qualifier, lang) == expected

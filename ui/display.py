@@ -55,10 +55,13 @@ def format_figure(value: float, value_high: float | None, unit: str, qualifier: 
                   classifier: str = "") -> str:
     """A figure as a reader of ``lang`` writes it, qualifier kept: ``>38%``, ``≥500亿美元`` / ``≥US$50 billion``,
     ``25–30%``, ``7纳米`` / ``7 nm``, ``88所`` / ``88``."""
+    unit = str(unit or "")
+    if unit == "kg" and abs(float(value)) >= 1000:  # masses are kept in kg; a ton or more reads in tonnes
+        unit, value = "t", float(value) / 1000
+        value_high = None if value_high is None or pd.isna(value_high) else float(value_high) / 1000
     text = format_number(value, lang)
     if value_high is not None and not pd.isna(value_high):
         text = f"{text}–{format_number(value_high, lang)}"
-    unit = str(unit or "")
     if unit in ("%", "%", "‰"):
         text += unit
     elif lang == "zh":
