@@ -36,6 +36,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from core import analyst
 from core.aliases import (
@@ -58,6 +59,7 @@ from core.aliases import (
     named_spans,
 )
 from core.doc import Doc
+from core.lexicon import read_rows
 from core.name_patterns import (
     _ACRONYM,
     _BRACKET,
@@ -165,7 +167,7 @@ def entities_of(doc: Doc) -> list[EntityMention]:
     )
     propagated = _accepted(text, found_index.matches(text), boundaries, _PROPAGATED)
     candidates = [c for c in (*lexical, *accepted, *propagated) if not _splits_phrase(mapped, c.start, c.end)]
-    chosen = _resolve(text, candidates)
+    chosen = _bare_names_resolved(_resolve(text, candidates))
     mentions = []
     for c in chosen:
         start, end = mapped.to_original(c.start, c.end)
@@ -175,6 +177,29 @@ def entities_of(doc: Doc) -> list[EntityMention]:
 
 
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s]*")
+
+
+def _bare_names_resolved(chosen: list[_Candidate]) -> list[_Candidate]:
+    """A bare 商务部 is the 某国商务部 named last before it, else the default of ``entity_bare_names.tsv``."""
+    defaults = _bare_defaults()
+    if not any(c.entity in defaults for c in chosen):
+        return chosen
+    out, last_full = [], {}
+    for c in chosen:
+        default = defaults.get(c.entity)
+        if default is not None:
+            c = c._replace(entity=last_full.get(c.entity, default))
+        else:
+            for bare in defaults:
+                if c.entity.endswith(bare) and c.entity != bare:
+                    last_full[bare] = c.entity
+        out.append(c)
+    return out
+
+
+@cache
+def _bare_defaults() -> dict[str, str]:
+    return {row[0]: row[1] for row in read_rows("entity_bare_names.tsv")}
 
 
 def _splits_phrase(mapped: MappedText, start: int, end: int) -> bool:

@@ -444,7 +444,7 @@ def _blank(value: object) -> bool:
 
 def _clause_entities(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int,
                      high: int) -> tuple[str, ...]:
-    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国 or 国产 and
+    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国, 国产 or 国内 and
     Taiwan's 陸製 or 陸企."""
     named = _named(mentions, starts, low, high)
     return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(text, low, high) else named
@@ -532,9 +532,9 @@ def _stands_for(entity: str) -> str:
 
 
 _TOWARDS = re.compile("[对對向]")
-# 我国 and 国产 written in Simplified script are the mainland press's China (Taiwan's 我國 and 國產 are left
-# unresolved); Taiwan's 陸製, 陸企, 陸資 … are made, run or owned in mainland China.
-_HOME = re.compile("我国|国产|(?<![大内內登着著])[陸陆][製制企資资廠厂系方股商](?![地])")
+# 我国, 国产 and 国内 written in Simplified script are the mainland press's China (Taiwan's 我國, 國產 and 國內 are
+# left unresolved); Taiwan's 陸製, 陸企, 陸資 … are made, run or owned in mainland China.
+_HOME = re.compile("我国|国产|国内|(?<![大内內登着著])[陸陆][製制企資资廠厂系方股商](?![地])")
 
 
 def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:

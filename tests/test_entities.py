@@ -378,3 +378,13 @@ def test_a_taiwan_listing_of_a_foreign_firm_is_the_firm():
     text = "具備自有技術的晶泓-KY被看好。晶泓近年以技術授權與外商合作。"
     mentions = [m for m in extract_entities(text) if m.type == "org"]
     assert [(m.entity, m.surface) for m in mentions] == [("晶泓", "晶泓-KY"), ("晶泓", "晶泓")]
+
+
+def test_a_bare_commerce_ministry_is_the_one_named_before_else_china_s():
+    """美国商务部宣布… 商务部称: the US one; 商务部新闻发言人 with none named before: China's; 內地 is China."""
+    us = extract_entities("美国商务部周二宣布新规。商务部称，规则即日生效。")
+    assert [m.entity for m in us if m.surface in ("美国商务部", "商务部")] == ["美国商务部", "美国商务部"]
+    china = extract_entities("商務部新聞發言人表示，內地將對相關產品實施出口管制。")
+    assert [(m.entity, m.surface) for m in china] == [("中国商务部", "商務部"), ("中国", "內地")]
+    both = extract_entities("美國商務部宣布新規。中國商務部回應稱，商務部將採取措施。")
+    assert [m.entity for m in both if "商" in m.surface] == ["美国商务部", "中国商务部", "中国商务部"]
