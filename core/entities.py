@@ -89,6 +89,7 @@ from core.name_patterns import (
     _plausible,
     _short_names,
     _starts_of,
+    _sub_places,
     _titled_outlets,
     legal_core,
 )
@@ -149,6 +150,7 @@ def entities_of(doc: Doc) -> list[EntityMention]:
     found = [
         *_legal_names(text, tokens, lexical),
         *_listed_names(text, tokens, lexical),
+        *_sub_places(text, lexical),
         *_bylines(text),
         *_titled_outlets(text),
         *_latin_names(text, lexical),

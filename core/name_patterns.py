@@ -268,6 +268,27 @@ def _listed_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candida
     return out
 
 
+# A place's own province, state, county or city named right after it: 加拿大卑诗省, 日本秋田县, 德州泰勒市. Japan has no
+# 省 (日本财务省 is a ministry); 市场, 省长, 县政府 … are no place names.
+_SUB_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|州|县|市|郡)(?![场长民值况面政容价级份内外府委议])")
+
+
+def _sub_places(text: str, lexical: list[_Candidate]) -> list[_Candidate]:
+    """Places named right after a known place, by their suffix (卑诗省 after 加拿大); a known one (深圳市) is the
+    lexicon's to find."""
+    out = []
+    for c in lexical:
+        if c.type != "place":
+            continue
+        m = _SUB_PLACE.match(text, c.end)
+        if m is None or c.entity == "日本" and m.group().endswith("省") or not _plausible(m.group()):
+            continue
+        name = next((n for n in (m.group(), m.group()[:-1]) if aliases.is_known_name(n)), "")
+        if not name:
+            out.append(_Candidate(m.start(), m.end(), m.group(), "place", _ORG))
+    return out
+
+
 def _names_a_firm(body, places: set[tuple[int, int]]) -> bool:
     """Whether the words before a legal tail name a firm: a name among them, or several words ending
     in other than an organisation word (光源半导体科技(苏州)). Not 美国公司(纽约), 科技公司(北京), 科技有限公司.

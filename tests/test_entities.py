@@ -388,3 +388,11 @@ def test_a_bare_commerce_ministry_is_the_one_named_before_else_china_s():
     assert [(m.entity, m.surface) for m in china] == [("中国商务部", "商務部"), ("中国", "內地")]
     both = extract_entities("美國商務部宣布新規。中國商務部回應稱，商務部將採取措施。")
     assert [m.entity for m in both if "商" in m.surface] == ["美国商务部", "中国商务部", "中国商务部"]
+
+
+def test_a_province_or_city_named_right_after_its_country_is_a_place():
+    """加拿大卑诗省, 日本秋田县, 德州泰勒市: a suffix after a known place names a place; Japan has no 省 (财务省 is a
+    ministry) and 市场 is no city."""
+    found = {(m.entity, m.type) for m in extract_entities("加拿大卑詩省與日本秋田縣的工廠，以及德州泰勒市的新廠。")}
+    assert {("卑诗省", "place"), ("秋田县", "place"), ("泰勒市", "place")} <= found
+    assert all(m.entity not in ("财务省", "市场") for m in extract_entities("日本財務省稱，美國市場需求回升。"))
