@@ -389,9 +389,13 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
     lay = lay or layout(text)
     mention_starts = [m[0] for m in mentions]
     frames = []
+    described: tuple[int, tuple[str, ...]] = (-1, ())  # the firm the sentence's figures were described with
     for row, start, end in zip(part, starts, ends, strict=True):
         c_start, c_end = lay.clause(start)
         s_start, s_end = lay.sentence(start)
+        firm = _described(row, mentions)
+        if firm:
+            described = (s_start, firm)
         c_start, c_end = max(c_start, s_start, start - CLAUSE_REACH), min(c_end, s_end, end + CLAUSE_REACH)
         before = normalised(_masked(text, c_start, start, spans))
         after = normalised(_masked(text, end, c_end, spans))
@@ -403,8 +407,9 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         previous = normalised(_masked(text, *span, spans)) if span else ""
         carried = ""
         if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
+            # 該公司宣布加碼350億美元，令在美總投資增至2,000億美元: the firm the sentence is about, named again.
             clause_entities = _carried(text, mentions, mention_starts, lay, low, span) \
-                or _described(row, mentions)
+                or firm or (described[1] if described[0] == s_start else ())
             carried = previous
         sentence_entities = _clause_entities(text, mentions, mention_starts, s_start, s_end)
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,

@@ -518,3 +518,13 @@ def test_orders_placed_and_their_number_are_one_measure(tmp_path):
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert groups_of(report, "a.txt", 2e6) == groups_of(report, "b.txt", 2e6) != set()
     assert not groups_of(report, "c.txt", 2e6) & groups_of(report, "a.txt", 2e6)
+
+
+def test_a_firm_named_again_in_a_sentence_is_the_subject_of_its_other_figures(tmp_path):
+    """該公司本月宣布加碼350億美元，令在美總投資增至2,000億美元: both figures are the firm's, as its description
+    found for the first."""
+    (tmp_path / "a.txt").write_text("台積電首季北美營收占比升至77%。"
+                                    "該公司本月宣布加碼350億美元，令在美總投資增至2,000億美元。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("台积电15日宣布将在美投资总额提高至2000亿美元。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 2e11) == groups_of(report, "b.txt", 2e11) != set()
