@@ -196,6 +196,9 @@ def test_frame_rules():
     assert role_of("较去年的") == "base"
     assert role_of("营收占比为") == "level"
     assert role_of("其中") == "part"
+    # A date may stand between 由/较 and the number (由去年3月宣布的1,650億美元拉高至…, 较2025年全年的12.6%).
+    assert role_of("在美总投资额由去年#月宣布的") == "from" and role_of("较#年全年的") == "base"
+    assert role_of("由#家公司组成的联盟占") == "level"  # a count between is no date
     assert role_of("超过", "此次被列入清单的实体中,") == "part"  # the clause before names the whole
     assert role_of("超过", "在谈判中,") == role_of("超过", "在谈判的过程中,") == role_of("美方提出", "清单的实体中,") \
         == "level"

@@ -38,9 +38,11 @@ _PART_OF = re.compile(r"(?:其中|包括|包含|内含)[^，#]{0,3}$")
 _AMONG = re.compile(r"的[^，,的#]{0,6}(?:实体|企业|公司|厂商|机构|国家|地区|项目|产品|申请|许可|人员)(?:之|当)?中"
                     r"[,，]\s*$")
 _OPENS_CLAUSE = re.compile(r"^[^，,#]{0,3}$")
-_FROM = re.compile(r"[从由](?:#年度?)?[^，#]{0,8}$")
+# Between 从/由 or a comparison word and the number: a few words, a date among them (由去年#月宣布的§, 较#年全年的§).
+_WORDS_OR_DATE = r"(?:[^，#]|#(?:年度?|月|日|季度?))"
+_FROM = re.compile(rf"[从由]{_WORDS_OR_DATE}{{0,10}}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison, nor Taiwan's 类比 (analog).
-_BASE = re.compile(r"(?:较|相比|相较于?|对比|(?<![占对同环类])比(?![例重率]))[^，#]{0,8}$")
+_BASE = re.compile(rf"(?:较|相比|相较于?|对比|(?<![占对同环类])比(?![例重率])){_WORDS_OR_DATE}{{0,8}}$")
 
 
 # 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
