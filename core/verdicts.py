@@ -199,7 +199,8 @@ def compare(a: dict, b: dict) -> Verdict:
     Each figure stands for the interval its writing allows (:func:`figure_interval`). Two figures agree when
     one's value as written lies within the other's reach — one qualifier widens a pair, never both (约19亿 and
     约21亿 differ) — except two exact figures that only touch (46亿 against 45亿); figures of two periods agree
-    only as the same value as written (七成 of 2024 and 约64% of 2025 differ). A difference
+    only as the same value as written (七成 of 2024 and 约64% of 2025 differ), and two ranges only end for end.
+    A difference
     is explained by a change (the from-level of 从145%降至30%, the base of 较去年的16%), then by
     modality (projected or target against reported; an
     estimate of a realised quantity counts as a report), then by a different period; what remains
@@ -210,7 +211,7 @@ def compare(a: dict, b: dict) -> Verdict:
     # One figure's qualifier widens the other's reach, never both at once: 约19亿 and 约23亿 are two figures.
     kind = _best(overlap_kind(ca, ib), overlap_kind(ia, cb))
     exact = (a.get("qualifier") or "exact") == "exact" and (b.get("qualifier") or "exact") == "exact"
-    agree = kind == "full" or kind == "boundary" and (not exact or ia == ib)
+    agree = (kind == "full" or kind == "boundary" and (not exact or ia == ib)) and not _other_range(a, b)
     # Of two periods, only the same value as written agrees: 七成 of 2024 and 约64% of 2025 are two levels.
     if agree and (overlap_kind(ca, cb) != "none"
                   or not periods_differ(period_of(a), period_of(b), a.get("article_id") == b.get("article_id"))):
@@ -234,6 +235,18 @@ def _interval_of(figure: dict) -> tuple[float, float]:
     if held is None:
         held = figure["_interval"] = figure_interval(figure)
     return held
+
+
+def _other_range(a: dict, b: dict) -> bool:
+    """Two ranges with an end apart (32亿至42亿 against 32亿至52亿), or two bounds of one kind at different values
+    (最多52亿 against 最高42亿): two estimates, however they overlap."""
+    qa, qb = a.get("qualifier") or "exact", b.get("qualifier") or "exact"
+    if qa == qb and qa in ("at_most", "at_least") and missing(a.get("value_high")) and missing(b.get("value_high")):
+        return overlap_kind(interval(a["value"]), interval(b["value"])) == "none"
+    if missing(a.get("value_high")) or missing(b.get("value_high")):
+        return False
+    return any(overlap_kind(interval(a[key], None, qa), interval(b[key], None, qb)) == "none"
+               for key in ("value", "value_high"))
 
 
 def _written_of(figure: dict) -> tuple[float, float]:

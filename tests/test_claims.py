@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from core.claims import explain, explanation_of, group_claims, group_kinds
 from core.doc import Doc
+from core.figures.cues import modality_of
 from core.qualitative import qualitative_mentions
 from core.verdicts import TOLERANCE, compare, interval, kind_of, overlap_kind, period_span, periods_differ, verdict_of
 
@@ -253,3 +254,18 @@ def test_group_kinds_counted_column_wise_say_what_kind_of_says_of_each_group(row
         members.setdefault(group_id, []).append(
             {"source": source, "article_id": article_id, "sentence_start": start})
     assert group_kinds(claims) == {group_id: kind_of(figures) for group_id, figures in members.items()}
+
+
+def test_two_bounds_or_ranges_agree_only_end_for_end():
+    """最多52亿 and 最高42亿 are two estimates of one bound; 32–42 and 32–52 two ranges, however they overlap; a
+    figure inside a range still agrees with it."""
+    assert compare(fig(52, qualifier="at_most", unit="亿"), fig(42, qualifier="at_most", unit="亿")).verdict == "differ"
+    assert compare(fig(52, qualifier="at_most", unit="亿"), fig(52, qualifier="at_most", unit="亿")).verdict == "agree"
+    assert compare(fig(32, value_high=42), fig(32, value_high=52)).verdict == "differ"
+    assert compare(fig(32, value_high=42), fig(35)).verdict == "agree"
+
+
+def test_what_a_ban_may_cause_is_projected_not_a_rule():
+    """禁令或令美国损失最多52亿美元: a ban's possible cost, not a number the ban sets; 禁止出口7纳米及以下 is a rule."""
+    assert modality_of("", "禁令或令美国损失最多") == "projected"
+    assert modality_of("", "禁止出口") == "rule"

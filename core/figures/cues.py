@@ -28,7 +28,7 @@ _COMPARISON_BASE_RE = re.compile(r"(?:较|比|相比|相较|较之) ?\Z")
 
 _FUTURE = re.compile(
     r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持|生产|扩)"
-    r"|势将|恐将|恐怕|恐(?:损失|减少|下降|下滑|造成|导致|使)"
+    r"|势将|恐将|恐怕|恐(?:损失|减少|下降|下滑|造成|导致|使)|或(?:令|使|致|导致|造成)"
 )
 _TARGET = re.compile(r"目标|力争|计划|规划")
 # 其中2家, 包括两家: a part of a total just stated, never the total itself.
@@ -46,7 +46,8 @@ _BASE = re.compile(rf"(?:较|相比|相较于?|对比|(?<![占对同环类])比(
 
 
 # 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
-_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)[^，#]*$")
+# 禁令或令美国损失最多§ is what a ban causes, not a number it sets.
+_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)(?![^，#]*(?:令|使|导致|造成|致使|让))[^，#]*$")
 _RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
 # 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
 _CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦|若(?!干)")
