@@ -269,3 +269,4 @@ def test_what_a_ban_may_cause_is_projected_not_a_rule():
     """禁令或令美国损失最多52亿美元: a ban's possible cost, not a number the ban sets; 禁止出口7纳米及以下 is a rule."""
     assert modality_of("", "禁令或令美国损失最多") == "projected"
     assert modality_of("", "禁止出口") == "rule"
+    assert modality_of("", "承诺在美投资不低于", after="的企业可申请豁免") == "rule"  # what a rule exempts

@@ -48,7 +48,8 @@ _BASE = re.compile(rf"(?:较|相比|相较于?|对比|(?<![占对同环类])比(
 # 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
 # 禁令或令美国损失最多§ is what a ban causes, not a number it sets.
 _RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)(?![^，#]*(?:令|使|导致|造成|致使|让))[^，#]*$")
-_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)")
+# 设置30%上限, 投资不少于50亿美元的企业可获豁免: the bound a rule sets, or what it exempts.
+_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)|^[^，#。]{0,14}(?:可获|可申请|可望获得|获得?|申请)豁免")
 # 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
 _CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦|若(?!干)")
 # 因出口限制认列55亿美元费用: a rule as the cause of a figure does not set it.
