@@ -3,8 +3,8 @@
 A *claim group* gathers figures whose frames (:mod:`core.frames`: unit dimension, the words
 governing the number, subject entities, period, modality, role) are alike enough
 (:mod:`core.matching`: character n-gram TF-IDF within blocks, average linkage). The lexicons
-``measures.tsv`` and ``scopes.tsv`` are evidence there, never a gate, and a value alone never
-links two figures.
+``measures.tsv`` and ``scopes.tsv`` are evidence there (scopes with none in common keep two figures apart), and a
+value alone never links two figures.
 
 Every pair of figures in a group is compared, within one article too, by the rules of
 :mod:`core.verdicts` (intervals, tolerances, and why a difference is explained). A pair's ``note``

@@ -169,7 +169,7 @@ def entities_of(doc: Doc) -> list[EntityMention]:
     )
     propagated = _accepted(text, found_index.matches(text), boundaries, _PROPAGATED)
     candidates = [c for c in (*lexical, *accepted, *propagated) if not _splits_phrase(mapped, c.start, c.end)]
-    chosen = _bare_names_resolved(_resolve(text, candidates))
+    chosen = _bare_names_resolved(text, _resolve(text, candidates))
     mentions = []
     for c in chosen:
         start, end = mapped.to_original(c.start, c.end)
@@ -181,8 +181,12 @@ def entities_of(doc: Doc) -> list[EntityMention]:
 _LINE_BREAKS = re.compile(r"[ \t\u3000]*\n[\s]*")
 
 
-def _bare_names_resolved(chosen: list[_Candidate]) -> list[_Candidate]:
-    """A bare 商务部 is the 某国商务部 named last before it, else the default of ``entity_bare_names.tsv``."""
+_SPOKESMAN = re.compile("(?:新闻)?发言人|回应|答记者问")
+
+
+def _bare_names_resolved(text: str, chosen: list[_Candidate]) -> list[_Candidate]:
+    """A bare 商务部 is the 某国商务部 named last before it, else (and always as 商务部发言人) the default of
+    ``entity_bare_names.tsv``."""
     defaults = _bare_defaults()
     if not any(c.entity in defaults for c in chosen):
         return chosen
@@ -190,7 +194,9 @@ def _bare_names_resolved(chosen: list[_Candidate]) -> list[_Candidate]:
     for c in chosen:
         default = defaults.get(c.entity)
         if default is not None:
-            c = c._replace(entity=last_full.get(c.entity, default))
+            # 商务部新闻发言人 speaks for China's ministry in Chinese-language news, whoever was named before.
+            spokesman = _SPOKESMAN.match(text, c.end)
+            c = c._replace(entity=default if spokesman else last_full.get(c.entity, default))
         else:
             for bare in defaults:
                 if c.entity.endswith(bare) and c.entity != bare:

@@ -37,7 +37,6 @@ that sentence's unit.
 from __future__ import annotations
 
 import bisect
-import math
 import re
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -47,7 +46,9 @@ import pandas as pd
 from core.doc import Doc, Layout, layout
 from core.figures.cues import modality_of, role_of
 from core.figures.vocabulary import SOURCE_VERB_END_RE
-from core.lexicon import alternation, read_rows, read_words, synonym_pairs
+from core.frame_links import ANAPHOR, linked
+from core.lexicon import alternation, read_rows
+from core.measures import lexicon_measure
 from core.normalize import fold_width, to_simplified
 
 # How many characters each side of the number make its measure phrase.
@@ -223,8 +224,6 @@ def resolve_period(clause: str, published_year: int | None) -> str:
     return ""
 
 
-# A clause that only points back at figures named before it.
-_ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:一|两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
 
 
 # --- change --------------------------------------------------------------------------------------
@@ -406,7 +405,7 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         span = _previous_clause(text, lay, low, c_start)
         previous = normalised(_masked(text, *span, spans)) if span else ""
         carried = ""
-        if not clause_entities and not _ANAPHOR.search(f"{before}{after}"):
+        if not clause_entities and not ANAPHOR.search(f"{before}{after}"):
             # 該公司宣布加碼350億美元，令在美總投資增至2,000億美元: the firm the sentence is about, named again.
             clause_entities = _carried(text, mentions, mention_starts, lay, low, span) \
                 or firm or (described[1] if described[0] == s_start else ())
@@ -416,7 +415,7 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
                        carried, previous)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
         frames.append(frame._replace(direction=direction) if direction else frame)
-    return _carry_periods(_resolve_bases(_resolve_restated(_resolve_anaphora(frames))))
+    return linked(frames)
 
 
 def _described(row: dict, mentions: list[tuple[int, str, str]]) -> tuple[str, ...]:
@@ -539,7 +538,8 @@ def _stands_for(entity: str) -> str:
 _TOWARDS = re.compile("[对對向]")
 # 我国, 国产 and 国内 written in Simplified script are the mainland press's China (Taiwan's 我國, 國產 and 國內 are
 # left unresolved); Taiwan's 陸製, 陸企, 陸資 … are made, run or owned in mainland China.
-_HOME = re.compile("我国|国产|国内|(?<![大内內登着著])[陸陆][製制企資资廠厂系方股商](?![地])")
+_HOME = re.compile("我国|(?<![美韩日英德法俄印越泰澳加荷])国(?:产|内(?!生产总值|存))"
+                   "|(?<![内內登着著])[陸陆][製制企資资廠厂系方股商]")
 
 
 def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
@@ -551,48 +551,6 @@ def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, st
     before = _named(mentions, starts, low, last.start())
     after = _named(mentions, starts, last.end(), at)
     return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
-
-
-@lru_cache(maxsize=65536)
-def lexicon_measure(phrase: str) -> str:
-    """The canonical measure of ``measures.tsv`` the phrase names, nearest the number (§) first."""
-    return _nearest(phrase, "measures.tsv")
-
-
-@lru_cache(maxsize=65536)
-def lexicon_scope(phrase: str) -> str:
-    return _nearest(phrase, "scopes.tsv")
-
-
-@lru_cache(maxsize=65536)
-def lexicon_scopes(phrase: str) -> frozenset[str]:
-    """Every canonical scope of ``scopes.tsv`` the phrase names, the longest name at each place (半导体设备 is
-    equipment alone; 人工智能芯片 is both AI and chips)."""
-    pattern, canonical = _scope_pattern()
-    return frozenset(canonical[m.group()] for m in pattern.finditer(phrase))
-
-
-@cache
-def _scope_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    pairs = synonym_pairs("scopes.tsv")
-    return re.compile(alternation(syn for syn, _ in pairs)), dict(pairs)
-
-
-# A measure word followed by one of these names a policy, not a quantity (出口管制 is no export figure).
-_POLICY = re.compile(alternation(read_words("policy_words.txt")))
-
-
-def _nearest(phrase: str, lexicon: str) -> str:
-    at = phrase.find("§")
-    best, distance = "", math.inf
-    for synonym, canonical in synonym_pairs(lexicon):
-        i = phrase.find(synonym)
-        while i >= 0:
-            d = min(abs(i - at), abs(i + len(synonym) - at)) if at >= 0 else i
-            if d < distance and not _POLICY.match(phrase, i + len(synonym)):
-                best, distance = canonical, d
-            i = phrase.find(synonym, i + 1)
-    return best
 
 
 def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...],
@@ -642,91 +600,3 @@ _WORDS_AFTER = re.compile(r"(?!左右|以上|以下|上下|之多)[\u4e00-\u9fff
 def _usable_period(period: str) -> str:
     """The extractor's period when it names a year (a bare day of month ---12 says nothing comparable)."""
     return period if re.match(r"(?:19|20)\d\d", period) else ""
-
-
-def _carry_periods(frames: list[Frame]) -> list[Frame]:
-    """A sentence that names no period speaks of the one the sentence before it named (今年一季度…。如果…达到91%。)."""
-    out = list(frames)
-    for i, frame in enumerate(frames):
-        if frame.period or i == 0:
-            continue
-        previous = out[i - 1]
-        if previous.period and previous.sentence_index == frame.sentence_index - 1 \
-                and previous.dimension == frame.dimension:
-            out[i] = frame._replace(period=previous.period)
-    return out
-
-
-def _resolve_bases(frames: list[Frame]) -> list[Frame]:
-    """较前一年的16%: a comparison base measures what the figure before it in its sentence measures."""
-    out = list(frames)
-    for i, frame in enumerate(frames):
-        if frame.role != "base":
-            continue
-        before = [j for j in range(i) if frames[j].sentence_index == frame.sentence_index
-                  and frames[j].dimension == frame.dimension and frames[j].role != "base"]
-        if before:
-            target = frames[before[-1]]
-            out[i] = frame._replace(measure=f"{frame.measure} {target.measure}",
-                             context=f"{frame.context} {target.context}", entities=frame.entities or target.entities,
-                             direction=frame.direction or target.direction, change=frame.change or target.change)
-    return out
-
-
-def _resolve_anaphora(frames: list[Frame]) -> list[Frame]:
-    """这两个比例分别只有8%和17%: each figure takes the entities and words of the one it points back at."""
-    out = list(frames)
-    for i, frame in enumerate(frames):
-        if frame.entities or not _ANAPHOR.search(frame.context):
-            continue
-        # What it points at is a level stated before it (a change, 恒指升§, is no 比例).
-        alike = [j for j, f in enumerate(frames) if f.dimension == frame.dimension and f.change == frame.change
-                 and f.role == "level"]
-        if "分别" in frame.context:
-            # 这两个比例分别…: the sentence points at as many figures stated before it as it states itself.
-            mine = [j for j in alike if frames[j].sentence_index == frame.sentence_index]
-            earlier = [j for j in alike if frames[j].sentence_index < frame.sentence_index][-len(mine):]
-            k = mine.index(i) if i in mine else 0
-        else:
-            # 佔總收入13%；而在2022財年，該比例一度高達26%: the last such figure before it, in its sentence or before.
-            earlier = [j for j in alike if j < i and not _ANAPHOR.search(frames[j].context)][-1:]
-            k = 0
-        if not earlier:
-            continue
-        target = frames[earlier[min(k, len(earlier) - 1)]]
-        out[i] = frame._replace(
-            measure=f"{frame.measure} {target.measure}", context=f"{frame.context} {target.context}",
-            entities=target.entities, modality=target.modality if frame.modality == "reported" else frame.modality,
-            sentence_entities=tuple(dict.fromkeys(frame.sentence_entities + target.sentence_entities)),
-            attribution=frame.attribution or target.attribution, direction=frame.direction or target.direction,
-        )
-    return out
-
-
-# How many sentences back a measure restated without its subject looks for the figure it continues.
-_RESTATED_REACH = 2
-
-
-def _resolve_restated(frames: list[Frame]) -> list[Frame]:
-    """5月我国稀土永磁体出口量为3120吨。4月出口量为2350吨。: a figure whose sentence names no subject and whose clause
-    names the measure a figure of the sentence before it (or the one before that) states with its subjects, in the same
-    dimension, change and role, measures the same thing: it takes that figure's subjects and the scopes of its
-    clause."""
-    out = list(frames)
-    for i, frame in enumerate(frames):
-        measure = "" if frame.entities or frame.sentence_entities else lexicon_measure(frame.measure)
-        if not measure:
-            continue
-        for j in range(i - 1, -1, -1):
-            target = frames[j]
-            if target.sentence_index < frame.sentence_index - _RESTATED_REACH:
-                break
-            if target.sentence_index < frame.sentence_index and target.entities \
-                    and (target.dimension, target.change, target.role) == (frame.dimension, frame.change, frame.role) \
-                    and lexicon_measure(target.measure) == measure:
-                scopes = " ".join(sorted(lexicon_scopes(target.context) - lexicon_scopes(frame.context)))
-                out[i] = frame._replace(entities=target.entities, context=f"{scopes} {frame.context}".lstrip(),
-                                        sentence_entities=tuple(dict.fromkeys(frame.sentence_entities
-                                                                              + target.entities)))
-                break
-    return out

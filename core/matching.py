@@ -9,7 +9,7 @@ Their similarity is a weighted sum of
   mainland wording and to segmentation, and blind to values: a value alone never links two figures;
 - the overlap of their subject entities;
 - lexicon evidence: the same canonical measure of ``measures.tsv`` or scope of ``scopes.tsv``
-  raises it (a lexicon never gates a pair);
+  raises it (a measure never gates a pair; scopes with none in common do, below);
 
 and is cut to nothing when the frames say who acts on whom the other way round (美国>中国 vs 中国>美国), or name
 scopes of ``scopes.tsv`` with none in common (半导体设备国产化率 is no 芯片自给率).
@@ -32,8 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from core.frames import Frame, lexicon_measure, lexicon_scope, lexicon_scopes
+from core.frames import Frame
 from core.lexicon import synonym_pairs
+from core.measures import lexicon_measure, lexicon_scope, lexicon_scopes
 
 # The similarity two clusters need to merge (mean over their cross pairs). Chosen on ../shared/real-dev and
 # checked on the seeds and tests/fixtures/unseen: real-dev finds 11 of 12 agree/differ checks for every

@@ -233,7 +233,7 @@ _NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "nt", "nz", "eng", "x"})
 # A listed company's stock code in brackets after its name: 圣邦股份(300661), 新普(6121), 比亚迪(1211.HK),
 # 中芯国际(00981). Four digits from 1900 to 2099 are more likely a year than a code, and are left alone.
 _STOCK_CODE = led_by(r"\(", r"\((?:股票代码|代码|股份代号|港股|A股)?[:：]?\s?"
-                     r"(?:[0-9]\d{5}|0\d{4}|(?!19|20)[1-9]\d{3})(?:\.(?:HK|SZ|SH|SS|TW|TWO|BJ))?\)")
+                     r"(?:[0-9]\d{5}|0\d{3,4}|(?!19|20)[1-9]\d{3})(?:\.(?:HK|SZ|SH|SS|TW|TWO|BJ))?\)")
 # Words for what kind of firm a name is, which may stand right before it (模组厂新普, 负极材料龙头贝特瑞): the name
 # starts after the last of them.
 _FIRM_KIND = re.compile(r"(?:厂商|大厂|厂|企业|龙头|巨头|概念股|个股|股(?!份)|供应商|公司|集团|上市的?)")
@@ -270,7 +270,8 @@ def _listed_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candida
 
 # A place's own province, state, county or city named right after it: 加拿大卑诗省, 日本秋田县, 德州泰勒市. Japan has no
 # 省 (日本财务省 is a ministry); 市场, 省长, 县政府 … are no place names.
-_SUB_PLACE = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:省|州|县|市|郡)(?![场长民值况面政容价级份内外府委议])")
+_SUB_PLACE = re.compile(r"(?![各多数两几全部个在])[\u4e00-\u9fff]{2,4}?(?:省|州|县|(?<![上超门股城])市|郡)"
+                        r"(?![场长民值况面政容价级份内外府委议])")
 
 
 def _sub_places(text: str, lexical: list[_Candidate]) -> list[_Candidate]:

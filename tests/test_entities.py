@@ -396,3 +396,10 @@ def test_a_province_or_city_named_right_after_its_country_is_a_place():
     found = {(m.entity, m.type) for m in extract_entities("加拿大卑詩省與日本秋田縣的工廠，以及德州泰勒市的新廠。")}
     assert {("卑诗省", "place"), ("秋田县", "place"), ("泰勒市", "place")} <= found
     assert all(m.entity not in ("财务省", "市场") for m in extract_entities("日本財務省稱，美國市場需求回升。"))
+
+
+def test_listing_places_and_spokesmen_are_read_as_such():
+    """在台灣掛牌上市 names no place 掛牌上市; 商务部新闻发言人 is China's ministry even after 美国商务部."""
+    assert [m.entity for m in extract_entities("該公司在台灣掛牌上市") if m.type == "place"] == ["台湾"]
+    found = extract_entities("美国商务部将140家中国实体列入实体清单。商务部新闻发言人表示，坚决反对。")
+    assert [m.entity for m in found if "商务部" in m.surface] == ["美国商务部", "中国商务部"]

@@ -531,3 +531,34 @@ def test_a_firm_named_again_in_a_sentence_is_the_subject_of_its_other_figures(tm
     (tmp_path / "b.txt").write_text("台积电15日宣布将在美投资总额提高至2000亿美元。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert groups_of(report, "a.txt", 2e11) == groups_of(report, "b.txt", 2e11) != set()
+
+
+@pytest.mark.parametrize(("before", "role"), [
+    ("出口额比#年增长", "level"),  # the growth, not its base
+    ("较去年增长", "level"),
+    ("从事芯片设计的企业达", "level"),
+    ("由于关税出口额降至", "level"),
+])
+def test_words_that_look_like_a_base_or_a_start_but_are_not(before, role):
+    assert role_of(before) == role
+
+
+@pytest.mark.parametrize("before", ["新规禁止中国企业使用", "限制向中国转让", "禁止出口或使用"])
+def test_a_ban_on_using_or_transferring_sets_a_rule(before):
+    assert modality_of("", before) == "rule"
+
+
+@pytest.mark.parametrize("text", [
+    "韩国内存芯片出口额增长20%。", "美国第一季度国内生产总值增长2.8%。", "美国产大豆出口增长20%。",
+])
+def test_another_country_s_domestic_is_not_china(text):
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)]
+    rows = article_frame_rows(figures, text, extract_entities(text))
+    assert all("中国" not in row["entities"].split("|") for row in rows)
+
+
+def test_a_figure_of_the_whole_world_does_not_take_the_sentence_before_s_subject(tmp_path):
+    text = "5月中国稀土永磁体出口量为3120吨。全球出口量约为5000吨。"
+    figures = [dataclasses.asdict(f) for f in extract_figures(text)]
+    rows = article_frame_rows(figures, text, extract_entities(text))
+    assert [row["entities"] for row in rows] == ["中国", ""]

@@ -51,14 +51,21 @@ def format_number(value: float, lang: str) -> str:
     return f"{v:.4g}"
 
 
+def display_unit(unit: str, magnitude: float) -> tuple[float, str]:
+    """(divisor, unit) a value of ``unit`` near ``magnitude`` is shown in: masses are kept in kg, and a ton or more
+    reads in tonnes (2,350,000 kg → 2350吨); other units as they are."""
+    return (1000.0, "t") if unit == "kg" and abs(magnitude) >= 1000 else (1.0, unit)
+
+
 def format_figure(value: float, value_high: float | None, unit: str, qualifier: str | None, lang: str,
                   classifier: str = "") -> str:
     """A figure as a reader of ``lang`` writes it, qualifier kept: ``>38%``, ``≥500亿美元`` / ``≥US$50 billion``,
     ``25–30%``, ``7纳米`` / ``7 nm``, ``88所`` / ``88``."""
     unit = str(unit or "")
-    if unit == "kg" and abs(float(value)) >= 1000:  # masses are kept in kg; a ton or more reads in tonnes
-        unit, value = "t", float(value) / 1000
-        value_high = None if value_high is None or pd.isna(value_high) else float(value_high) / 1000
+    factor, unit = display_unit(unit, float(value))
+    if factor != 1:
+        value = float(value) / factor
+        value_high = None if value_high is None or pd.isna(value_high) else float(value_high) / factor
     text = format_number(value, lang)
     if value_high is not None and not pd.isna(value_high):
         text = f"{text}–{format_number(value_high, lang)}"

@@ -28,6 +28,7 @@ from ui import i18n
 from ui.display import (
     display_source,
     display_text,
+    display_unit,
     figure_column,
     format_figure,
     format_number,
@@ -394,7 +395,8 @@ def axis_ticks(low: float, high: float, unit: str, lang: str, count: int = 5) ->
     while values[-1] < high - step * 1e-9:
         values.append(values[-1] + step)
     percent = unit in ("%", "%")
-    return values, [format_number(v, lang) + ("%" if percent else "") for v in values]
+    factor, _ = display_unit(unit, max(abs(low), abs(high)))  # ticks in the unit the points are labelled in
+    return values, [format_number(v / factor, lang) + ("%" if percent else "") for v in values]
 
 
 FIGURE_LIST_COLUMNS = ["figure", "metric", "period"]

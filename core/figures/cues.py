@@ -28,7 +28,7 @@ _COMPARISON_BASE_RE = re.compile(r"(?:较|比|相比|相较|较之) ?\Z")
 
 _FUTURE = re.compile(
     r"预计|预期|预估|预测|有望|可望|未来|将会|将要|将[^#，]{0,4}(?:达|至|到|超|突破|回|升|降|增|减|维持|生产|扩)"
-    r"|势将|恐将|恐怕|恐(?:损失|减少|下降|下滑|造成|导致|使)|或(?:令|使|致|导致|造成)"
+    r"|势将|恐将|恐怕|恐(?:损失|减少|下降|下滑|造成|导致|使)|或(?:令|使(?!用)|导致|造成)"
 )
 _TARGET = re.compile(r"目标|力争|计划|规划")
 # 其中2家, 包括两家: a part of a total just stated, never the total itself.
@@ -40,16 +40,20 @@ _AMONG = re.compile(r"的[^，,的#]{0,6}(?:实体|企业|公司|厂商|机构|�
 _OPENS_CLAUSE = re.compile(r"^[^，,#]{0,3}$")
 # Between 从/由 or a comparison word and the number: a few words, a date among them (由去年#月宣布的§, 较#年全年的§).
 _WORDS_OR_DATE = r"(?:[^，#]|#(?:年度?|月|日|季度?))"
-_FROM = re.compile(rf"[从由]{_WORDS_OR_DATE}{{0,10}}$")
+_FROM = re.compile(rf"(?<![理自])[从由](?![于事未来中业而])(?:{_WORDS_OR_DATE}){{0,8}}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison, nor Taiwan's 类比 (analog).
-_BASE = re.compile(rf"(?:较|相比|相较于?|对比|(?<![占对同环类])比(?![例重率])){_WORDS_OR_DATE}{{0,8}}$")
+# A change word between (比2023年增长§) makes the number the change, not the base.
+_BASE = re.compile(rf"(?:较|相比|相较于?|对比|(?<![占对同环类])比(?![例重率]))"
+                   rf"(?:(?![增降涨跌升减]|提高|下滑|上升|扩大|缩小){_WORDS_OR_DATE}){{0,8}}$")
 
 
 # 禁止出口7纳米及以下芯片, 设置30%上限: a number a rule sets, not one anyone measured.
 # 禁令或令美国损失最多§ is what a ban causes, not a number it sets.
-_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)(?![^，#]*(?:令|使|导致|造成|致使|让))[^，#]*$")
+_RULE_BEFORE = re.compile(r"(?:禁止|禁令|限制|管制)"
+                          r"(?![^，#]*(?:(?:或|恐|将|可能|会)(?:令|使(?!用))|导致|造成|致使))[^，#]*$")
 # 设置30%上限, 投资不少于50亿美元的企业可获豁免: the bound a rule sets, or what it exempts.
-_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)|^[^，#。]{0,14}(?:可获|可申请|可望获得|获得?|申请)豁免")
+_RULE_AFTER = re.compile(r"^[^，#]{0,3}(?:上限|下限|门槛|红线)"
+                         r"|^[^，#。]{0,8}的(?:企业|公司|业者|厂商|外企)[^，#。]{0,6}(?:获得?|申请)豁免")
 # 如果抛开EUV光刻机，占比达到91%: a figure under a condition is no report of what happened.
 _CONDITION = re.compile(r"如果|假如|假设|倘若|若是|如若|一旦|若(?!干)")
 # 因出口限制认列55亿美元费用: a rule as the cause of a figure does not set it.
