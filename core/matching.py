@@ -288,19 +288,26 @@ def _lexicon_match(a: Frame, b: Frame) -> bool:
 
 def _candidates(nodes: Sequence[_Node], vectors: Sequence[dict[str, float]],
                 members: list[int]) -> set[tuple[int, int]]:
-    """Pairs of one block sharing a subject entity, or a rare n-gram with a strongly alike context."""
+    """Pairs of one block sharing a subject entity, a rare n-gram with a strongly alike context, or, for figures whose
+    sentences name no subject, a lexicon measure."""
     by_entity: dict[str, list[int]] = defaultdict(list)
     by_gram: dict[str, list[int]] = defaultdict(list)
+    by_measure: dict[str, list[int]] = defaultdict(list)
     for i in members:
         frame = nodes[i].frame
         for entity in subjects(frame) | frozenset(frame.sentence_entities):
             by_entity[entity].append(i)
         for gram in grams(frame.measure):
             by_gram[gram].append(i)
+        if not frame.sentence_entities and (measure := lexicon_measure(frame.measure)):
+            by_measure[measure].append(i)  # 被调查产品只限于40纳米及以上工艺: no subject, a measure of the lexicon
     pairs: set[tuple[int, int]] = set()
     for ids in by_entity.values():
         if len(ids) <= ENTITY_CAP:
             pairs.update(_shared_subject(nodes, ids))
+    for ids in by_measure.values():
+        if 1 < len(ids) <= GRAM_CAP:
+            pairs.update((a, b) for x, a in enumerate(ids) for b in ids[x + 1:])
     for ids in by_gram.values():
         if 1 < len(ids) <= GRAM_CAP:
             pairs.update((a, b) for x, a in enumerate(ids) for b in ids[x + 1:]

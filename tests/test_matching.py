@@ -562,3 +562,12 @@ def test_a_figure_of_the_whole_world_does_not_take_the_sentence_before_s_subject
     figures = [dataclasses.asdict(f) for f in extract_figures(text)]
     rows = article_frame_rows(figures, text, extract_entities(text))
     assert [row["entities"] for row in rows] == ["中国", ""]
+
+
+def test_figures_whose_sentences_name_no_subject_meet_by_their_lexicon_measure(tmp_path):
+    """采用40纳米及以上制程 and 只限于40纳米及以上工艺 state one process node of one case, in words alike only through
+    measures.tsv (工艺 = 制程), and neither sentence names a subject."""
+    (tmp_path / "a.txt").write_text("涉案產品為採用40納米及以上製程的通用接口晶片。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("被调查产品只限于40纳米及以上工艺的接口芯片和栅极驱动芯片。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 40) == groups_of(report, "b.txt", 40) != set()
