@@ -571,3 +571,12 @@ def test_figures_whose_sentences_name_no_subject_meet_by_their_lexicon_measure(t
     (tmp_path / "b.txt").write_text("被调查产品只限于40纳米及以上工艺的接口芯片和栅极驱动芯片。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert groups_of(report, "a.txt", 40) == groups_of(report, "b.txt", 40) != set()
+
+
+def test_a_price_rise_and_a_rise_in_liabilities_are_two_measures(tmp_path):
+    """较年初上升三至四成 of magnet parts' prices and 较年初增长96% of a firm's contract liabilities share only their
+    words for since the start of the year."""
+    (tmp_path / "a.txt").write_text("分銷商透露，部分含鏑磁體零件的報價已較年初上升三至四成。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("截至一季度末，寒武纪合同负债为12.6亿元，较年初增长96%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert not groups_of(report, "a.txt", 30) & groups_of(report, "b.txt", 96)
