@@ -389,10 +389,11 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
     mention_starts = [m[0] for m in mentions]
     frames = []
     described: tuple[int, tuple[str, ...]] = (-1, ())  # the firm the sentence's figures were described with
+    subjects = {e: _stands_for(e) for _, e, kind in mentions if kind in SUBJECT_TYPES}  # the article's, named
     for row, start, end in zip(part, starts, ends, strict=True):
         c_start, c_end = lay.clause(start)
         s_start, s_end = lay.sentence(start)
-        firm = _described(row, mentions)
+        firm = _described(row, subjects)
         if firm:
             described = (s_start, firm)
         c_start, c_end = max(c_start, s_start, start - CLAUSE_REACH), min(c_end, s_end, end + CLAUSE_REACH)
@@ -418,13 +419,11 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
     return linked(frames)
 
 
-def _described(row: dict, mentions: list[tuple[int, str, str]]) -> tuple[str, ...]:
+def _described(row: dict, subjects: dict[str, str]) -> tuple[str, ...]:
     """The firm the figure's description found for it (当季公司实现营收681亿美元: 公司 is the firm named last before),
-    when that is an entity the article names."""
+    when that is a subject the article names (``subjects``: each entity, as what it stands for)."""
     subject = "" if _blank(row.get("subject")) else str(row["subject"])
-    if not subject:
-        return ()
-    named = next((_stands_for(e) for _, e, kind in mentions if e == subject and kind in SUBJECT_TYPES), "")
+    named = subjects.get(subject, "") if subject else ""
     return (named,) if named else ()
 
 

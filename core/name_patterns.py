@@ -244,11 +244,14 @@ _KY = re.compile(r"-KY(?![A-Za-z])")
 def _listed_names(text: str, tokens, lexical: list[_Candidate]) -> list[_Candidate]:
     """Firms named with their stock code (新普(6121)) or Taiwan's -KY (立凯-KY, the firm 立凯): the name is the words
     right before, from after the last word of the sentence or of the firm's kind (模组厂新普 → 新普)."""
+    anchors = [*_STOCK_CODE.finditer(text), *_KY.finditer(text)]
+    if not anchors:
+        return []  # most articles: no token index to build
     known = {c.end: c for c in lexical}
     ends_at = {t[1]: k for k, t in enumerate(tokens)}
     places = {(c.start, c.end) for c in lexical if c.type == "place"}
     out = []
-    for m in (*_STOCK_CODE.finditer(text), *_KY.finditer(text)):
+    for m in anchors:
         end = m.start()
         k = ends_at.get(end)
         if end in known:

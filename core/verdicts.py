@@ -65,8 +65,12 @@ def figure_interval(figure: dict) -> tuple[float, float]:
     约九成) reaches ±5 points. ``about`` widens a digit figure by :data:`TOLERANCE` but never below its
     precision; the other qualifiers as :func:`interval`.
     """
+    return _reach(figure, figure.get("qualifier") or "exact")
+
+
+def _reach(figure: dict, qualifier: str) -> tuple[float, float]:
+    """:func:`figure_interval` of ``figure`` as if ``qualifier`` were its qualifier."""
     value, high = figure["value"], figure.get("value_high")
-    qualifier = figure.get("qualifier") or "exact"
     half = written_precision(str(figure.get("text") or ""), value)
     if half is None or high is not None and not missing(high) or qualifier not in ("exact", "about"):
         return interval(value, high, qualifier)
@@ -253,7 +257,12 @@ def _written_of(figure: dict) -> tuple[float, float]:
     """The values a figure's writing allows, before its qualifier widens them (约19亿: 18.5亿–19.5亿)."""
     if figure.get("qualifier") != "about":
         return _interval_of(figure)  # 逾五成 is above 50 %, whatever its writing allows
-    return figure_interval({**figure, "qualifier": "exact"})
+    if "_interval" not in figure:
+        return _reach(figure, "exact")
+    held = figure.get("_written")  # kept beside the interval, as :func:`_interval_of` keeps it
+    if held is None:
+        held = figure["_written"] = _reach(figure, "exact")
+    return held
 
 
 _RANK = {"full": 2, "boundary": 1, "none": 0}
