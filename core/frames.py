@@ -390,6 +390,7 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
     frames = []
     described: tuple[int, tuple[str, ...]] = (-1, ())  # the firm the sentence's figures were described with
     subjects = {e: _stands_for(e) for _, e, kind in mentions if kind in SUBJECT_TYPES}  # the article's, named
+    sentence_named: dict[int, tuple[str, ...]] = {}  # by sentence start: a sentence's subjects, read once
     for row, start, end in zip(part, starts, ends, strict=True):
         c_start, c_end = lay.clause(start)
         s_start, s_end = lay.sentence(start)
@@ -411,7 +412,9 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
             clause_entities = _carried(text, mentions, mention_starts, lay, low, span) \
                 or firm or (described[1] if described[0] == s_start else ())
             carried = previous
-        sentence_entities = _clause_entities(text, mentions, mention_starts, s_start, s_end)
+        if s_start not in sentence_named:
+            sentence_named[s_start] = _clause_entities(text, mentions, mention_starts, s_start, s_end)
+        sentence_entities = sentence_named[s_start]
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
                        carried, previous)
         direction = direction_of(text, s_start, start, mentions, mention_starts)
