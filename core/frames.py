@@ -45,8 +45,8 @@ import pandas as pd
 
 from core.doc import Doc, Layout, layout
 from core.figures.cues import modality_of, role_of
-from core.figures.vocabulary import SOURCE_VERB_END_RE
 from core.frame_links import ANAPHOR, linked
+from core.frame_subjects import SUBJECT_TYPES, Subjects, outside_bylines, stands_for
 from core.lexicon import alternation, read_rows
 from core.measures import lexicon_measure
 from core.normalize import fold_width, to_simplified
@@ -58,8 +58,6 @@ MEASURE_REACH = 10
 CLAUSE_REACH = 200
 SENTENCE_REACH = 600
 # Entity types that name the measured thing; people and media state figures, they are not measured.
-SUBJECT_TYPES = frozenset({"org", "place", "product"})
-
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９.,，．]*")
 
 
@@ -284,7 +282,7 @@ def figure_frames(figures: pd.DataFrame, texts: dict[str, str], mentions: pd.Dat
         text = texts.get(article_id)
         named = by_article.get(article_id, [])
         framed = _article_frames([records[i] for i in indexes], text,
-                                 _outside_bylines(named, Doc.of(text)) if text is not None else named, year)
+                                 outside_bylines(named, Doc.of(text)) if text is not None else named, year)
         for index, frame in zip(indexes, framed, strict=True):
             frames[index] = frame
     return [f for f in frames if f is not None]
@@ -315,7 +313,7 @@ def article_frame_rows(figures: list[dict], text: str, mentions: list, published
 
 def doc_frame_rows(figures: list[dict], doc: Doc, mentions: list) -> list[dict]:
     """As :func:`article_frame_rows`, for the figures of ``doc``: its frame sentences are read once."""
-    named = _outside_bylines(sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions), doc)
+    named = outside_bylines(sorted((int(m.start), str(m.entity), str(m.type)) for m in mentions), doc)
     order = sorted(range(len(figures)), key=lambda i: int(figures[i]["start"]))
     framed = _article_frames([figures[i] for i in order], doc.mapped.original, named, _year(doc.published),
                              doc.layout)
@@ -356,15 +354,6 @@ def _year(date: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _outside_bylines(named: list[tuple[int, str, str]], doc: Doc) -> list[tuple[int, str, str]]:
-    """The mentions (original offsets) outside the document's bylines: 〔記者某某／台北報導〕 names who reports and
-    from where, never what a figure is about."""
-    spans = [doc.mapped.to_original(start, end) for start, end in doc.bylines]
-    if not spans:
-        return named
-    return [m for m in named if not any(start <= m[0] < end for start, end in spans)]
-
-
 def _mentions_by_article(mentions: pd.DataFrame) -> dict[str, list[tuple[int, str, str]]]:
     if mentions is None or mentions.empty or "article_id" not in mentions:
         return {}
@@ -386,38 +375,34 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         return [_sentence_frame(row, year) for row in part]
     spans = sorted(zip(starts, ends, strict=True))
     lay = lay or layout(text)
-    mention_starts = [m[0] for m in mentions]
+    subjects = Subjects(text, mentions, lay)
     frames = []
     described: tuple[int, tuple[str, ...]] = (-1, ())  # the firm the sentence's figures were described with
-    subjects = {e: _stands_for(e) for _, e, kind in mentions if kind in SUBJECT_TYPES}  # the article's, named
-    sentence_named: dict[int, tuple[str, ...]] = {}  # by sentence start: a sentence's subjects, read once
+    firms = {e: stands_for(e) for _, e, kind in mentions if kind in SUBJECT_TYPES}  # the article's, named
     for row, start, end in zip(part, starts, ends, strict=True):
         c_start, c_end = lay.clause(start)
         s_start, s_end = lay.sentence(start)
-        firm = _described(row, subjects)
+        firm = _described(row, firms)
         if firm:
             described = (s_start, firm)
         c_start, c_end = max(c_start, s_start, start - CLAUSE_REACH), min(c_end, s_end, end + CLAUSE_REACH)
         before = normalised(_masked(text, c_start, start, spans))
         after = normalised(_masked(text, end, c_end, spans))
         dated = plain(_masked(text, max(s_start, start - SENTENCE_REACH), start, spans))
-        clause_entities = _respective(text, mentions, mention_starts, c_start, c_end, start, spans) \
-            or _clause_entities(text, mentions, mention_starts, c_start, c_end)
+        clause_entities = subjects.respective(c_start, c_end, start, spans) or subjects.of_clause(c_start, c_end)
         low = max(s_start, start - SENTENCE_REACH)  # a sentence of thousands of clauses is read within reach
-        span = _previous_clause(text, lay, low, c_start)
+        span = subjects.previous_clause(low, c_start)
         previous = normalised(_masked(text, *span, spans)) if span else ""
         carried = ""
         if not clause_entities and not ANAPHOR.search(f"{before}{after}"):
             # 該公司宣布加碼350億美元，令在美總投資增至2,000億美元: the firm the sentence is about, named again.
-            clause_entities = _carried(text, mentions, mention_starts, lay, low, span) \
+            clause_entities = subjects.carried(low, span) \
                 or firm or (described[1] if described[0] == s_start else ())
             carried = previous
-        if s_start not in sentence_named:
-            sentence_named[s_start] = _clause_entities(text, mentions, mention_starts, s_start, s_end)
-        sentence_entities = sentence_named[s_start]
+        sentence_entities = subjects.of_sentence(s_start, s_end)
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
                        carried, previous)
-        direction = direction_of(text, s_start, start, mentions, mention_starts)
+        direction = subjects.direction(s_start, start)
         frames.append(frame._replace(direction=direction) if direction else frame)
     return linked(frames)
 
@@ -446,113 +431,6 @@ def _sentence_frame(row: dict, year: int | None) -> Frame:
 
 def _blank(value: object) -> bool:
     return value is None or value is pd.NA or isinstance(value, float) and value != value
-
-
-def _clause_entities(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int,
-                     high: int) -> tuple[str, ...]:
-    """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国, 国产 or 国内 and
-    Taiwan's 陸製 or 陸企."""
-    named = _named(mentions, starts, low, high)
-    return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(text, low, high) else named
-
-
-def _respective(text: str, mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int, at: int,
-                spans: list[tuple[int, int]]) -> tuple[str, ...]:
-    """华为和寒武纪的份额分别升至28%和11%: the subjects named before 分别, in order, one part for each figure of the
-    clause after it; the part of the figure at ``at``, or () when the clause is not built so."""
-    respectively = _RESPECTIVELY.search(text, low, high)
-    if respectively is None or at < respectively.end():
-        return ()
-    figures = [s for s, _ in spans if respectively.end() <= s < high]
-    parts = [part for part in _split_at(text, low, respectively.start())
-             if _named(mentions, starts, *part)]
-    if len(figures) < 2 or len(parts) != len(figures) or at not in figures:
-        return ()
-    return _named(mentions, starts, *parts[figures.index(at)])
-
-
-def _split_at(text: str, low: int, high: int) -> list[tuple[int, int]]:
-    """``text[low:high]`` cut at its conjunctions (和, 及, 与, 、), as spans."""
-    cuts = [low, *(i for m in _CONJUNCTION.finditer(text, low, high) for i in m.span()), high]
-    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
-
-
-_RESPECTIVELY = re.compile("分[别別]")
-_CONJUNCTION = re.compile("以及|和|及|与|與|、|跟")
-
-
-def _carried(text: str, mentions: list[tuple[int, str, str]], starts: list[int], lay: Layout, low: int,
-             span: tuple[int, int] | None) -> tuple[str, ...]:
-    """A clause that names no subject speaks of the last clause before it in its sentence that does
-    (中芯国际营收80亿美元，按年增长10%: the 10% is 中芯国际's), within :data:`_CARRY_CLAUSES`: that clause's subjects.
-    ``low`` is where the sentence's window starts, ``span`` the clause before the figure's (:func:`_previous_clause`).
-    A clause that names a source (协会报告称，) is whom the figures are quoted from, not what they are about: nothing
-    is carried across it."""
-    for _ in range(_CARRY_CLAUSES):
-        if span is None:
-            break
-        named = _clause_entities(text, mentions, starts, *span)
-        if named:
-            return named
-        span = _previous_clause(text, lay, low, span[0])
-    return ()
-
-
-# How many clauses back a clause naming no subject looks for one: ellipsis reaches the last few, not a list's head.
-_CARRY_CLAUSES = 4
-
-
-def _previous_clause(text: str, lay: Layout, low: int, at: int) -> tuple[int, int] | None:
-    """The clause before the one starting at ``at`` in its sentence (starting at ``low``), unless there is none or
-    it names a source (报告称，)."""
-    if at <= low:
-        return None
-    c_start, c_end = lay.clause(at - 1)
-    c_start, c_end = max(c_start, low), min(c_end, at)
-    names_source = SOURCE_VERB_END_RE.search(to_simplified(text[c_start:c_end]).rstrip(",，:："))
-    return None if names_source else (c_start, c_end)
-
-
-def _named(mentions: list[tuple[int, str, str]], starts: list[int], low: int, high: int) -> tuple[str, ...]:
-    """The subjects the mentions in ``[low, high)`` name: each as what it stands for, then its parent body."""
-    i, j = bisect.bisect_left(starts, low), bisect.bisect_left(starts, high)
-    parents = _parents()
-    return tuple(dict.fromkeys(name for _, e, kind in mentions[i:j] if kind in SUBJECT_TYPES
-                               for name in (_stands_for(e), parents.get(e)) if name))
-
-
-@cache
-def _parents() -> dict[str, str]:
-    """工业和安全局 → 美国商务部: a standing part of an organisation, and its parent (``entity_parents.tsv``)."""
-    return {row[0]: row[1] for row in read_rows("entity_parents.tsv")}
-
-
-@cache
-def _metonyms() -> dict[str, str]:
-    """北京 → 中国: a capital standing for its country (``core/data/metonyms.tsv``)."""
-    return {row[0]: row[1] for row in read_rows("metonyms.tsv")}
-
-
-def _stands_for(entity: str) -> str:
-    return _metonyms().get(entity, entity)
-
-
-_TOWARDS = re.compile("[对對向]")
-# 我国, 国产 and 国内 written in Simplified script are the mainland press's China (Taiwan's 我國, 國產 and 國內 are
-# left unresolved); Taiwan's 陸製, 陸企, 陸資 … are made, run or owned in mainland China.
-_HOME = re.compile("我国|(?<![美韩日英德法俄印越泰澳加荷])国(?:产|内(?!生产总值|存))"
-                   "|(?<![内內登着著])[陸陆][製制企資资廠厂系方股商]")
-
-
-def direction_of(text: str, low: int, at: int, mentions: list[tuple[int, str, str]], starts: list[int]) -> str:
-    """``actor>target`` around the last 对/向 between ``low`` and ``at``, when entities stand on both sides."""
-    found = list(_TOWARDS.finditer(text, low, at))
-    if not found:
-        return ""
-    last = found[-1]
-    before = _named(mentions, starts, low, last.start())
-    after = _named(mentions, starts, last.end(), at)
-    return f"{before[-1]}>{after[0]}" if before and after and before[-1] != after[0] else ""
 
 
 def _frame(row: dict, before: str, after: str, dated: str, entities: tuple[str, ...],

@@ -240,19 +240,7 @@ def assemble(
     coded = keys.astype({column: "category" for column in KEY_COLUMNS})
 
     def keyed(name: str, columns: list[str], sort: list[str], many: bool = False) -> pd.DataFrame:
-        frame = tables.get(name, pd.DataFrame())
-        if frame.empty or "content_hash" not in frame:
-            return _frame([], columns)
-        # Joined on each hash's integer code, not the 64-character hashes (pandas made 2.8 M Python strings of
-        # them at 10,000 articles, +300 MB at the run's peak).
-        hashes = frame["content_hash"].astype("category")
-        article_codes = hashes.cat.categories.get_indexer(keys["content_hash"])
-        rows, owners = _rows_by_article(
-            hashes.cat.codes.to_numpy(), [_sort_key(frame[column]) for column in sort], article_codes.astype(np.int64)
-        )
-        left = (coded if many else keys)[KEY_COLUMNS].take(owners).reset_index(drop=True)
-        right = frame.drop(columns="content_hash").take(rows).reset_index(drop=True)
-        return _frame(pd.concat([left, right], axis=1), columns)
+        return _keyed(tables.get(name, pd.DataFrame()), keys, coded if many else keys, columns, sort)
 
     figures = keyed("figures", FIGURE_COLUMNS, ["start"])
     mentions = keyed("mentions", MENTION_COLUMNS, ["start"], many=True)
@@ -281,6 +269,24 @@ def assemble(
         cache_hits=cache_hits,
         extracted=extracted,
     )
+
+
+def _keyed(frame: pd.DataFrame, keys: pd.DataFrame, owners_keys: pd.DataFrame, columns: list[str],
+           sort: list[str]) -> pd.DataFrame:
+    """A per-hash table's rows with their article's file, id and source (from ``owners_keys``, which is ``keys``
+    or its categorical copy), in the articles' order, each article's rows sorted by ``sort``."""
+    if frame.empty or "content_hash" not in frame:
+        return _frame([], columns)
+    # Joined on each hash's integer code, not the 64-character hashes (pandas made 2.8 M Python strings of
+    # them at 10,000 articles, +300 MB at the run's peak).
+    hashes = frame["content_hash"].astype("category")
+    article_codes = hashes.cat.categories.get_indexer(keys["content_hash"])
+    rows, owners = _rows_by_article(
+        hashes.cat.codes.to_numpy(), [_sort_key(frame[column]) for column in sort], article_codes.astype(np.int64)
+    )
+    left = owners_keys[KEY_COLUMNS].take(owners).reset_index(drop=True)
+    right = frame.drop(columns="content_hash").take(rows).reset_index(drop=True)
+    return _frame(pd.concat([left, right], axis=1), columns)
 
 
 def _rows_by_article(

@@ -262,7 +262,7 @@ def side_words(figure: dict, lang: str) -> str:
 
 def _stated(source: str, file: str, modality: str, qualifier: str, text: str, period: str, attributed: str,
             lang: str) -> str:
-    """:func:`side_words` of one figure's fields (each figure is worded once: ``core.claims._worded``)."""
+    """:func:`side_words` of one figure's fields (each figure is worded once: ``core.explanations._worded``)."""
     said = MODALITY.get(modality, MODALITY["reported"])
     qualified = QUALIFIER.get(qualifier, ("", ""))
     period = period_words(period, lang)

@@ -5,8 +5,9 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.claims import explain, explanation_of, group_claims, group_kinds
+from core.claims import group_claims, group_kinds
 from core.doc import Doc
+from core.explanations import explain, explanation_of
 from core.figures.cues import modality_of
 from core.qualitative import qualitative_mentions
 from core.verdicts import TOLERANCE, compare, interval, kind_of, overlap_kind, period_span, periods_differ, verdict_of

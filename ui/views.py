@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from core import words
-from core.claims import ClaimReport, explanation_of, group_kinds, rank_groups, spreads, status_of
+from core.claims import ClaimReport, group_kinds, rank_groups, spreads, status_of
 from core.corpus import UNKNOWN_SOURCE
+from core.explanations import explanation_of
 from core.verdicts import interval
 from ui import i18n
 from ui.display import (
