@@ -19,9 +19,11 @@ from core.figures.vocabulary import (
     _PREFIX_UNITS,
     _QUALIFIER_AFTER,
     _QUALIFIER_BEFORE,
+    _TERM_VERB_RE,
     _UNITS,
     _YUAN_CURRENCIES,
     _alternation,
+    _cues_of,
     _Unit,
 )
 from core.lexicon import led_by
@@ -71,6 +73,18 @@ _QUALIFIER_BEFORE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)}) ?\Z")
 _QUALIFIER_AFTER_RE = re.compile(rf" ?({_alternation(_QUALIFIER_AFTER)})")
 # 约占全球的, 超过占该公司营收的: a qualifier on 占, the whole named before the number.
 _QUALIFIED_SHARE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)})占[^，。,;；:：!?！？\d%#]{{1,12}}\Z")
+# 恒生指数收报26842点: points are an index's level or move when an index is named before in the sentence.
+_INDEX_BEFORE_RE = re.compile(rf"(?:{_alternation(_cues_of('index'))})[^。！？!?\n]*\Z")
+_INDEX_REACH = 40
+_TIME_OF_DAY_RE = re.compile(r"(?:上午|下午|晚上|凌晨|早上|中午|傍晚|晚间|今晨|早晨|夜间)\Z")
+_CLOCK_AFTER_RE = re.compile(r"[半钟整]|[0-9０-９]+分|[一二三四五]?十?[一二三四五六七八九]?分")
+
+
+def _index_points(text: str, start: int, end: int) -> bool:
+    """The number at ``start`` with 点 up to ``end`` is an index's points: an index is named before it in its
+    sentence (:data:`_INDEX_BEFORE_RE`), and it is no time of day (下午3点, 3点半, 9点30分)."""
+    return _INDEX_BEFORE_RE.search(text, max(0, start - _INDEX_REACH), start) is not None \
+        and _TIME_OF_DAY_RE.search(text, max(0, start - 2), start) is None and not _CLOCK_AFTER_RE.match(text, end)
 _LATIN_WORD_BEFORE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]* \Z")
 
 
@@ -288,7 +302,8 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     surface = unit_m.group(1)
     unit = _UNITS[surface]
-    if surface == "大" and scaled:  # 6亿大关: 大 belongs to the next word
+    if surface == "大" and scaled or surface == "点" and not _index_points(text, start, unit_m.end()):
+        # 6亿大关: 大 belongs to the next word; 下午3点 is a time, 这两点 no index's points
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     if surface == "成":
         tenths, unit_end = _tenths_after(text, unit_m.end())
@@ -406,7 +421,24 @@ def _is_article_or_pair(text: str, m: re.Match, amount: _Amount, unit: _Unit, qu
         return False
     if unit.kind == "duration" and text[amount.end:amount.end + 1] == "期":
         return False  # 一年期: a one-year term
+    if unit.kind == "duration" and _is_term(text, m.start(), amount.end):
+        return False  # 暂停该规则一年: the suspension's term
     return unit.kind == "count" or (unit.kind == "duration" and qualifier in ("", "exact"))
+
+
+def _is_term(text: str, start: int, end: int) -> bool:
+    """暂停实施该规则一年，…: the duration at ``[start, end)`` ends its clause, and a verb putting a term on
+    something (:data:`_TERM_VERB_RE`) stands earlier in that clause, within :data:`_TERM_REACH` characters."""
+    if not _CLAUSE_END_RE.match(text, end):
+        return False
+    low = max(0, start - _TERM_REACH)
+    clause = max(low, *(text.rfind(c, low, start) + 1 for c in "，。；！？,;!?\n"))
+    return _TERM_VERB_RE.search(text, clause, start) is not None
+
+
+_TERM_REACH = 24
+# What may follow a term that ends its clause: punctuation, the text's end, or 并/和 joining the next verb phrase.
+_CLAUSE_END_RE = re.compile(r"[，。；！？,;!?、\n]|并|\Z")
 
 
 def _paragraph_currency(text: str, pos: int) -> _Unit | None:

@@ -26,6 +26,11 @@ class _Measure:
     kind: str
 
 
+def _cues_of(role: str) -> tuple[str, ...]:
+    """The words of one role of ``figure_cues.tsv``."""
+    return tuple(_cues(role))
+
+
 def _cues(role: str) -> dict[str, str]:
     return {row[0]: row[2] if len(row) > 2 else "" for row in read_rows("figure_cues.tsv") if row[1] == role}
 
@@ -42,6 +47,8 @@ _MEASURES = {row[0]: _Measure(row[1], row[2]) for row in read_rows("figure_metri
 # A bound on a process node in a sentence about controls (禁止出口7纳米及以下芯片) is the rule's threshold.
 _CONTROL_RE = re.compile(_alternation(_cues("control")))
 CONTROL_THRESHOLD = "管制门槛"
+# 暂停…一年, 为期一年: a verb that puts a term on what it governs, earlier in the clause of a bare 一年.
+_TERM_VERB_RE = re.compile(_alternation(_cues("term_verb")))
 # Measures of a firm's accounts (营收, 毛利率): a place before them is a market segment, not the subject.
 _FIRM_METRICS = tuple({row[1] for row in read_rows("figure_metrics.tsv") if len(row) > 3 and row[3] == "firm"})
 _QUALIFIER_BEFORE = _cues("qualifier_before")
