@@ -134,6 +134,9 @@ def test_romanised_name_in_brackets():
 def test_org_suffix_pattern():
     assert names("美国国防后勤局发布清单") == ["美国国防后勤局"]
     assert names("华中科技大学的研究人员") == ["华中科技大学"]
+    # A trade guild (同业公会) is an institution like an association; the bare word is none.
+    assert names("台灣區螺絲工業同業公會理事長表示") == ["台湾区螺丝工业同业公会"]
+    assert names("这个公会表示反对") == []
 
 
 def test_org_suffix_needs_a_name_not_a_common_phrase():
