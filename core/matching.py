@@ -239,7 +239,7 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
     same_sentence = one_article and a.sentence_index == b.sentence_index
     alike = W_TEXT * text + W_ENTITIES * entity_overlap(a, b, weights, clauses_only=same_sentence) + lexicon
     # Each clause names what it is about, and they name nothing in common: 土耳其三家 beside 其中二十三家位于中国.
-    if a.entities and b.entities and not set(a.entities) & set(b.entities):
+    if a.entities and b.entities and not _related(a.entities, b.entities):
         alike *= DISJOINT
     # Each names a lexicon measure, unrelated to the other: 产能利用率 is not 良率 (营收 and 营收占比 are related).
     ma, mb = lexicon_measure(a.measure), lexicon_measure(b.measure)
@@ -249,6 +249,12 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
     # Each is about scopes of scopes.tsv, none of the other's: equipment localised is never chips made at home.
     sa, sb = lexicon_scopes(a.context), lexicon_scopes(b.context)
     return 0.0 if sa and sb and not sa & sb else alike
+
+
+def _related(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two clauses' subjects share one, or one is named after the other (新加坡海事及港务管理局 and
+    新加坡, 芝加哥期货交易所 and 芝加哥): a body named after its place is of that place, never apart from it."""
+    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
 def entity_overlap(a: Frame, b: Frame, weights: dict[str, float] | None = None, clauses_only: bool = False) -> float:

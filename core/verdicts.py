@@ -20,12 +20,12 @@ import pandas as pd
 from core.normalize import fold_width
 
 # How far a stated figure reaches, relative to its value, by qualifier: (below, above).
-# exact: rounding in print; about (约/近): ±5 % (a writer rounding to two digits says no more);
+# exact: rounding in print; about (约/近): ±3 % (约45% is not 47%: two points of a tariff or a share are news);
 # over (超/突破): just past the value, not any larger number,
 # so 超38% does not agree with 78%; at_least/at_most likewise reach 25 % beyond the bound.
 TOLERANCE: dict[str, tuple[float, float]] = {
     "exact": (0.01, 0.01),
-    "about": (0.05, 0.05),
+    "about": (0.03, 0.03),
     "over": (0.0, 0.10),
     "at_least": (0.0, 0.25),
     "under": (0.10, 0.0),

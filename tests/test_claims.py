@@ -33,10 +33,12 @@ def extraction_of(*figures):
 
 # --- tolerance rules ---
 
-def test_about_agrees_within_five_percent():
+def test_about_agrees_within_three_percent():
     assert compare(fig(20, qualifier="about"), fig(20)).verdict == "agree"
-    assert compare(fig(60, qualifier="about"), fig(63)).verdict == "agree"
-    assert compare(fig(60, qualifier="about"), fig(65)).verdict == "differ"
+    assert compare(fig(60, qualifier="about"), fig(61.5)).verdict == "agree"
+    assert compare(fig(60, qualifier="about"), fig(63)).verdict == "differ"
+    # 约45% against 约47%: two points of an average tariff are a disagreement, not rounding.
+    assert compare(fig(45, qualifier="about"), fig(47, qualifier="about")).verdict == "differ"
 
 
 def test_two_abouts_do_not_add_their_reach():

@@ -199,6 +199,7 @@ def test_frame_rules():
     # A date may stand between 由/较 and the number (由去年3月宣布的1,650億美元拉高至…, 较2025年全年的12.6%).
     assert role_of("在美总投资额由去年#月宣布的") == "from" and role_of("较#年全年的") == "base"
     assert role_of("由#家公司组成的联盟占") == "level"  # a count between is no date
+    assert role_of("由#月#日起暂停执行「") == "level"  # 由…起 says when something starts, not a former level
     assert role_of("超过", "此次被列入清单的实体中,") == "part"  # the clause before names the whole
     assert role_of("超过", "在谈判中,") == role_of("超过", "在谈判的过程中,") == role_of("美方提出", "清单的实体中,") \
         == "level"
@@ -580,3 +581,14 @@ def test_a_price_rise_and_a_rise_in_liabilities_are_two_measures(tmp_path):
     (tmp_path / "b.txt").write_text("截至一季度末，寒武纪合同负债为12.6亿元，较年初增长96%。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert not groups_of(report, "a.txt", 30) & groups_of(report, "b.txt", 96)
+
+
+def test_a_body_named_after_its_place_is_not_apart_from_it(tmp_path):
+    """新加坡海事及港务管理局 and 新加坡港 give one April throughput: a body named after its place speaks of that
+    place, so the two clauses' subjects are not disjoint."""
+    (tmp_path / "a.txt").write_text("新加坡海事及港务管理局星期四公布，4月集装箱吞吐量为366万个标准箱。\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("据统计，新加坡港4月集装箱吞吐量为366万个标准箱，按年增长6%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    [pair] = pairs(report, ("a.txt", 3_660_000), ("b.txt", 3_660_000))
+    assert pair["verdict"] == "agree"

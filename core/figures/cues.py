@@ -40,7 +40,8 @@ _AMONG = re.compile(r"的[^，,的#]{0,6}(?:实体|企业|公司|厂商|机构|�
 _OPENS_CLAUSE = re.compile(r"^[^，,#]{0,3}$")
 # Between 从/由 or a comparison word and the number: a few words, a date among them (由去年#月宣布的§, 较#年全年的§).
 _WORDS_OR_DATE = r"(?:[^，#]|#(?:年度?|月|日|季度?))"
-_FROM = re.compile(rf"(?<![理自])[从由](?![于事未来中业而])(?:{_WORDS_OR_DATE}){{0,8}}$")
+# 由5月10日起暂停执行「50%规则」: 由…起 says when something starts, never a former level.
+_FROM = re.compile(rf"(?<![理自])[从由](?![于事未来中业而])(?:(?!#(?:年度?|月|日|季度?)起){_WORDS_OR_DATE}){{0,8}}$")
 # 较去年的, 比上年: a comparison base; the 比 of 占比/比例/比重 is no comparison, nor Taiwan's 类比 (analog).
 # A change word between (比2023年增长§) makes the number the change, not the base.
 _BASE = re.compile(rf"(?:较|相比|相较于?|对比|(?<![占对同环类])比(?![例重率]))"
