@@ -255,6 +255,15 @@ def canonical_name(name: str) -> str:
     return entry.entity if entry else normalised
 
 
+def is_company(name: str) -> bool:
+    """Whether ``name`` is an organisation that keeps accounts of its own: an org whose name does not end as a
+    ministry, agency, association or outlet does (工业和信息化部, 中国半导体行业协会 are sources of an industry's
+    figures; 阿斯麦 and 帆宣系统 report their own)."""
+    if entity_type(name) != "org":
+        return False
+    return not any(name.endswith(suffix) and kind != "commercial" for suffix, kind in _org_suffixes().items())
+
+
 def entity_type(name: str) -> str | None:
     """The lexicon type of ``name`` (any alias, any script), or None when it is not in the lexicon."""
     entry = _lexicon().lookup(_normalise_name(name))

@@ -414,8 +414,10 @@ def settled(pairs: list[tuple[dict, dict, Verdict]]) -> list[tuple[dict, dict, V
             if not (verdict.reason == "unexplained" and _articles(a, b) in agreeing)]
 
 
-def _articles(a: dict, b: dict) -> tuple[str, str]:
-    return tuple(sorted((str(a.get("article_id")), str(b.get("article_id")))))
+def _articles(a: dict, b: dict) -> tuple[str, ...]:
+    """The two articles of a pair and the periods of its figures: another figure agreeing settles a difference
+    only of its own period (two articles agreeing on 2026's forecast still differ on the first quarter)."""
+    return (*sorted((str(a.get("article_id")), str(b.get("article_id")))), *sorted((period_of(a), period_of(b))))
 
 
 def _statement(record: dict) -> tuple:

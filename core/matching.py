@@ -32,8 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from core.aliases import is_company
 from core.frames import Frame
-from core.lexicon import synonym_pairs
+from core.lexicon import read_rows, synonym_pairs
 from core.measures import lexicon_measure, lexicon_scope, lexicon_scopes
 
 # The similarity two clusters need to merge (mean over their cross pairs). Chosen on ../shared/real-dev and
@@ -243,12 +244,37 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
         alike *= DISJOINT
     # Each names a lexicon measure, unrelated to the other: 产能利用率 is not 良率 (营收 and 营收占比 are related).
     ma, mb = lexicon_measure(a.measure), lexicon_measure(b.measure)
+    # One account of two firms: ASML's revenue share from China is not Tokyo Electron's, whatever market both name.
+    if ma and ma == mb and ma in _firm_measures() and _other_firms(a, b):
+        return 0.0
     if ma and mb and ma not in mb and mb not in ma:
         # The growth of imports is never the growth of exports: a change is what it is a change of.
         return 0.0 if a.change else alike * DISJOINT
     # Each is about scopes of scopes.tsv, none of the other's: equipment localised is never chips made at home.
     sa, sb = lexicon_scopes(a.context), lexicon_scopes(b.context)
     return 0.0 if sa and sb and not sa & sb else alike
+
+
+@cache
+def _firm_measures() -> frozenset[str]:
+    """The lexicon measures of a firm's accounts (营收, 营收占比, 毛利率 …: ``figure_metrics.tsv``'s firm column)."""
+    return frozenset(filter(None, (lexicon_measure(row[1]) for row in read_rows("figure_metrics.tsv")
+                                   if len(row) > 3 and row[3] == "firm")))
+
+
+def _other_firms(a: Frame, b: Frame) -> bool:
+    """Each figure names a company (in its clause, else its sentence), and none is related to the other's."""
+    fa, fb = _firms(a), _firms(b)
+    return bool(fa and fb and not _related(fa, fb))
+
+
+def _firms(frame: Frame) -> tuple[str, ...]:
+    return _companies(frame.entities) or _companies(frame.sentence_entities)
+
+
+@cache
+def _companies(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in names if is_company(name))
 
 
 def _related(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -592,3 +592,28 @@ def test_a_body_named_after_its_place_is_not_apart_from_it(tmp_path):
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     [pair] = pairs(report, ("a.txt", 3_660_000), ("b.txt", 3_660_000))
     assert pair["verdict"] == "agree"
+
+
+def test_one_account_of_two_companies_is_two_measures(tmp_path):
+    """ASML's and Tokyo Electron's revenue shares from China are two measures, however alike the words; a ministry
+    quoted for an industry's sales is its source, not a company whose accounts these are."""
+    (tmp_path / "a.txt").write_text("阿斯麦今年首季来自中国大陆的营收占比为27%。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("东京电子今年首季来自中国大陆的营收占比为29%。\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("阿斯麦第一季度来自中国大陆的收入占比为27%。\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("工业和信息化部数据显示，上半年中国集成电路产业销售额同比增长15%。\n", encoding="utf-8")
+    (tmp_path / "e.txt").write_text("中国半导体行业协会称，上半年中国集成电路销售额同比增长约15%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 27) == groups_of(report, "c.txt", 27)
+    assert not groups_of(report, "a.txt", 27) & groups_of(report, "b.txt", 29)
+    assert groups_of(report, "d.txt", 15) == groups_of(report, "e.txt", 15) != set()
+
+
+def test_agreeing_on_one_period_does_not_settle_another(tmp_path):
+    """Two articles that agree on the year's forecast still contradict each other on the first quarter."""
+    (tmp_path / "a.txt").write_text("阿斯麦第一季度来自中国大陆的营收占比为27%，公司预计全年占比约为20%。\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("阿斯麦第一季度来自中国大陆的营收占比为25%，公司预计全年占比约为20%。\n",
+                                    encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    [pair] = pairs(report, ("a.txt", 27), ("b.txt", 25))
+    assert (pair["verdict"], pair["reason"]) == ("differ", "unexplained")
