@@ -600,8 +600,10 @@ def test_one_account_of_two_companies_is_two_measures(tmp_path):
     (tmp_path / "a.txt").write_text("阿斯麦今年首季来自中国大陆的营收占比为27%。\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("东京电子今年首季来自中国大陆的营收占比为29%。\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("阿斯麦第一季度来自中国大陆的收入占比为27%。\n", encoding="utf-8")
-    (tmp_path / "d.txt").write_text("工业和信息化部数据显示，上半年中国集成电路产业销售额同比增长15%。\n", encoding="utf-8")
-    (tmp_path / "e.txt").write_text("中国半导体行业协会称，上半年中国集成电路销售额同比增长约15%。\n", encoding="utf-8")
+    (tmp_path / "d.txt").write_text("工业和信息化部数据显示，上半年中国集成电路产业销售额同比增长15%。\n",
+                                    encoding="utf-8")
+    (tmp_path / "e.txt").write_text("中国半导体行业协会称，上半年中国集成电路销售额同比增长约15%。\n",
+                                    encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert groups_of(report, "a.txt", 27) == groups_of(report, "c.txt", 27)
     assert not groups_of(report, "a.txt", 27) & groups_of(report, "b.txt", 29)
