@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from core.frames import Frame
 
 # A clause that only points back at figures named before it.
-ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:一|两|二|三|几)?(?:个|项|组)?(?:比例|比率|数字|数据|份额|占比|指标)")
+ANAPHOR = re.compile(r"(?:这|该|此|上述|前述)(?:一|两|二|三|几)?(?:个|项|组)?"
+                     r"(?:比例|比率|比重|数字|数据|份额|占比|指标)")
 
 
 def _carry_periods(frames: list[Frame]) -> list[Frame]:

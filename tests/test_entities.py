@@ -137,6 +137,8 @@ def test_org_suffix_pattern():
     # A trade guild (同业公会) is an institution like an association; the bare word is none.
     assert names("台灣區螺絲工業同業公會理事長表示") == ["台湾区螺丝工业同业公会"]
     assert names("这个公会表示反对") == []
+    # 日方, 韩方, 欧方 are Japan, Korea and the EU as 中方 and 美方 are China and the US.
+    assert names("日方表示关注，韓方则呼吁对话") == ["日本", "韩国"]
 
 
 def test_org_suffix_needs_a_name_not_a_common_phrase():

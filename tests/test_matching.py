@@ -619,3 +619,11 @@ def test_agreeing_on_one_period_does_not_settle_another(tmp_path):
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     [pair] = pairs(report, ("a.txt", 27), ("b.txt", 25))
     assert (pair["verdict"], pair["reason"]) == ("differ", "unexplained")
+
+
+def test_this_proportion_points_back_at_the_share_before_it(tmp_path):
+    """這項比重將降至約30%: 比重 is named again as 比例 is, so the forecast is the same firm's share as the level."""
+    (tmp_path / "a.txt").write_text("東京威力科創去年的中國大陸營收占比仍有36.8%，"
+                                    "該公司先前預估，這項比重將降至約30%。\n", encoding="utf-8")
+    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    assert groups_of(report, "a.txt", 36.8) == groups_of(report, "a.txt", 30) != set()

@@ -302,8 +302,10 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     surface = unit_m.group(1)
     unit = _UNITS[surface]
-    if surface == "大" and scaled or surface == "点" and not _index_points(text, start, unit_m.end()):
-        # 6亿大关: 大 belongs to the next word; 下午3点 is a time, 这两点 no index's points
+    if surface == "大" and scaled or surface == "点" and not _index_points(text, start, unit_m.end()) \
+            or surface == "日" and value <= 31:
+        # 6亿大关: 大 belongs to the next word; 下午3点 is a time, 这两点 no index's points; 10日 is a day of the
+        # month, 90日 (Hong Kong's 90 days) a length of time
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     if surface == "成":
         tenths, unit_end = _tenths_after(text, unit_m.end())
