@@ -31,24 +31,37 @@ class Subjects:
         self.starts = [m[0] for m in mentions]
         self._sentences: dict[int, tuple[str, ...]] = {}
 
-    def named(self, low: int, high: int) -> tuple[str, ...]:
-        """The subjects the mentions in ``[low, high)`` name: each as what it stands for, then its parent body."""
+    def named(self, low: int, high: int, parties: bool = True) -> tuple[str, ...]:
+        """The subjects the mentions in ``[low, high)`` name: each as what it stands for, then its parent body;
+        without ``parties``, not the other party of a trade (对美国出口, 自美国进口: :meth:`_counterparty`)."""
         i, j = bisect.bisect_left(self.starts, low), bisect.bisect_left(self.starts, high)
         parents = _parents()
-        return tuple(dict.fromkeys(name for _, e, kind in self.mentions[i:j] if kind in SUBJECT_TYPES
+        return tuple(dict.fromkeys(name for start, e, kind in self.mentions[i:j] if kind in SUBJECT_TYPES
+                                   and (parties or not self._counterparty(start, high))
                                    for name in (stands_for(e), parents.get(e)) if name))
 
+    def _counterparty(self, start: int, high: int) -> bool:
+        """The mention at ``start`` is whom a trade goes to or comes from (中国对美国出口, 自美国进口大豆): 对/向/自/从
+        right before it and a verb of trade after it, within its clause, and no control before it (禁止向中国出口
+        is about China). A figure of the trade is the trader's, never the counterparty's."""
+        return start > 0 and self.text[start - 1] in "对對向自从從" \
+            and _TRADE_AFTER.match(self.text, start, min(high, start + _TRADE_REACH)) is not None \
+            and _CONTROL_BEFORE.search(self.text, max(0, start - _TRADE_REACH), start) is None
+
     def of_clause(self, low: int, high: int) -> tuple[str, ...]:
-        """The subjects ``text[low:high]`` names: its entities, and 中国 for the mainland press's 我国, 国产 or 国内
-        and Taiwan's 陸製 or 陸企."""
-        named = self.named(low, high)
+        """The subjects ``text[low:high]`` names: its entities but the other party of a trade, and 中国 for the
+        mainland press's 我国, 国产 or 国内 and Taiwan's 陸製 or 陸企."""
+        return self._of(low, high) or self.named(low, high)
+
+    def _of(self, low: int, high: int) -> tuple[str, ...]:
+        named = self.named(low, high, parties=False)
         return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(self.text, low, high) else named
 
     def of_sentence(self, low: int, high: int) -> tuple[str, ...]:
         """:meth:`of_clause` for the sentence ``[low, high)``, read once however many figures it holds (a pasted
         one-line file is one sentence of megabytes)."""
         if low not in self._sentences:
-            self._sentences[low] = self.of_clause(low, high)
+            self._sentences[low] = self._of(low, high)
         return self._sentences[low]
 
     def respective(self, low: int, high: int, at: int, spans: list[tuple[int, int]]) -> tuple[str, ...]:
@@ -138,7 +151,12 @@ def _metonyms() -> dict[str, str]:
 
 
 _TOWARDS = re.compile("[对對向]")
+# A verb of trade after a counterparty, within a few characters of it (对美国的芯片出口, 自美国进口).
+_TRADE_AFTER = re.compile(r"[^，。；,;\n]*?(?:出口|进口|進口|输往|輸往|出货|出貨)")
+# 禁止向中国出口: the party a control names is what the control is about, not the other party of a trade.
+_CONTROL_BEFORE = re.compile("[禁限]|管制")
+_TRADE_REACH = 14
 # 我国, 国产 and 国内 written in Simplified script are the mainland press's China (Taiwan's 我國, 國產 and 國內 are
 # left unresolved); Taiwan's 陸製, 陸企, 陸資 … are made, run or owned in mainland China.
-_HOME = re.compile("我国|(?<![美韩日英德法俄印越泰澳加荷])国(?:产|内(?!生产总值|存))"
+_HOME = re.compile("我国|(?<![美韩日英德法俄印越泰澳加荷])国(?:产|内(?!生产总值|存|出口))"
                    "|(?<![内內登着著])[陸陆][製制企資资廠厂系方股商]")

@@ -469,7 +469,7 @@ def _carried_measure(carried: str, measure: str, dimension: str, before: str, af
 
 # A clause naming only a period, a copula and a word for "how many" or "how much" before its number (去年同期为§,
 # 5月则达§, 数量逾§, 总金额约§): a level of what the clause before it measures.
-_BARE_LEVEL = re.compile(r"(?:[#年月日的为达约是仅有共则而但仍亦也只逾超近]|去年|今年|同期|全年|上月|本月|首季"
+_BARE_LEVEL = re.compile(r"(?:[#年月日的为达约是仅有共则而但仍亦也只逾超近到]|去年|今年|同期|全年|上月|本月|首季"
                          r"|[上下]半年|录得|达到|合计|超过|数量|总量|数目|总金额|金额|总额|规模|涉资)*$")
 
 

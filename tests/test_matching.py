@@ -627,3 +627,23 @@ def test_this_proportion_points_back_at_the_share_before_it(tmp_path):
                                     "該公司先前預估，這項比重將降至約30%。\n", encoding="utf-8")
     report = group_claims(extract_corpus([tmp_path], cache_dir=None))
     assert groups_of(report, "a.txt", 36.8) == groups_of(report, "a.txt", 30) != set()
+
+
+def test_the_other_party_of_a_trade_is_not_what_its_figure_is_about():
+    """中国对美国出口 is China's trade, 一季度进口光刻机127台，其中自荷兰进口… is not the Netherlands' count; a clause
+    naming only the other party keeps it (对美国出口额达21.6亿新元), and 禁止向中国出口 stays about China."""
+    from core.doc import layout
+    from core.frame_subjects import Subjects
+
+    text = ("美国禁止向中国出口先进芯片。中国对美国出口增长。一季度进口光刻机127台，其中自荷兰进口占六成。"
+            "对美国出口额达5亿元。")
+    mentions = [(m.start, m.entity, m.type) for m in extract_entities(text)]
+    subjects = Subjects(text, mentions, layout(text))
+    first, second, third, fourth = (text.index(s) for s in ("美国禁止", "中国对", "一季度", "对美国出口额"))
+    assert subjects.of_clause(first, second) == ("美国", "中国")
+    assert subjects.of_clause(second, third) == ("中国",)
+    assert subjects.of_sentence(third, fourth) == ()
+    assert subjects.of_clause(fourth, len(text)) == ("美国",)
+    # Singapore's 非石油国内出口 (domestic exports) names no China, as 我国 and 国产 do.
+    nodx = "新加坡3月非石油国内出口按年增长12.6%。"
+    assert Subjects(nodx, [], layout(nodx)).of_clause(0, len(nodx)) == ()
