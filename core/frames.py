@@ -393,8 +393,8 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         low = max(s_start, start - SENTENCE_REACH)  # a sentence of thousands of clauses is read within reach
         span = subjects.previous_clause(low, c_start)
         previous = normalised(_masked(text, *span, spans)) if span else ""
-        carried = ""
-        if not clause_entities and not ANAPHOR.search(f"{before}{after}"):
+        carried, own = "", bool(clause_entities)
+        if not own and not ANAPHOR.search(f"{before}{after}"):
             # 該公司宣布加碼350億美元，令在美總投資增至2,000億美元: the firm the sentence is about, named again.
             clause_entities = subjects.carried(low, span) \
                 or firm or (described[1] if described[0] == s_start else ())
@@ -402,7 +402,8 @@ def _article_frames(part: list[dict], text: str | None, mentions: list[tuple[int
         sentence_entities = subjects.of_sentence(s_start, s_end)
         frame = _frame(row, before, after, dated, clause_entities, sentence_entities, lay.sentence_index(start), year,
                        carried, previous)
-        direction = subjects.direction(s_start, start)
+        # A clause naming its own subjects (…，中方则同步暂停每净吨400元) is not acted on by a 向/对 before it.
+        direction = subjects.direction(c_start if own else s_start, start)
         frames.append(frame._replace(direction=direction) if direction else frame)
     return linked(frames)
 

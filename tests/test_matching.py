@@ -647,3 +647,11 @@ def test_the_other_party_of_a_trade_is_not_what_its_figure_is_about():
     # Singapore's 非石油国内出口 (domestic exports) names no China, as 我国 and 国产 do.
     nodx = "新加坡3月非石油国内出口按年增长12.6%。"
     assert Subjects(nodx, [], layout(nodx)).of_clause(0, len(nodx)) == ()
+
+
+def test_who_acts_on_whom_is_read_within_a_clause_naming_its_own_subject():
+    """美方…向中国船舶收取每净吨50美元: the US charges China; the next clause, 中方则同步暂停每净吨400元, names its own
+    subject and is acted on by no 向 before it."""
+    text = "美方宣布暂停向中国船舶收取每净吨50美元的港口费，中方则同步暂停每净吨400元人民币的特别港务费。"
+    rows = article_frame_rows([dataclasses.asdict(f) for f in extract_figures(text)], text, extract_entities(text))
+    assert [row["direction"] for row in rows] == ["美国>中国", ""]
