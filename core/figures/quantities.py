@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from core.figures.caps import _CapGate
 from core.figures.numbers import _AR_NUMBER, _CN_DIGIT_CLASS, _CN_DIGITS, _CN_NUMBER, _NUMBER_RE, parse_number
@@ -295,6 +296,7 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
             scale = _SCALES[scale_m.group(1)]
             value *= scale
             scaled, pos = True, scale_m.end()
+            value, pos = _with_smaller_part(text, value, scale, pos)
             if pos < len(text) and text[pos] in "多余" and _UNIT_RE.match(text, pos + 1):
                 over, pos = True, pos + 1
             unit_m = _valid_unit(text, pos)
@@ -315,15 +317,31 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
     )
 
 
+def _with_smaller_part(text: str, value: float, scale: float, pos: int) -> tuple[float, int]:
+    """1兆6,820億, 2億5000萬: a number in a smaller scale right after one in 兆 or 亿 is its remainder, added to it;
+    ``value`` and where the amount then ends."""
+    part = _SMALLER_PART_RE.match(text, pos) if scale >= 1e8 else None
+    if part is None:
+        return value, pos
+    smaller = _SCALES[part.group(2)]
+    remainder = float(part.group(1).replace(",", "")) * smaller
+    return (value + remainder, part.end()) if smaller < scale and remainder < scale else (value, pos)
+
+
+_SMALLER_PART_RE = re.compile(r"(\d{1,4}(?:,\d{3})?(?:\.\d+)?)(亿|千万|万)")
+
+
 def _tenths_after(text: str, pos: int) -> tuple[float, int]:
-    """The tenth of a 成 written after it: 三成半 → 0.5, 七成六 → 0.6 (not 七成六家: that is a count)."""
+    """The tenth of a 成 written after it: 三成半 → 0.5, 七成六 and 8成5 → 0.6 and 0.5 (not 七成六家: that is a
+    count)."""
     ch = text[pos:pos + 1]
     if ch == "半":
         return 0.5, pos + 1
-    if ch and ch in _CN_DIGITS and ch not in "〇零两":
+    if ch and (ch in _CN_DIGITS and ch not in "〇零两" or ch in "123456789"):
         after = text[pos + 1:pos + 2]
-        if not (after and (after in _CN_DIGIT_CLASS or after in "十百千万亿" or _UNIT_RE.match(text, pos + 1))):
-            return _CN_DIGITS[ch] / 10, pos + 1
+        if not (after and (after in _CN_DIGIT_CLASS or after in "十百千万亿0123456789"
+                           or _UNIT_RE.match(text, pos + 1))):
+            return (_CN_DIGITS[ch] if ch in _CN_DIGITS else int(ch)) / 10, pos + 1
     return 0.0, pos
 
 
@@ -375,7 +393,7 @@ def _number_quantity(
     if named and (unit.code == "count" and not classifier or amount.surface == "元"):
         unit = _UNITS[named.group(1)]  # 新台币1兆元, 港元30亿: the currency named before the number
     elif amount.surface == "元":
-        unit = _paragraph_currency(text, m.start()) or unit
+        unit = _paragraph_currency(text, m.start()) or _market_currency(text) or unit
     if unit.kind == "count" and amount.unit is not None and _LATIN_WORD_BEFORE_RE.search(
         text, max(0, m.start() - 20), m.start()
     ):
@@ -441,6 +459,23 @@ def _is_term(text: str, start: int, end: int) -> bool:
 _TERM_REACH = 24
 # What may follow a term that ends its clause: punctuation, the text's end, or 并/和 joining the next verb phrase.
 _CLAUSE_END_RE = re.compile(r"[，。；！？,;!?、\n]|并|\Z")
+
+
+@lru_cache(maxsize=4)
+def _market_currency(text: str) -> _Unit | None:
+    """The currency of a bare 元 in a report on one local market: Taiwan's (台股, 证交所: TWD) or Hong Kong's (港股,
+    恒指: HKD), when the article shows the cues of one and not the other and names no 人民币; None otherwise (a
+    currency named is no market: a mainland article may quote 新台币 once). 收218.5元 in a Taiwan market report is
+    a share price in New Taiwan dollars."""
+    taiwan, hong_kong = _TAIWAN_MARKET_RE.search(text), _HONG_KONG_MARKET_RE.search(text)
+    if bool(taiwan) == bool(hong_kong) or _RENMINBI_RE.search(text):
+        return None
+    return _UNITS["新台币" if taiwan else "港元"]
+
+
+_TAIWAN_MARKET_RE = re.compile("台股|证交所|柜买中心|集中市场|加权指数")
+_HONG_KONG_MARKET_RE = re.compile("港股|恒指|恒生指数|港交所")
+_RENMINBI_RE = re.compile("人民币")
 
 
 def _paragraph_currency(text: str, pos: int) -> _Unit | None:
