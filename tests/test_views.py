@@ -426,6 +426,14 @@ def test_overview_puts_only_cross_source_groups_in_the_disagreements():
     assert sections == {"disagreements": ["G001"], "within": ["G002"], "changes": ["G003"]}
 
 
+def test_a_series_of_periods_in_one_article_is_not_at_odds_with_itself():
+    """One article's 2019 and 2021 figures differ by period: explained, so not among the articles at odds with
+    themselves (only an unexplained difference is)."""
+    report = kinds_report()
+    report.groups.loc[report.groups["group_id"] == "G002", "status"] = "explained"
+    assert views.overview_sections(report)["within"] == []
+
+
 def test_card_says_the_reason_in_words_and_keeps_each_sentence_with_its_figure():
     card = views.group_card(kinds_report(), "G001", "zh")
     assert card.kind == "cross_source" and card.reason == "实测 vs 预测"

@@ -152,7 +152,8 @@ def overview_sections(report: ClaimReport, kinds: Mapping[str, str] | None = Non
     """The overview's groups, by section, in the report's reading order.
 
     ``disagreements``: groups of two or more sources whose figures differ (at most ``limit``);
-    ``within``: one source or one article at odds with itself; ``changes``: before/after in one sentence.
+    ``within``: one source or one article at odds with itself (a contradiction: figures of two periods in one
+    article are a series, not a quarrel); ``changes``: before/after in one sentence.
     Agreeing groups appear in none. ``kinds``: :func:`core.claims.group_kinds` of the report, when at hand.
     """
     kinds = group_kinds(report.claims) if kinds is None else kinds
@@ -165,7 +166,7 @@ def overview_sections(report: ClaimReport, kinds: Mapping[str, str] | None = Non
             continue
         elif kind == "cross_source":
             sections["disagreements"].append(group_id)
-        else:
+        elif status == "contradiction":
             sections["within"].append(group_id)
     return {name: ids[:limit] for name, ids in sections.items()}
 
