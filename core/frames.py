@@ -181,6 +181,12 @@ _CN_NUMBER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
               "十一": 11, "十二": 12}
 
 
+# 低于2024年的#；…占比约为64%, 比去年同期提高: a period a comparison names is its base's, not the period of what
+# follows it; only the base figure itself (较去年同期的§) stands in it.
+_BASE_BEFORE = re.compile(r"(?:较|比|低于|高于|少于|多于|相比|相较|相较于|对比|不及)\Z")
+_BASE_ITSELF = re.compile("(?:同期)?的?")
+
+
 @lru_cache(maxsize=65536)
 def resolve_period(clause: str, published_year: int | None) -> str:
     """The period the clause names before its number, as ``2025``, ``2025Q1``, ``2025H1``, ``2025-03``,
@@ -193,7 +199,8 @@ def resolve_period(clause: str, published_year: int | None) -> str:
     """
     best = None
     for match in _PERIOD_RE.finditer(clause):
-        if match.group():
+        if match.group() and not (_BASE_BEFORE.search(clause, max(0, match.start() - 4), match.start())
+                                  and not _BASE_ITSELF.fullmatch(clause, match.end())):
             best = match
     if best is None:
         return ""

@@ -209,6 +209,11 @@ def test_frame_rules():
     assert change_of("股价涨") == change_of("增长了") == "增长"
     assert change_of("关税降至") == ""
     assert resolve_period("今年一季度,阿斯麦", None) == "R0Q1"
+    # 低于2024年的#；…约为§: the year a comparison names belongs to its figure, not to the share after it.
+    assert resolve_period("2025年进口#,低于2024年的#;中国产品的占比约为", None) == "2025"
+    assert resolve_period("2025年进口#,低于2024年的", None) == "2024"  # the base figure itself keeps it
+    assert resolve_period("对欧盟出口占比为#,比去年同期提高", 2026) == ""  # the change is not last year's
+    assert resolve_period("较去年同期的", 2026) == "2025"
     # A rule sets the number it governs, not one it causes (因出口限制认列55亿美元费用 is a projected charge).
     assert modality_of("", "禁止出口") == "rule"
     assert modality_of("", "预计将因出口限制认列") == "projected"
