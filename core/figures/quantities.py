@@ -77,6 +77,8 @@ _QUALIFIED_SHARE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)})占[^，�
 # 恒生指数收报26842点: points are an index's level or move when an index is named before in the sentence.
 _INDEX_BEFORE_RE = re.compile(rf"(?:{_alternation(_cues_of('index'))})[^。！？!?\n]*\Z")
 _INDEX_REACH = 40
+# 大 opening an adverb or verb (大幅, 大关, 大涨): no 三大-style count of major things.
+_NOT_MAJOR_RE = re.compile("[幅关涨跌增减举量砍降升]")
 _TIME_OF_DAY_RE = re.compile(r"(?:上午|下午|晚上|凌晨|早上|中午|傍晚|晚间|今晨|早晨|夜间)\Z")
 _CLOCK_AFTER_RE = re.compile(r"[半钟整]|[0-9０-９]+分|[一二三四五]?十?[一二三四五六七八九]?分")
 
@@ -304,10 +306,10 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     surface = unit_m.group(1)
     unit = _UNITS[surface]
-    if surface == "大" and scaled or surface == "点" and not _index_points(text, start, unit_m.end()) \
-            or surface == "日" and value <= 31:
-        # 6亿大关: 大 belongs to the next word; 下午3点 is a time, 这两点 no index's points; 10日 is a day of the
-        # month, 90日 (Hong Kong's 90 days) a length of time
+    if surface == "大" and (scaled or value > 20 or _NOT_MAJOR_RE.match(text, unit_m.end())) \
+            or surface == "点" and not _index_points(text, start, unit_m.end()) or surface == "日" and value <= 31:
+        # 6亿大关, 4800大幅下调: 大 belongs to the next word (三大领域 counts); 下午3点 is a time, 这两点 no index's
+        # points; 10日 is a day of the month, 90日 (Hong Kong's 90 days) a length of time
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     if surface == "成":
         tenths, unit_end = _tenths_after(text, unit_m.end())
@@ -428,9 +430,44 @@ def _unit_and_range(
     if rng is not None:
         return rng
     glued = text[amount.end:amount.end + 1]
-    if not amount.scaled or glued.isascii() and glued.isalpha():
+    if glued.isascii() and glued.isalpha() or not (amount.scaled or _bare_change(text, amount, lead)):
         return None
     return value, None, end, _Unit("count", "count", 1.0), ""
+
+
+def _bare_change(text: str, amount: _Amount, lead: int) -> bool:
+    """门槛从4,800砍至1,600, 由TPP 4800下调至1600: two bare numbers a change joins (从/由 X … 至/到 Y, neither with a
+    unit or scale) are the levels of what changes, figures without a unit; a year (从2019至2021) is none."""
+    if not _is_bare(text, amount.start, amount.end):
+        return False
+    if _FROM_BEFORE_RE.search(text, max(0, lead - _BARE_CHANGE_REACH), lead):
+        to = _TO_BARE_RE.match(text, amount.end)
+        if to and _is_bare(text, to.start(1), to.end(1)):
+            return True
+    before = _FROM_BARE_RE.search(text, max(0, amount.start - _BARE_CHANGE_REACH), amount.start)
+    return before is not None and _is_bare(text, before.start(1), before.end(1))
+
+
+def _is_bare(text: str, start: int, end: int) -> bool:
+    """The digits at ``[start, end)`` stand alone: no unit or scale after them, and no year."""
+    number = text[start:end].replace(",", "")
+    try:
+        value = float(number)
+    except ValueError:
+        return False
+    if 1900 <= value <= 2100 and value == int(value) or text[end:end + 1] in ("年", "%", "."):
+        return False
+    unit = _valid_unit(text, end)
+    if unit is not None and unit.group(1) == "大" and _NOT_MAJOR_RE.match(text, unit.end()):
+        unit = None  # 4800大幅下调: an adverb follows
+    return unit is None and _SCALE_RE.match(text, end) is None
+
+
+_BARE_CHANGE_REACH = 32
+# 从/由 and then words, no digit or clause mark, up to the number: the from-level of a change.
+_FROM_BEFORE_RE = re.compile(r"[从由][^\d,;。!?\n]{0,14}\Z")
+_TO_BARE_RE = re.compile(r"[^\d,;。!?\n]{0,6}?(?:至|到)(\d[\d,]*(?:\.\d+)?)")
+_FROM_BARE_RE = re.compile(r"[从由][^\d,;。!?\n]{0,14}?(\d[\d,]*(?:\.\d+)?)[^\d,;。!?\n]{0,6}?(?:至|到)\Z")
 
 
 def _is_article_or_pair(text: str, m: re.Match, amount: _Amount, unit: _Unit, qualifier: str) -> bool:
