@@ -58,6 +58,13 @@ def groups_of(report, file: str, value: float) -> set[str]:
     return set(rows["group_id"])
 
 
+def grouped(tmp_path, **texts: str):
+    """The claim report of articles written to ``tmp_path`` (``a="…"`` is a.txt), each text one line."""
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(f"{text}\n", encoding="utf-8")
+    return group_claims(extract_corpus([tmp_path], cache_dir=None))
+
+
 def pairs(report, a: tuple[str, float], b: tuple[str, float]) -> list[dict]:
     out = []
     for row in report.comparisons.to_dict("records"):
@@ -591,10 +598,8 @@ def test_a_price_rise_and_a_rise_in_liabilities_are_two_measures(tmp_path):
 def test_a_body_named_after_its_place_is_not_apart_from_it(tmp_path):
     """新加坡海事及港务管理局 and 新加坡港 give one April throughput: a body named after its place speaks of that
     place, so the two clauses' subjects are not disjoint."""
-    (tmp_path / "a.txt").write_text("新加坡海事及港务管理局星期四公布，4月集装箱吞吐量为366万个标准箱。\n",
-                                    encoding="utf-8")
-    (tmp_path / "b.txt").write_text("据统计，新加坡港4月集装箱吞吐量为366万个标准箱，按年增长6%。\n", encoding="utf-8")
-    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    report = grouped(tmp_path, a="新加坡海事及港务管理局星期四公布，4月集装箱吞吐量为366万个标准箱。",
+                     b="据统计，新加坡港4月集装箱吞吐量为366万个标准箱，按年增长6%。")
     [pair] = pairs(report, ("a.txt", 3_660_000), ("b.txt", 3_660_000))
     assert pair["verdict"] == "agree"
 
@@ -602,14 +607,10 @@ def test_a_body_named_after_its_place_is_not_apart_from_it(tmp_path):
 def test_one_account_of_two_companies_is_two_measures(tmp_path):
     """ASML's and Tokyo Electron's revenue shares from China are two measures, however alike the words; a ministry
     quoted for an industry's sales is its source, not a company whose accounts these are."""
-    (tmp_path / "a.txt").write_text("阿斯麦今年首季来自中国大陆的营收占比为27%。\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("东京电子今年首季来自中国大陆的营收占比为29%。\n", encoding="utf-8")
-    (tmp_path / "c.txt").write_text("阿斯麦第一季度来自中国大陆的收入占比为27%。\n", encoding="utf-8")
-    (tmp_path / "d.txt").write_text("工业和信息化部数据显示，上半年中国集成电路产业销售额同比增长15%。\n",
-                                    encoding="utf-8")
-    (tmp_path / "e.txt").write_text("中国半导体行业协会称，上半年中国集成电路销售额同比增长约15%。\n",
-                                    encoding="utf-8")
-    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    report = grouped(tmp_path, a="阿斯麦今年首季来自中国大陆的营收占比为27%。",
+                     b="东京电子今年首季来自中国大陆的营收占比为29%。", c="阿斯麦第一季度来自中国大陆的收入占比为27%。",
+                     d="工业和信息化部数据显示，上半年中国集成电路产业销售额同比增长15%。",
+                     e="中国半导体行业协会称，上半年中国集成电路销售额同比增长约15%。")
     assert groups_of(report, "a.txt", 27) == groups_of(report, "c.txt", 27)
     assert not groups_of(report, "a.txt", 27) & groups_of(report, "b.txt", 29)
     assert groups_of(report, "d.txt", 15) == groups_of(report, "e.txt", 15) != set()
@@ -617,20 +618,15 @@ def test_one_account_of_two_companies_is_two_measures(tmp_path):
 
 def test_agreeing_on_one_period_does_not_settle_another(tmp_path):
     """Two articles that agree on the year's forecast still contradict each other on the first quarter."""
-    (tmp_path / "a.txt").write_text("阿斯麦第一季度来自中国大陆的营收占比为27%，公司预计全年占比约为20%。\n",
-                                    encoding="utf-8")
-    (tmp_path / "b.txt").write_text("阿斯麦第一季度来自中国大陆的营收占比为25%，公司预计全年占比约为20%。\n",
-                                    encoding="utf-8")
-    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    report = grouped(tmp_path, a="阿斯麦第一季度来自中国大陆的营收占比为27%，公司预计全年占比约为20%。",
+                     b="阿斯麦第一季度来自中国大陆的营收占比为25%，公司预计全年占比约为20%。")
     [pair] = pairs(report, ("a.txt", 27), ("b.txt", 25))
     assert (pair["verdict"], pair["reason"]) == ("differ", "unexplained")
 
 
 def test_this_proportion_points_back_at_the_share_before_it(tmp_path):
     """這項比重將降至約30%: 比重 is named again as 比例 is, so the forecast is the same firm's share as the level."""
-    (tmp_path / "a.txt").write_text("東京威力科創去年的中國大陸營收占比仍有36.8%，"
-                                    "該公司先前預估，這項比重將降至約30%。\n", encoding="utf-8")
-    report = group_claims(extract_corpus([tmp_path], cache_dir=None))
+    report = grouped(tmp_path, a="東京威力科創去年的中國大陸營收占比仍有36.8%，該公司先前預估，這項比重將降至約30%。")
     assert groups_of(report, "a.txt", 36.8) == groups_of(report, "a.txt", 30) != set()
 
 
