@@ -656,3 +656,15 @@ def test_who_acts_on_whom_is_read_within_a_clause_naming_its_own_subject():
     text = "美方宣布暂停向中国船舶收取每净吨50美元的港口费，中方则同步暂停每净吨400元人民币的特别港务费。"
     rows = article_frame_rows([dataclasses.asdict(f) for f in extract_figures(text)], text, extract_entities(text))
     assert [row["direction"] for row in rows] == ["美国>中国", ""]
+
+
+def test_a_national_agency_speaks_for_its_country():
+    """海关总署 is China's customs: a clause naming it names China too (entity_parents.tsv), so its export growth
+    meets the same figure of 我国."""
+    from core.doc import layout
+    from core.frame_subjects import Subjects
+
+    text = "海关总署日前公布，今年首季锂电池出口额约1700亿元，年增13.1%。"
+    mentions = [(m.start, m.entity, m.type) for m in extract_entities(text)]
+    subjects = Subjects(text, mentions, layout(text))
+    assert subjects.of_clause(0, text.index("，")) == ("海关总署", "中国")
