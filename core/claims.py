@@ -408,13 +408,13 @@ def settled(pairs: list[tuple[dict, dict, Verdict]]) -> list[tuple[dict, dict, V
     article only if none of its values agrees with any of the other's: 7nm against 突破7纳米 agrees, so its 14nm
     is another statement, not a contradiction of the other article.
     """
-    agreeing = {_articles(a, b) for a, b, verdict in pairs if verdict.verdict == "agree"
+    agreeing = {_articles_and_periods(a, b) for a, b, verdict in pairs if verdict.verdict == "agree"
                 and a.get("article_id") != b.get("article_id")}
     return [(a, b, verdict) for a, b, verdict in pairs
-            if not (verdict.reason == "unexplained" and _articles(a, b) in agreeing)]
+            if not (verdict.reason == "unexplained" and _articles_and_periods(a, b) in agreeing)]
 
 
-def _articles(a: dict, b: dict) -> tuple[str, ...]:
+def _articles_and_periods(a: dict, b: dict) -> tuple[str, ...]:
     """The two articles of a pair and the periods of its figures: another figure agreeing settles a difference
     only of its own period (two articles agreeing on 2026's forecast still differ on the first quarter)."""
     return (*sorted((str(a.get("article_id")), str(b.get("article_id")))), *sorted((period_of(a), period_of(b))))

@@ -17,6 +17,7 @@ from core.figures.vocabulary import SOURCE_VERB_END_RE
 from core.lexicon import read_rows
 from core.normalize import to_simplified
 
+# Entity types that name the measured thing; people and media state figures, they are not measured.
 SUBJECT_TYPES = frozenset({"org", "place", "product"})
 
 # A mention: (start in the original text, canonical entity, entity type).
@@ -58,8 +59,9 @@ class Subjects:
         return tuple(dict.fromkeys((*named, "中国"))) if _HOME.search(self.text, low, high) else named
 
     def of_sentence(self, low: int, high: int) -> tuple[str, ...]:
-        """:meth:`of_clause` for the sentence ``[low, high)``, read once however many figures it holds (a pasted
-        one-line file is one sentence of megabytes)."""
+        """The subjects the sentence ``[low, high)`` names, as :meth:`of_clause` without its fallback (the other
+        party of a trade stays out, whatever else the sentence names); read once however many figures it holds (a
+        pasted one-line file is one sentence of megabytes)."""
         if low not in self._sentences:
             self._sentences[low] = self._of(low, high)
         return self._sentences[low]

@@ -57,7 +57,6 @@ MEASURE_REACH = 10
 # are far shorter, and a list of thousands of figures in one "sentence" must not cost each of them the whole list.
 CLAUSE_REACH = 200
 SENTENCE_REACH = 600
-# Entity types that name the measured thing; people and media state figures, they are not measured.
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９.,，．]*")
 
 
@@ -227,8 +226,6 @@ def resolve_period(clause: str, published_year: int | None) -> str:
     if g["year"] or g["rel"]:
         return year
     return ""
-
-
 
 
 # --- change --------------------------------------------------------------------------------------

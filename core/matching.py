@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from core.aliases import is_company
+from core.figures.vocabulary import FIRM_METRICS
 from core.frames import Frame
-from core.lexicon import read_rows, synonym_pairs
+from core.lexicon import synonym_pairs
 from core.measures import lexicon_measure, lexicon_scope, lexicon_scopes
 
 # The similarity two clusters need to merge (mean over their cross pairs). Chosen on ../shared/real-dev and
@@ -258,8 +259,7 @@ def similarity(a: Frame, b: Frame, va: dict[str, float], vb: dict[str, float],
 @cache
 def _firm_measures() -> frozenset[str]:
     """The lexicon measures of a firm's accounts (营收, 营收占比, 毛利率 …: ``figure_metrics.tsv``'s firm column)."""
-    return frozenset(filter(None, (lexicon_measure(row[1]) for row in read_rows("figure_metrics.tsv")
-                                   if len(row) > 3 and row[3] == "firm")))
+    return frozenset(filter(None, map(lexicon_measure, FIRM_METRICS)))
 
 
 def _other_firms(a: Frame, b: Frame) -> bool:

@@ -10,7 +10,6 @@ import re
 from core.doc import Doc
 from core.entities import is_known_name
 from core.figures.vocabulary import (
-    _FIRM_METRICS,
     _IMPLIED_MODALITY,
     _MEASURE_RE,
     _MEASURES,
@@ -18,6 +17,7 @@ from core.figures.vocabulary import (
     _SOURCE_NOUNS,
     _SOURCE_TITLES,
     _SOURCE_VERBS,
+    FIRM_METRICS,
     _alternation,
 )
 from core.lexicon import read_rows
@@ -65,7 +65,7 @@ def _owner(
     """
     if subject in _FIRM_ANAPHORA:
         return firms.last_within(paragraphs[bisect.bisect_right(paragraphs, sentence_start) - 1], lead)
-    if not (metric.startswith(_FIRM_METRICS) and _is_place_phrase(doc, subject, sentence_start, lead)):
+    if not (metric.startswith(FIRM_METRICS) and _is_place_phrase(doc, subject, sentence_start, lead)):
         return ""
     named = [name for _, _, name, kind in doc.named_spans(sentence_start, lead) if kind == "org"]
     return named[-1] if named else ""

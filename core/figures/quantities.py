@@ -17,6 +17,7 @@ from core.figures.caps import _CapGate
 from core.figures.numbers import _AR_NUMBER, _CN_DIGIT_CLASS, _CN_DIGITS, _CN_NUMBER, _NUMBER_RE, parse_number
 from core.figures.vocabulary import (
     _CURRENCIES,
+    _INDEX,
     _PREFIX_UNITS,
     _QUALIFIER_AFTER,
     _QUALIFIER_BEFORE,
@@ -24,7 +25,6 @@ from core.figures.vocabulary import (
     _UNITS,
     _YUAN_CURRENCIES,
     _alternation,
-    _cues_of,
     _Unit,
 )
 from core.lexicon import led_by
@@ -75,12 +75,17 @@ _QUALIFIER_AFTER_RE = re.compile(rf" ?({_alternation(_QUALIFIER_AFTER)})")
 # 约占全球的, 超过占该公司营收的: a qualifier on 占, the whole named before the number.
 _QUALIFIED_SHARE_RE = re.compile(rf"({_alternation(_QUALIFIER_BEFORE)})占[^，。,;；:：!?！？\d%#]{{1,12}}\Z")
 # 恒生指数收报26842点: points are an index's level or move when an index is named before in the sentence.
-_INDEX_BEFORE_RE = re.compile(rf"(?:{_alternation(_cues_of('index'))})[^。！？!?\n]*\Z")
+_INDEX_BEFORE_RE = re.compile(rf"(?:{_INDEX})[^。！？!?\n]*\Z")
 _INDEX_REACH = 40
 # 大 opening an adverb or verb (大幅, 大关, 大涨): no 三大-style count of major things.
 _NOT_MAJOR_RE = re.compile("[幅关涨跌增减举量砍降升]")
 _TIME_OF_DAY_RE = re.compile(r"(?:上午|下午|晚上|凌晨|早上|中午|傍晚|晚间|今晨|早晨|夜间)\Z")
 _CLOCK_AFTER_RE = re.compile(r"[半钟整]|[0-9０-９]+分|[一二三四五]?十?[一二三四五六七八九]?分")
+
+
+def _opens_adverb(text: str, unit_m: re.Match) -> bool:
+    """The unit read is the 大 of an adverb or verb (4800大幅下调, 6亿大关), not the 大 of 三大领域."""
+    return unit_m.group(1) == "大" and _NOT_MAJOR_RE.match(text, unit_m.end()) is not None
 
 
 def _index_points(text: str, start: int, end: int) -> bool:
@@ -306,7 +311,7 @@ def _read_amount(text: str, m: re.Match, separator_ok: _SeparatorCheck) -> _Amou
         return _Amount(start, pos, value, None, "", scale, scaled, over, numeral)
     surface = unit_m.group(1)
     unit = _UNITS[surface]
-    if surface == "大" and (scaled or value > 20 or _NOT_MAJOR_RE.match(text, unit_m.end())) \
+    if surface == "大" and (scaled or value > 20 or _opens_adverb(text, unit_m)) \
             or surface == "点" and not _index_points(text, start, unit_m.end()) or surface == "日" and value <= 31:
         # 6亿大关, 4800大幅下调: 大 belongs to the next word (三大领域 counts); 下午3点 is a time, 这两点 no index's
         # points; 10日 is a day of the month, 90日 (Hong Kong's 90 days) a length of time
@@ -458,9 +463,7 @@ def _is_bare(text: str, start: int, end: int) -> bool:
     if 1900 <= value <= 2100 and value == int(value) or text[end:end + 1] in ("年", "%", "."):
         return False
     unit = _valid_unit(text, end)
-    if unit is not None and unit.group(1) == "大" and _NOT_MAJOR_RE.match(text, unit.end()):
-        unit = None  # 4800大幅下调: an adverb follows
-    return unit is None and _SCALE_RE.match(text, end) is None
+    return (unit is None or _opens_adverb(text, unit)) and _SCALE_RE.match(text, end) is None
 
 
 _BARE_CHANGE_REACH = 32

@@ -26,11 +26,6 @@ class _Measure:
     kind: str
 
 
-def _cues_of(role: str) -> tuple[str, ...]:
-    """The words of one role of ``figure_cues.tsv``."""
-    return tuple(_cues(role))
-
-
 def _cues(role: str) -> dict[str, str]:
     return {row[0]: row[2] if len(row) > 2 else "" for row in read_rows("figure_cues.tsv") if row[1] == role}
 
@@ -49,8 +44,10 @@ _CONTROL_RE = re.compile(_alternation(_cues("control")))
 CONTROL_THRESHOLD = "管制门槛"
 # 暂停…一年, 为期一年: a verb that puts a term on what it governs, earlier in the clause of a bare 一年.
 _TERM_VERB_RE = re.compile(_alternation(_cues("term_verb")))
+# 恒生指数收报26842点: a stock index's name or word, whose points a number in 点 after it counts.
+_INDEX = _alternation(_cues("index"))
 # Measures of a firm's accounts (营收, 毛利率): a place before them is a market segment, not the subject.
-_FIRM_METRICS = tuple({row[1] for row in read_rows("figure_metrics.tsv") if len(row) > 3 and row[3] == "firm"})
+FIRM_METRICS = tuple({row[1] for row in read_rows("figure_metrics.tsv") if len(row) > 3 and row[3] == "firm"})
 _QUALIFIER_BEFORE = _cues("qualifier_before")
 _QUALIFIER_AFTER = _cues("qualifier_after")
 _MODALITY = _cues("modality")
